@@ -1,0 +1,12 @@
+/// A history file that cannot be read: a damaged line that is not the torn last line of an
+/// interrupted append, or events out of sequence. Only the run it belongs to is affected.
+public struct HistoryDamagedError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var line: Int
+    public var reason: String
+
+    public var description: String {
+        "history \(path) is damaged at line \(line): \(reason); this run cannot continue; "
+            + "restore the file from a backup or terminate the workflow"
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+
+/// One execution of one claimed run: drives the workflow's commands through the journal,
+/// runs activity attempts under their timeouts and waits (or parks) between them.
+final class RunExecution: Sendable {
+    let journal: RunJournal
+    let registry: WorkflowRegistry
+    let configuration: EngineConfiguration
+    let state: DeterministicState
+
+    init(journal: RunJournal, registry: WorkflowRegistry, configuration: EngineConfiguration) {
+        self.journal = journal
+        self.registry = registry
+        self.configuration = configuration
+        self.state = journal.state
+    }
+
+    // MARK: Activities
+
+    func executeActivity(type: String, input: JSONValue, options: ActivityOptions) async throws -> JSONValue {
+        var progress = try await journal.scheduleActivity(type: type, input: input, options: options)
+        while progress.resolution == nil {
+            if await journal.cancelRequested {
+                try await journal.recordCanceled(&progress, attempt: progress.nextAttempt - 1)
+                break
+            }
+            if let notBefore = progress.notBefore {
+                do {
+                    try await wait(until: notBefore)
+                } catch is CanceledError {
+                    try await journal.recordCanceled(&progress, attempt: progress.nextAttempt - 1)
+                    break
+                }
+            }
+            let attempt = try await journal.startAttempt(progress)
+            let outcome = await runAttempt(progress, attempt: attempt)
+            try await record(outcome, of: &progress, attempt: attempt)
+        }
+        return try progress.resolution!.get()
+    }
+
+    private func record(_ outcome: AttemptOutcome, of progress: inout ActivityProgress, attempt: Int) async throws {
+        switch outcome {
+        case .completed(let result):
+            try await journal.recordCompletion(&progress, attempt: attempt, result: result)
+        case .failed(let error):
+            let retryAfter = (error as? ApplicationError)?.nextRetryDelay
+            try await journal.recordFailedAttempt(&progress, attempt: attempt, failure: Failure(describing: error),
+                                                  retryAfter: retryAfter, timeout: nil)
+        case .timedOut(let type):
+            try await journal.recordFailedAttempt(&progress, attempt: attempt, failure: RunJournal.timeoutFailure(type),
+                                                  retryAfter: nil, timeout: type)
+        case .canceled:
+            try await journal.recordCanceled(&progress, attempt: attempt)
+        case .stopped:
+            throw RunStopped()
+        }
+    }
+
+    enum AttemptOutcome: Sendable {
+        case completed(JSONValue)
+        case failed(Error)
+        case timedOut(TimeoutType)
+        case canceled
+        case stopped
+    }
+
+    private enum Signal: Sendable {
+        case finished(Result<JSONValue, Error>)
+        case timedOut(TimeoutType)
+        case cancelRequested
+        case stopped
+        case idle
+    }
+
+    /// Runs one attempt beside a watchdog that enforces its deadlines and notices cancel and
+    /// terminate requests. When the watchdog fires, the attempt is cancelled and awaited:
+    /// an activity that ignores cancellation delays the next attempt until it returns.
+    private func runAttempt(_ progress: ActivityProgress, attempt: Int) async -> AttemptOutcome {
+        guard let body = registry.activities[progress.activityType] else {
+            return .failed(ApplicationError("no activity named \(progress.activityType) is registered in this build",
+                                            type: "UnknownActivity", isNonRetryable: true))
+        }
+        let startTime = configuration.clock()
+        var deadline = startTime.addingTimeInterval(progress.options.startToCloseTimeout.seconds)
+        var deadlineType = TimeoutType.startToClose
+        if let limit = progress.scheduleToCloseDeadline, limit < deadline {
+            deadline = limit
+            deadlineType = .scheduleToClose
+        }
+        let context = ActivityContext(
+            info: .init(workflowId: journal.lease.run.workflowId, runId: journal.lease.run.runId,
+                        workflowType: journal.started.workflowType, activityType: progress.activityType,
+                        activityId: progress.scheduledEventId),
+            attempt: attempt, deadline: deadline, lastHeartbeatDetails: progress.lastHeartbeatDetails, journal: journal)
+        let input = progress.input
+        let scheduledEventId = progress.scheduledEventId
+        let (attemptDeadline, attemptDeadlineType) = (deadline, deadlineType)
+        let heartbeatTimeout = progress.options.heartbeatTimeout
+        return await withTaskGroup(of: Signal.self) { group in
+            group.addTask {
+                do { return .finished(.success(try await body(context, input))) } catch { return .finished(.failure(error)) }
+            }
+            group.addTask {
+                await self.watch(deadline: attemptDeadline, deadlineType: attemptDeadlineType,
+                                 heartbeatTimeout: heartbeatTimeout, scheduledEventId: scheduledEventId)
+            }
+            var outcome: AttemptOutcome?
+            while let signal = await group.next() {
+                switch signal {
+                case .finished(let result):
+                    group.cancelAll()
+                    if outcome == nil {
+                        switch result {
+                        case .success(let value): outcome = .completed(value)
+                        case .failure(let error): outcome = .failed(error)
+                        }
+                    } else if outcome == .canceled, case .success(let value) = result {
+                        outcome = .completed(value) // finished despite the request: keep the work
+                    }
+                case .timedOut(let type):
+                    outcome = .timedOut(type)
+                    group.cancelAll()
+                case .cancelRequested:
+                    outcome = .canceled
+                    group.cancelAll()
+                case .stopped:
+                    outcome = .stopped
+                    group.cancelAll()
+                case .idle:
+                    break
+                }
+            }
+            return outcome ?? .stopped
+        }
+    }
+
+    private func watch(deadline: Date, deadlineType: TimeoutType, heartbeatTimeout: Duration?, scheduledEventId: Int) async -> Signal {
+        while true {
+            let now = configuration.clock()
+            var nextCheck = min(deadline.timeIntervalSince(now), configuration.pollInterval.seconds)
+            if let heartbeatTimeout {
+                let last = await journal.lastHeartbeatTime() ?? now
+                let silentFor = now.timeIntervalSince(last)
+                if silentFor >= heartbeatTimeout.seconds { return .timedOut(.heartbeat) }
+                nextCheck = min(nextCheck, heartbeatTimeout.seconds - silentFor)
+            }
+            if nextCheck <= 0 { return .timedOut(deadlineType) }
+            do {
+                try await Task.sleep(for: .seconds(nextCheck))
+            } catch {
+                return .idle
+            }
+            do {
+                let wasCanceled = await journal.cancelRequested
+                try await journal.checkRequests()
+                if !wasCanceled, await journal.cancelRequested {
+                    try await journal.recordActivityCancelRequested(scheduledEventId)
+                    return .cancelRequested
+                }
+            } catch {
+                return .stopped
+            }
+        }
+    }
+
+    // MARK: Timers and waits
+
+    func sleep(for duration: Duration) async throws {
+        let timer = try await journal.startTimer(duration: duration)
+        if timer.fired { return }
+        do {
+            try await wait(until: timer.fireTime)
+        } catch is CanceledError {
+            try await journal.cancelTimer(timer)
+            throw CanceledError()
+        }
+        try await journal.fireTimer(timer)
+    }
+
+    /// Waits in this process when the wait is short, else parks the run. Throws
+    /// `CanceledError` if the workflow is cancelled meanwhile, `RunStopped` when parked or
+    /// terminated.
+    private func wait(until time: Date) async throws {
+        let remaining = time.timeIntervalSince(configuration.clock())
+        if remaining > configuration.parkThreshold.seconds {
+            try await journal.park(until: time)
+        }
+        try await journal.flush()
+        while true {
+            let wasCanceled = await journal.cancelRequested
+            try await journal.checkRequests()
+            if !wasCanceled, await journal.cancelRequested { throw CanceledError() }
+            let left = time.timeIntervalSince(configuration.clock())
+            if left <= 0 { return }
+            try? await Task.sleep(for: .seconds(min(left, configuration.pollInterval.seconds)))
+        }
+    }
+}
+
+extension RunExecution.AttemptOutcome: Equatable {
+    static func == (lhs: Self, rhs: Self) -> Bool {
+        switch (lhs, rhs) {
+        case (.canceled, .canceled), (.stopped, .stopped): true
+        case (.timedOut(let a), .timedOut(let b)): a == b
+        case (.completed(let a), .completed(let b)): a == b
+        default: false
+        }
+    }
+}

@@ -1,0 +1,371 @@
+import Foundation
+
+/// The one writer of a claimed run's history during an execution: it replays recorded
+/// commands, appends new events (durably before the step they enable runs) and turns
+/// cancel and terminate requests into events.
+///
+/// Events are buffered and written with one `fdatasync` at each write-ahead point (before
+/// an activity attempt starts, before any wait, at a heartbeat checkpoint and at the end),
+/// so an activity's completion shares a sync with the next activity's start.
+actor RunJournal {
+    let lease: any RunLease
+    let configuration: EngineConfiguration
+    let state: DeterministicState
+    let started: WorkflowExecutionStarted
+    private(set) var events: [HistoryEvent]
+    private var pending: [HistoryEvent] = []
+    private let recordedCommands: [HistoryEvent]
+    private var nextCommand = 0
+    private(set) var cancelRequested: Bool
+    private(set) var stop: StopReason?
+    private var lastHeartbeat: Date?
+    private var activitiesAskedToCancel: Set<Int> = []
+
+    /// Why the workflow's code must not go on in this process.
+    enum StopReason: Equatable {
+        case parked(Date)
+        case terminated(String)
+    }
+
+    init(lease: any RunLease, configuration: EngineConfiguration) throws {
+        self.lease = lease
+        self.configuration = configuration
+        events = lease.events
+        guard case .workflowExecutionStarted(let started)? = events.first?.attributes else {
+            throw WorkflowStoreError.io(path: lease.run.workflowId, reason: "history does not begin with WorkflowExecutionStarted")
+        }
+        self.started = started
+        recordedCommands = events.filter {
+            switch $0.attributes {
+            case .activityTaskScheduled, .timerStarted: true
+            default: false
+            }
+        }
+        cancelRequested = events.contains {
+            if case .workflowExecutionCancelRequested = $0.attributes { return true }
+            return false
+        }
+        state = DeterministicState(time: events[0].time, replaying: !recordedCommands.isEmpty, seed: started.randomSeed)
+    }
+
+    var isClosed: Bool { events.last?.attributes.closingStatus != nil }
+
+    // MARK: Writing
+
+    @discardableResult
+    func record(_ attributes: EventAttributes, flush: Bool = false) throws -> HistoryEvent {
+        let event = HistoryEvent(eventId: events.count + 1, time: Timestamp.truncated(configuration.clock()), attributes: attributes)
+        events.append(event)
+        pending.append(event)
+        if flush { try self.flush() }
+        return event
+    }
+
+    func flush() throws {
+        guard !pending.isEmpty else { return }
+        try lease.append(pending)
+        pending.removeAll(keepingCapacity: true)
+        configuration.afterDurableAppend(events.count)
+    }
+
+    private func advanceTime(to event: HistoryEvent) {
+        state.advance(to: event.time, replaying: nextCommand < recordedCommands.count)
+    }
+
+    // MARK: Requests from other processes
+
+    /// Records a pending cancel or terminate request. Throws `RunStopped` on terminate.
+    func checkRequests() throws {
+        try checkStopped()
+        guard let request = lease.pendingRequest() else { return }
+        switch request.kind {
+        case .terminate:
+            try terminate(reason: request.reason ?? "terminated", identity: request.identity)
+        case .cancel where !cancelRequested:
+            cancelRequested = true
+            try record(.workflowExecutionCancelRequested(.init(reason: request.reason, identity: request.identity)), flush: true)
+            lease.clearRequest()
+        case .cancel:
+            lease.clearRequest()
+        }
+    }
+
+    func terminate(reason: String, identity: String) throws {
+        try record(.workflowExecutionTerminated(.init(reason: reason, identity: identity)), flush: true)
+        try lease.markClosed(status: .terminated, closeTime: events[events.count - 1].time)
+        stop = .terminated(reason)
+        throw RunStopped()
+    }
+
+    func checkStopped() throws {
+        if stop != nil { throw RunStopped() }
+    }
+
+    // MARK: Commands
+
+    /// Matches the workflow's next command against the history, or returns nil when the
+    /// history has no more recorded commands (the workflow is live from here on).
+    private func matchRecorded(_ issued: String, matches: (EventAttributes) -> Bool) throws -> HistoryEvent? {
+        guard nextCommand < recordedCommands.count else { return nil }
+        let recorded = recordedCommands[nextCommand]
+        guard matches(recorded.attributes) else {
+            throw NonDeterminismError(eventId: recorded.eventId, recorded: Self.describe(recorded), issued: issued)
+        }
+        nextCommand += 1
+        return recorded
+    }
+
+    static func describe(_ event: HistoryEvent) -> String {
+        switch event.attributes {
+        case .activityTaskScheduled(let a):
+            "\(event.eventType) of activity \(a.activityType) with input digest \(a.input.digest)"
+        case .timerStarted(let a):
+            "\(event.eventType) for \(a.durationSeconds) s"
+        default:
+            event.eventType
+        }
+    }
+
+    /// Fails the run's replay if the history holds commands the workflow no longer issues.
+    func checkAllCommandsReplayed() throws {
+        guard nextCommand < recordedCommands.count else { return }
+        let recorded = recordedCommands[nextCommand]
+        throw NonDeterminismError(eventId: recorded.eventId, recorded: Self.describe(recorded), issued: "no further command (the workflow returned)")
+    }
+
+    func scheduleActivity(type: String, input: JSONValue, options: ActivityOptions) throws -> ActivityProgress {
+        try checkRequests()
+        let issued = "ActivityTaskScheduled of activity \(type) with input digest \(input.digest)"
+        if let scheduled = try matchRecorded(issued, matches: {
+            if case .activityTaskScheduled(let a) = $0 { return a.activityType == type && a.input == input }
+            return false
+        }) {
+            guard case .activityTaskScheduled(let recorded) = scheduled.attributes else { preconditionFailure() }
+            return try progressOfRecordedActivity(scheduled, recorded)
+        }
+        if cancelRequested { throw CanceledError() }
+        let event = try record(.activityTaskScheduled(.init(activityType: type, input: input, options: options)))
+        return ActivityProgress(scheduledEventId: event.eventId, activityType: type, input: input, options: options,
+                                scheduledTime: event.time, nextAttempt: 1, notBefore: nil, lastHeartbeatDetails: nil)
+    }
+
+    private func progressOfRecordedActivity(_ scheduled: HistoryEvent, _ recorded: ActivityTaskScheduled) throws -> ActivityProgress {
+        var progress = ActivityProgress(scheduledEventId: scheduled.eventId, activityType: recorded.activityType,
+                                        input: recorded.input, options: recorded.options, scheduledTime: scheduled.time,
+                                        nextAttempt: 1, notBefore: nil, lastHeartbeatDetails: nil)
+        var runningAttempt: Int?
+        for event in events[scheduled.eventId...] where event.attributes.scheduledEventId == scheduled.eventId {
+            switch event.attributes {
+            case .activityTaskStarted(let a):
+                runningAttempt = a.attempt
+            case .activityTaskHeartbeatRecorded(let a):
+                progress.lastHeartbeatDetails = a.details
+            case .activityTaskCompleted(let a):
+                advanceTime(to: event)
+                progress.resolution = .success(a.result)
+            case .activityTaskFailed(let a):
+                runningAttempt = nil
+                if let next = a.nextAttemptTime {
+                    progress.nextAttempt = a.attempt + 1
+                    progress.notBefore = next
+                } else {
+                    advanceTime(to: event)
+                    progress.resolution = .failure(ActivityFailure(activityType: recorded.activityType, attempt: a.attempt,
+                                                                   retryState: a.retryState, failure: a.failure))
+                }
+            case .activityTaskTimedOut(let a):
+                runningAttempt = nil
+                if let next = a.nextAttemptTime {
+                    progress.nextAttempt = a.attempt + 1
+                    progress.notBefore = next
+                } else {
+                    advanceTime(to: event)
+                    progress.resolution = .failure(ActivityFailure(activityType: recorded.activityType, attempt: a.attempt,
+                                                                   retryState: a.retryState, failure: Self.timeoutFailure(a.timeoutType)))
+                }
+            case .activityTaskCanceled:
+                advanceTime(to: event)
+                progress.resolution = .failure(CanceledError())
+            default:
+                break
+            }
+        }
+        if progress.resolution == nil, let attempt = runningAttempt {
+            // The lease was free, so the process that started this attempt is gone.
+            let failure = Failure(message: "the worker running attempt \(attempt) died before it finished", type: "WorkerDied")
+            try recordFailedAttempt(&progress, attempt: attempt, failure: failure, retryAfter: .zero, timeout: nil)
+        }
+        if progress.resolution == nil { state.advance(to: state.now, replaying: false) }
+        return progress
+    }
+
+    static func timeoutFailure(_ type: TimeoutType) -> Failure {
+        let name = type.rawValue.prefix(1).uppercased() + type.rawValue.dropFirst() + "Timeout"
+        return Failure(message: "the activity attempt exceeded its \(type.rawValue) timeout", type: name)
+    }
+
+    /// Appends `ActivityTaskStarted` (durably, with anything buffered) and returns the attempt.
+    func startAttempt(_ progress: ActivityProgress) throws -> Int {
+        try checkRequests()
+        try record(.activityTaskStarted(.init(scheduledEventId: progress.scheduledEventId, attempt: progress.nextAttempt,
+                                              identity: configuration.identity)), flush: true)
+        lastHeartbeat = configuration.clock()
+        return progress.nextAttempt
+    }
+
+    func recordCompletion(_ progress: inout ActivityProgress, attempt: Int, result: JSONValue) throws {
+        let event = try record(.activityTaskCompleted(.init(scheduledEventId: progress.scheduledEventId, attempt: attempt, result: result)))
+        state.advance(to: event.time, replaying: false)
+        progress.resolution = .success(result)
+    }
+
+    /// Records a failed or timed-out attempt and decides, by the retry policy and the
+    /// schedule-to-close limit, whether another attempt follows and when.
+    func recordFailedAttempt(_ progress: inout ActivityProgress, attempt: Int, failure: Failure,
+                             retryAfter: Duration?, timeout: TimeoutType?) throws {
+        let policy = progress.options.retryPolicy
+        let now = Timestamp.truncated(configuration.clock())
+        var retryState = RetryState.inProgress
+        var nextTime: Date?
+        if timeout == .scheduleToClose {
+            retryState = .timeout
+        } else if !policy.allowsRetry(of: failure) {
+            retryState = .nonRetryableFailure
+        } else if !policy.hasAttemptsLeft(after: attempt) {
+            retryState = .maximumAttemptsReached
+        } else {
+            let wait = retryAfter ?? policy.interval(afterAttempt: attempt)
+            let next = Timestamp.truncated(now.addingTimeInterval(wait.seconds))
+            if let limit = progress.options.scheduleToCloseTimeout, next >= progress.scheduledTime.addingTimeInterval(limit.seconds) {
+                retryState = .timeout
+            } else {
+                nextTime = next
+            }
+        }
+        let event: HistoryEvent
+        if let timeout {
+            event = try record(.activityTaskTimedOut(.init(scheduledEventId: progress.scheduledEventId, attempt: attempt,
+                                                           timeoutType: timeout, retryState: retryState, nextAttemptTime: nextTime)))
+        } else {
+            event = try record(.activityTaskFailed(.init(scheduledEventId: progress.scheduledEventId, attempt: attempt,
+                                                         failure: failure, retryState: retryState, nextAttemptTime: nextTime)))
+        }
+        if let nextTime {
+            progress.nextAttempt = attempt + 1
+            progress.notBefore = nextTime
+        } else {
+            state.advance(to: event.time, replaying: false)
+            progress.resolution = .failure(ActivityFailure(activityType: progress.activityType, attempt: attempt,
+                                                           retryState: retryState, failure: failure))
+        }
+    }
+
+    func recordCanceled(_ progress: inout ActivityProgress, attempt: Int?) throws {
+        if !activitiesAskedToCancel.contains(progress.scheduledEventId) {
+            try record(.activityTaskCancelRequested(.init(scheduledEventId: progress.scheduledEventId)))
+        }
+        let event = try record(.activityTaskCanceled(.init(scheduledEventId: progress.scheduledEventId, attempt: attempt ?? progress.nextAttempt - 1)))
+        state.advance(to: event.time, replaying: false)
+        progress.resolution = .failure(CanceledError())
+    }
+
+    func recordActivityCancelRequested(_ scheduledEventId: Int) throws {
+        activitiesAskedToCancel.insert(scheduledEventId)
+        try record(.activityTaskCancelRequested(.init(scheduledEventId: scheduledEventId)), flush: true)
+    }
+
+    // MARK: Heartbeats
+
+    func heartbeat(scheduledEventId: Int, attempt: Int, details: JSONValue?) throws {
+        lastHeartbeat = configuration.clock()
+        if let details {
+            try record(.activityTaskHeartbeatRecorded(.init(scheduledEventId: scheduledEventId, attempt: attempt, details: details)), flush: true)
+        }
+    }
+
+    func lastHeartbeatTime() -> Date? { lastHeartbeat }
+
+    // MARK: Timers
+
+    func startTimer(duration: Duration) throws -> TimerProgress {
+        try checkRequests()
+        let seconds = duration.seconds
+        if let started = try matchRecorded("TimerStarted for \(seconds) s", matches: {
+            if case .timerStarted(let a) = $0 { return a.durationSeconds == seconds }
+            return false
+        }) {
+            guard case .timerStarted(let recorded) = started.attributes else { preconditionFailure() }
+            for event in events[started.eventId...] {
+                switch event.attributes {
+                case .timerFired(let a) where a.startedEventId == started.eventId:
+                    advanceTime(to: event)
+                    return TimerProgress(startedEventId: started.eventId, fireTime: recorded.fireTime, fired: true)
+                case .timerCanceled(let a) where a.startedEventId == started.eventId:
+                    advanceTime(to: event)
+                    throw CanceledError()
+                default: continue
+                }
+            }
+            state.advance(to: state.now, replaying: false)
+            return TimerProgress(startedEventId: started.eventId, fireTime: recorded.fireTime, fired: false)
+        }
+        if cancelRequested { throw CanceledError() }
+        let now = Timestamp.truncated(configuration.clock())
+        let fireTime = Timestamp.truncated(now.addingTimeInterval(seconds))
+        let event = try record(.timerStarted(.init(durationSeconds: seconds, fireTime: fireTime)), flush: true)
+        return TimerProgress(startedEventId: event.eventId, fireTime: fireTime, fired: false)
+    }
+
+    func fireTimer(_ timer: TimerProgress) throws {
+        let event = try record(.timerFired(.init(startedEventId: timer.startedEventId)))
+        state.advance(to: event.time, replaying: false)
+    }
+
+    func cancelTimer(_ timer: TimerProgress) throws {
+        let event = try record(.timerCanceled(.init(startedEventId: timer.startedEventId)))
+        state.advance(to: event.time, replaying: false)
+    }
+
+    // MARK: Parking and closing
+
+    /// Leaves the run for a later invocation: everything durable, the wake-up time in the index.
+    func park(until wakeUp: Date) throws -> Never {
+        try flush()
+        try lease.setWakeUpTime(wakeUp)
+        stop = .parked(wakeUp)
+        throw RunStopped()
+    }
+
+    func close(_ attributes: EventAttributes) throws {
+        try checkStopped()
+        let event = try record(attributes, flush: true)
+        try lease.markClosed(status: attributes.closingStatus ?? .failed, closeTime: event.time)
+    }
+}
+
+/// Thrown through workflow code when the run must stop in this process (parked or
+/// terminated); the engine ignores whatever the workflow does with it.
+struct RunStopped: Error {}
+
+/// Where an activity call stands: resolved, or which attempt comes next and when.
+struct ActivityProgress: Sendable {
+    var scheduledEventId: Int
+    var activityType: String
+    var input: JSONValue
+    var options: ActivityOptions
+    var scheduledTime: Date
+    var nextAttempt: Int
+    var notBefore: Date?
+    var lastHeartbeatDetails: JSONValue?
+    var resolution: Result<JSONValue, Error>?
+
+    var scheduleToCloseDeadline: Date? {
+        options.scheduleToCloseTimeout.map { scheduledTime.addingTimeInterval($0.seconds) }
+    }
+}
+
+struct TimerProgress: Sendable {
+    var startedEventId: Int
+    var fireTime: Date
+    var fired: Bool
+}

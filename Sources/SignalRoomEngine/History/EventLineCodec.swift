@@ -1,0 +1,101 @@
+import Foundation
+
+/// Turns events into history lines and back, guarding each line with a CRC-32.
+///
+/// A line is the event's JSON with `,"sum":"xxxxxxxx"` inserted before its closing brace,
+/// where the sum covers the JSON as it was before the insertion. A last line that is
+/// incomplete or fails its sum is a torn append (the writer died mid-write): it is dropped
+/// as never written. A bad line anywhere else is damage and is reported with its number.
+enum EventLineCodec {
+    private static let sumKey = Array(#","sum":""#.utf8)
+    /// `,"sum":"` + 8 hex digits + `"}`
+    private static let trailerLength = sumKey.count + 8 + 2
+
+    static func encode(_ event: HistoryEvent) throws -> Data {
+        var bytes = try JSONCoding.encoder.encode(event)
+        let sum = CRC32.checksum(bytes)
+        bytes.removeLast()
+        bytes.append(contentsOf: sumKey)
+        bytes.append(contentsOf: hex(sum))
+        bytes.append(contentsOf: [0x22, 0x7D, 0x0A]) // "}\n
+        return bytes
+    }
+
+    struct Decoded {
+        var events: [HistoryEvent]
+        /// Bytes up to the end of the last good line: where the next append belongs.
+        var validLength: Int
+        /// Whether a torn last line was found past `validLength`.
+        var droppedTornTail: Bool
+    }
+
+    static func decode(_ data: Data, path: String) throws -> Decoded {
+        var events: [HistoryEvent] = []
+        events.reserveCapacity(data.count / 200)
+        var validLength = 0
+        var lineNumber = 0
+        var torn = false
+        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var start = 0
+            while start < bytes.count {
+                lineNumber += 1
+                let newline = (start..<bytes.count).first { bytes[$0] == 0x0A }
+                let end = newline ?? bytes.count
+                let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                guard newline != nil, let body = verifiedBody(line) else {
+                    if newline == nil || !hasContent(bytes, from: end + 1) { torn = true; return }
+                    throw HistoryDamagedError(path: path, line: lineNumber, reason: "the line fails its checksum")
+                }
+                let event: HistoryEvent
+                do {
+                    event = try JSONCoding.decoder.decode(HistoryEvent.self, from: body)
+                } catch {
+                    throw HistoryDamagedError(path: path, line: lineNumber, reason: "the event cannot be read (\(describe(error)))")
+                }
+                guard event.eventId == events.count + 1 else {
+                    throw HistoryDamagedError(path: path, line: lineNumber,
+                        reason: "expected event id \(events.count + 1), found \(event.eventId)")
+                }
+                events.append(event)
+                validLength = end + 1
+                start = end + 1
+            }
+        }
+        return Decoded(events: events, validLength: validLength, droppedTornTail: torn)
+    }
+
+    /// The line's JSON without its trailer when the sum matches, else nil.
+    private static func verifiedBody(_ line: UnsafeBufferPointer<UInt8>) -> Data? {
+        let count = line.count
+        guard count > trailerLength + 2, line[count - 1] == 0x7D, line[count - 2] == 0x22 else { return nil }
+        let sumStart = count - trailerLength
+        for (offset, byte) in sumKey.enumerated() where line[sumStart + offset] != byte { return nil }
+        guard let recorded = UInt32(String(decoding: UnsafeBufferPointer(rebasing: line[(sumStart + sumKey.count)..<(count - 2)]), as: UTF8.self), radix: 16)
+        else { return nil }
+        var body = Data(UnsafeBufferPointer(rebasing: line[0..<sumStart]))
+        body.append(0x7D)
+        return CRC32.checksum(body) == recorded ? body : nil
+    }
+
+    private static func hasContent(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> Bool {
+        guard index < bytes.count else { return false }
+        return bytes[index...].contains { $0 != 0x0A && $0 != 0x20 && $0 != 0x00 }
+    }
+
+    private static func hex(_ value: UInt32) -> [UInt8] {
+        let digits = Array("0123456789abcdef".utf8)
+        return (0..<8).reversed().map { digits[Int((value >> (UInt32($0) * 4)) & 0xF)] }
+    }
+
+    static func describe(_ error: Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let context), DecodingError.typeMismatch(_, let context),
+             DecodingError.valueNotFound(_, let context), DecodingError.keyNotFound(_, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
+        default:
+            return String(describing: error)
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// A failure as histories record it: what went wrong, its type name (what retry policies
+/// match against), whether it may be retried, and the failure that caused it.
+public struct Failure: Sendable, Hashable, Codable {
+    public var message: String
+    /// The error's type name, e.g. `InvalidInput`, `WorkerDied`, `StartToCloseTimeout`.
+    public var type: String
+    public var nonRetryable: Bool
+    private var causes: [Failure]
+
+    public init(message: String, type: String, nonRetryable: Bool = false, cause: Failure? = nil) {
+        self.message = message
+        self.type = type
+        self.nonRetryable = nonRetryable
+        self.causes = cause.map { [$0] } ?? []
+    }
+
+    public var cause: Failure? { causes.first }
+
+    /// The deepest failure in the chain: usually the one a person needs to read.
+    public var rootCause: Failure { cause?.rootCause ?? self }
+
+    /// Describes any error the way histories store it, keeping an `ApplicationError`'s type
+    /// and retry flag and using the Swift type name of anything else.
+    public init(describing error: Error) {
+        switch error {
+        case let failure as ApplicationError:
+            self.init(message: failure.message, type: failure.type, nonRetryable: failure.isNonRetryable)
+        case let failure as ActivityFailure:
+            self.init(message: failure.description, type: "ActivityFailure", cause: failure.failure)
+        case let failure as NonDeterminismError:
+            self.init(message: failure.description, type: "NonDeterminismError", nonRetryable: true)
+        case is CancellationError:
+            self.init(message: "the operation was cancelled", type: "CanceledError")
+        default:
+            self.init(message: String(describing: error), type: String(describing: Swift.type(of: error)))
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case message, type, nonRetryable, cause }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        message = try container.decode(String.self, forKey: .message)
+        type = try container.decode(String.self, forKey: .type)
+        nonRetryable = try container.decodeIfPresent(Bool.self, forKey: .nonRetryable) ?? false
+        causes = try container.decodeIfPresent(Failure.self, forKey: .cause).map { [$0] } ?? []
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(message, forKey: .message)
+        try container.encode(type, forKey: .type)
+        if nonRetryable { try container.encode(true, forKey: .nonRetryable) }
+        try container.encodeIfPresent(cause, forKey: .cause)
+    }
+}

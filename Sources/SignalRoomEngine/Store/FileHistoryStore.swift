@@ -1,0 +1,130 @@
+import Foundation
+
+/// Histories as files under a state directory:
+///
+/// ```
+/// state/workflows/<workflow-id>/<run-id>.jsonl         one event per line (see HistoryEvent)
+/// state/workflows/<workflow-id>/<run-id>.request.json  a pending cancel/terminate request
+/// state/workflows/<workflow-id>/.claim                 lock serialising run creation per id
+/// state/index/open/<workflow-id>.json                  the id's open run and its wake-up time
+/// state/index/closed/<YYYY-MM-DD>.jsonl                runs closed that day (UTC)
+/// ```
+///
+/// The run's file is its lock: the owner holds an exclusive `flock` on it. The indexes are
+/// caches that `rebuildIndex()` recreates from the histories.
+public struct FileHistoryStore: HistoryStore {
+    public let root: URL
+    let workflowsPath: String
+    let openIndexPath: String
+    let closedIndexPath: String
+
+    /// Opens (and creates, mode 0700) the state directory.
+    public init(root: URL) throws {
+        self.root = root
+        workflowsPath = root.appendingPathComponent("workflows").path
+        openIndexPath = root.appendingPathComponent("index/open").path
+        closedIndexPath = root.appendingPathComponent("index/closed").path
+        for path in [root.path, workflowsPath, root.appendingPathComponent("index").path, openIndexPath, closedIndexPath] {
+            try PosixFile.makeDirectory(path)
+        }
+    }
+
+    func directory(of workflowId: String) -> String { workflowsPath + "/" + workflowId }
+    func historyPath(_ run: RunReference) -> String { directory(of: run.workflowId) + "/" + run.runId + ".jsonl" }
+    func requestPath(_ run: RunReference) -> String { directory(of: run.workflowId) + "/" + run.runId + ".request.json" }
+    func openEntryPath(_ workflowId: String) -> String { openIndexPath + "/" + workflowId + ".json" }
+
+    public func createRun(workflowId: String, workflowType: String, runId: String, started: HistoryEvent) throws -> any RunLease {
+        try WorkflowId.validate(workflowId)
+        let directory = directory(of: workflowId)
+        try PosixFile.makeDirectory(directory)
+        let claim = try PosixFile(path: directory + "/.claim", mode: .createOrOpen)
+        _ = try claim.lock(wait: true)
+        defer { claim.unlock() }
+
+        if let existing = try openRunStillOpen(workflowId) {
+            throw WorkflowStoreError.alreadyRunning(workflowId: workflowId, runId: existing.runId)
+        }
+        let run = RunReference(workflowId: workflowId, runId: runId)
+        // The index entry goes first: it is the claim `run-due` finds. A crash before the
+        // history exists leaves an entry without a file, which readers treat as absent.
+        let entry = OpenRunEntry(workflowId: workflowId, runId: runId, workflowType: workflowType,
+                                 startTime: started.time, wakeUpTime: nil)
+        try writeOpenEntry(entry)
+        let file = try PosixFile(path: historyPath(run), mode: .createNew)
+        guard try file.lock(wait: false) else { throw WorkflowStoreError.runLocked(workflowId: workflowId, runId: runId) }
+        try file.append(try EventLineCodec.encode(started), durable: true)
+        PosixFile.syncDirectory(directory)
+        return FileRunLease(store: self, run: run, workflowType: workflowType, file: file, events: [started])
+    }
+
+    public func claim(_ run: RunReference) throws -> any RunLease {
+        try WorkflowId.validate(run.workflowId)
+        let path = historyPath(run)
+        guard PosixFile.exists(path) else { throw WorkflowStoreError.runNotFound(workflowId: run.workflowId, runId: run.runId) }
+        let file = try PosixFile(path: path, mode: .readWrite)
+        guard try file.lock(wait: false) else { throw WorkflowStoreError.runLocked(workflowId: run.workflowId, runId: run.runId) }
+        let decoded = try EventLineCodec.decode(try file.readAll(), path: path)
+        if decoded.droppedTornTail { try file.truncate(to: decoded.validLength) }
+        guard case .workflowExecutionStarted(let started)? = decoded.events.first?.attributes else {
+            throw HistoryDamagedError(path: path, line: 1, reason: "the history does not begin with WorkflowExecutionStarted")
+        }
+        return FileRunLease(store: self, run: run, workflowType: started.workflowType, file: file, events: decoded.events)
+    }
+
+    public func history(of run: RunReference) throws -> [HistoryEvent] {
+        try WorkflowId.validate(run.workflowId)
+        let path = historyPath(run)
+        guard PosixFile.exists(path) else { throw WorkflowStoreError.runNotFound(workflowId: run.workflowId, runId: run.runId) }
+        return try EventLineCodec.decode(try PosixFile(path: path, mode: .readOnly).readAll(), path: path).events
+    }
+
+    public func currentRun(of workflowId: String) throws -> RunReference {
+        try WorkflowId.validate(workflowId)
+        if let open = try openRunStillOpen(workflowId) { return open.run }
+        guard let newest = runIds(of: workflowId).last else { throw WorkflowStoreError.notFound(workflowId: workflowId) }
+        return RunReference(workflowId: workflowId, runId: newest)
+    }
+
+    public func isClaimed(_ run: RunReference) -> Bool {
+        guard let file = try? PosixFile(path: historyPath(run), mode: .readOnly) else { return false }
+        guard let free = try? file.lock(wait: false) else { return false }
+        if free { file.unlock() }
+        return !free
+    }
+
+    /// The run ids of a workflow id, oldest first.
+    func runIds(of workflowId: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory(of: workflowId))) ?? []
+        return names.filter { $0.hasSuffix(".jsonl") }.map { String($0.dropLast(6)) }.sorted()
+    }
+
+    /// The id's open run according to the index, after checking its history is really
+    /// open; a stale entry (run closed, or its file never written) is removed.
+    func openRunStillOpen(_ workflowId: String) throws -> OpenRunEntry? {
+        guard let entry = readOpenEntry(workflowId) else { return nil }
+        let path = historyPath(entry.run)
+        if PosixFile.exists(path), let events = try? history(of: entry.run),
+           !events.isEmpty, !(events.last?.attributes.closingStatus?.isClosed ?? false) {
+            return entry
+        }
+        if PosixFile.exists(path) && (try? history(of: entry.run)) == nil {
+            return entry // damaged but present: still counts as open, never silently replaced
+        }
+        PosixFile.remove(openEntryPath(workflowId))
+        return nil
+    }
+
+    public func post(_ request: RunRequest, to run: RunReference) throws {
+        let path = requestPath(run)
+        if request.kind == .cancel, pendingRequest(for: run)?.kind == .terminate { return }
+        try PosixFile.replaceAtomically(path, with: try JSONCoding.encoder.encode(request), durable: true)
+    }
+
+    public func pendingRequest(for run: RunReference) -> RunRequest? {
+        let path = requestPath(run)
+        guard PosixFile.exists(path), let file = try? PosixFile(path: path, mode: .readOnly),
+              let data = try? file.readAll() else { return nil }
+        return try? JSONCoding.decoder.decode(RunRequest.self, from: data)
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The few POSIX calls the file store needs, with errors that name the path. Foundation's
+/// FileHandle has no `flock`, `fdatasync` or `O_EXCL`, which durability and ownership need.
+struct PosixFile: ~Copyable {
+    let descriptor: Int32
+    let path: String
+
+    enum Mode { case readOnly, readWrite, createNew, createOrOpen }
+
+    init(path: String, mode: Mode, permissions: mode_t = 0o600) throws {
+        let flags: Int32 = switch mode {
+        case .readOnly: O_RDONLY
+        case .readWrite: O_RDWR
+        case .createNew: O_RDWR | O_CREAT | O_EXCL
+        case .createOrOpen: O_RDWR | O_CREAT
+        }
+        let descriptor = open(path, flags | O_CLOEXEC, permissions)
+        guard descriptor >= 0 else { throw PosixFile.error(path, "cannot open") }
+        self.descriptor = descriptor
+        self.path = path
+    }
+
+    deinit { close(descriptor) }
+
+    /// Takes the exclusive advisory lock; false when another process holds it and
+    /// `wait` is false. The kernel drops it when this process dies.
+    func lock(wait: Bool) throws -> Bool {
+        while true {
+            if flock(descriptor, LOCK_EX | (wait ? 0 : LOCK_NB)) == 0 { return true }
+            if errno == EINTR { continue }
+            if errno == EWOULDBLOCK { return false }
+            throw PosixFile.error(path, "cannot lock")
+        }
+    }
+
+    func unlock() { _ = flock(descriptor, LOCK_UN) }
+
+    func readAll() throws -> Data {
+        var result = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var offset: off_t = 0
+        while true {
+            let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, offset) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw PosixFile.error(path, "cannot read")
+            }
+            if count == 0 { return result }
+            result.append(contentsOf: buffer[0..<count])
+            offset += off_t(count)
+        }
+    }
+
+    /// Appends at the end of the file and, when `durable`, waits until the bytes are on disk.
+    func append(_ data: Data, durable: Bool) throws {
+        guard lseek(descriptor, 0, SEEK_END) >= 0 else { throw PosixFile.error(path, "cannot seek") }
+        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw PosixFile.error(path, "cannot write")
+                }
+                offset += written
+            }
+        }
+        if durable { try sync() }
+    }
+
+    func sync() throws {
+        guard fdatasync(descriptor) == 0 else { throw PosixFile.error(path, "cannot sync to disk") }
+    }
+
+    func truncate(to length: Int) throws {
+        guard ftruncate(descriptor, off_t(length)) == 0 else { throw PosixFile.error(path, "cannot truncate") }
+        try sync()
+    }
+
+    static func error(_ path: String, _ action: String) -> WorkflowStoreError {
+        .io(path: path, reason: "\(action): \(String(cString: strerror(errno)))")
+    }
+
+    /// Makes a directory entry (a new file, a rename) durable.
+    static func syncDirectory(_ path: String) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        _ = fsync(descriptor)
+        close(descriptor)
+    }
+
+    /// Writes a small file so readers see either the old or the new content, never a mix.
+    static func replaceAtomically(_ path: String, with data: Data, durable: Bool) throws {
+        let temporary = path + ".tmp-\(getpid())"
+        do {
+            let file = try PosixFile(path: temporary, mode: .createOrOpen)
+            guard ftruncate(file.descriptor, 0) == 0 else { throw PosixFile.error(temporary, "cannot truncate") }
+            try file.append(data, durable: durable)
+        }
+        guard rename(temporary, path) == 0 else {
+            let failure = PosixFile.error(path, "cannot replace")
+            unlink(temporary)
+            throw failure
+        }
+    }
+
+    static func makeDirectory(_ path: String) throws {
+        if mkdir(path, 0o700) != 0, errno != EEXIST { throw PosixFile.error(path, "cannot create directory") }
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+
+    static func remove(_ path: String) { unlink(path) }
+
+    static var identity: String {
+        var name = [CChar](repeating: 0, count: 256)
+        gethostname(&name, name.count)
+        let host = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return "\(getpid())@\(host)"
+    }
+}
