@@ -30,7 +30,7 @@ public struct FileHistoryStore: HistoryStore {
     }
 
     func directory(of workflowId: String) -> String { workflowsPath + "/" + workflowId }
-    func historyPath(_ run: RunReference) -> String { directory(of: run.workflowId) + "/" + run.runId + ".jsonl" }
+    public func historyPath(_ run: RunReference) -> String { directory(of: run.workflowId) + "/" + run.runId + ".jsonl" }
     func requestPath(_ run: RunReference) -> String { directory(of: run.workflowId) + "/" + run.runId + ".request.json" }
     func openEntryPath(_ workflowId: String) -> String { openIndexPath + "/" + workflowId + ".json" }
 

@@ -1,0 +1,31 @@
+import ArgumentParser
+
+/// Commands whose names are taken now and that arrive with their own issues; each says so
+/// instead of pretending to work.
+private func notYet(_ command: String, _ arrives: String) -> CommandFailure {
+    CommandFailure("`signalroom \(command)` is not available in this build yet (it arrives with \(arrives))", code: .usage)
+}
+
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sync", abstract: "Sync sources into the warehouse (not available yet).")
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    func run() throws { throw notYet("sync", "the pipelines work") }
+}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Render and send a report (not available yet).")
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    func run() throws { throw notYet("report", "the reports work") }
+}
+
+struct ScheduleSetupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "schedule-setup", abstract: "Register schedules.json (not available yet).")
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    func run() throws { throw notYet("schedule-setup", "the schedules work") }
+}
+
+struct RunDueCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run-due", abstract: "Fire due schedules and resume parked runs (not available yet; `workflow resume --due` resumes parked runs).")
+    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
+    func run() throws { throw notYet("run-due", "the schedules work") }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import SignalRoomEngine
+
+struct WorkflowList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List runs, newest first, from the indexes (no history is read).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Only runs with this status: open, running, parked, closed, completed, failed, canceled, terminated.")
+    var status: String?
+
+    @Option(help: "Only runs of this workflow type.")
+    var workflowType: String?
+
+    @Option(help: "At most this many runs.")
+    var limit: Int?
+
+    static let statuses = ["open", "running", "parked", "closed", "completed", "failed", "canceled", "terminated"]
+
+    func validate() throws {
+        if let status, !Self.statuses.contains(status) {
+            throw ValidationError("--status must be one of \(Self.statuses.joined(separator: ", ")), not \"\(status)\"")
+        }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    struct Row: Encodable {
+        var workflowId: String
+        var runId: String
+        var workflowType: String
+        var status: String
+        var startTime: Date
+        var closeTime: Date?
+        var wakeUpTime: Date?
+    }
+
+    func run() async throws {
+        let settings = try global.settings()
+        let store = try settings.store(create: false)
+        let now = Date()
+        var rows: [Row] = []
+        for entry in try store.openRuns() {
+            let parked = store.isClaimed(entry.run) ? false : (entry.wakeUpTime.map { $0 > now } ?? false)
+            rows.append(Row(workflowId: entry.workflowId, runId: entry.runId, workflowType: entry.workflowType,
+                            status: parked ? "parked" : "running", startTime: entry.startTime, wakeUpTime: entry.wakeUpTime))
+        }
+        for entry in try store.closedRuns() {
+            rows.append(Row(workflowId: entry.workflowId, runId: entry.runId, workflowType: entry.workflowType,
+                            status: entry.status.rawValue, startTime: entry.startTime, closeTime: entry.closeTime))
+        }
+        rows = rows.filter { row in
+            if let workflowType, row.workflowType != workflowType { return false }
+            switch status {
+            case nil: return true
+            case "open": return row.closeTime == nil
+            case "closed": return row.closeTime != nil
+            case let wanted?: return row.status == wanted
+            }
+        }
+        rows.sort { ($0.startTime, $0.runId) > ($1.startTime, $1.runId) }
+        if let limit { rows = Array(rows.prefix(limit)) }
+        if settings.json { return try Output.json(rows) }
+        guard !rows.isEmpty else { return print("no runs") }
+        print(Output.table(["WORKFLOW ID", "TYPE", "STATUS", "STARTED", "CLOSED / WAKE-UP"], rows.map {
+            [$0.workflowId, $0.workflowType, $0.status, Output.time($0.startTime), Output.time($0.closeTime ?? $0.wakeUpTime)]
+        }))
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import SignalRoomEngine
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+struct WorkflowStart: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start",
+        abstract: "Start a built-in workflow and wait for its result.",
+        discussion: """
+            Exits 0 when the run completes, 1 when it fails, is cancelled or terminated, 5 when it \
+            parks on a long wait (a later `workflow resume --due` or `run-due` carries it on), \
+            3 when the id already has an open run.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Workflow type, e.g. demo.")
+    var type: String
+
+    @Option(help: "Workflow input as JSON.")
+    var input: String = "{}"
+
+    @Option(help: "Workflow id (default: <type>-<random>). One open run per id.")
+    var id: String?
+
+    @Flag(help: "Return once the run is recorded; a background process runs it.")
+    var detach = false
+
+    func validate() throws {
+        if let id {
+            do { try WorkflowId.validate(id) } catch { throw ValidationError("--id: \(error)") }
+        }
+    }
+
+    func run() async throws {
+        let settings = try global.settings()
+        let payload: JSONValue
+        do {
+            payload = try JSONValue(parsing: Data(input.utf8))
+        } catch {
+            throw CommandFailure("--input is not valid JSON: \(describeJSONError(error))", code: .usage)
+        }
+        let store = try settings.store()
+        let engine = settings.engine(store: store)
+        let claimed = try engine.start(workflowType: type, workflowId: id, input: payload)
+        let run = claimed.run
+        if detach {
+            claimed.lease.release()
+            try spawnResume(run, settings: settings)
+            if settings.json {
+                try Output.json(["workflowId": run.workflowId, "runId": run.runId, "status": "started"])
+            } else {
+                print("started workflow \(run.workflowId) (run \(run.runId)) in the background; `signalroom workflow describe \(run.workflowId)` follows it")
+            }
+            return
+        }
+        let outcome = try await engine.execute(claimed)
+        throw ExitCode(try OutcomeReport(run: run, outcome: outcome).emit(json: settings.json).rawValue)
+    }
+
+    /// Runs `signalroom workflow resume ID` in a new session, detached from this terminal.
+    /// If it never starts, the run stays in the open index for `workflow resume --due`.
+    private func spawnResume(_ run: RunReference, settings: Settings) throws {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).path
+        let arguments = [executable, "--state", settings.stateDirectory.path, "workflow", "resume", run.workflowId, "--run", run.runId]
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, posixSpawnSetSID)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor: Int32 in [0, 1, 2] {
+            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, executable, &actions, &attributes, &argv, environ)
+        guard status == 0 else {
+            throw CommandFailure("the run was recorded but its background process could not start (\(String(cString: strerror(status)))); "
+                                 + "`signalroom workflow resume \(run.workflowId)` runs it", code: .internalError)
+        }
+    }
+}
+
+/// glibc's POSIX_SPAWN_SETSID (0x80), hidden from Swift behind _GNU_SOURCE: the child gets
+/// its own session so a closing terminal does not take it down.
+private let posixSpawnSetSID: Int16 = 0x80
+
+func describeJSONError(_ error: Error) -> String {
+    if case DecodingError.dataCorrupted(let context) = error {
+        let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+        return underlying ?? context.debugDescription
+    }
+    return String(describing: error)
+}

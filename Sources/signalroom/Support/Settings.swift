@@ -1,0 +1,119 @@
+import Foundation
+import Logging
+import SignalRoomEngine
+import SignalRoomWorkflows
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// Configuration as it enters the program: flags first, then the process environment,
+/// then a `.env` file in the working directory, then defaults. Built once per command
+/// and passed down.
+struct Settings {
+    var stateDirectory: URL
+    var json: Bool
+    var logLevel: Logger.Level
+    var logFormat: LogFormat
+    var parkAfter: Duration
+    /// Testing only: the process SIGKILLs itself right after the durable append that
+    /// writes this event id (`SIGNALROOM_TEST_KILL_AFTER_EVENT`), to crash at every event
+    /// boundary of a run.
+    var killAfterEvent: Int?
+
+    init(_ options: GlobalOptions, environment: [String: String] = Settings.environment()) throws {
+        let state = options.stateDirectory ?? environment["SIGNALROOM_STATE"] ?? "./state"
+        stateDirectory = URL(fileURLWithPath: state).standardizedFileURL
+        json = options.json
+        let levelName = options.logLevel ?? environment["SIGNALROOM_LOG_LEVEL"] ?? "info"
+        guard let level = LogLevelName.parse(levelName) else {
+            throw CommandFailure("SIGNALROOM_LOG_LEVEL must be one of \(LogLevelName.all.joined(separator: ", ")), not \"\(levelName)\"", code: .usage)
+        }
+        logLevel = level
+        let formatName = options.logFormat ?? environment["SIGNALROOM_LOG_FORMAT"] ?? "text"
+        guard let format = LogFormat(rawValue: formatName) else {
+            throw CommandFailure("SIGNALROOM_LOG_FORMAT must be text or json, not \"\(formatName)\"", code: .usage)
+        }
+        logFormat = format
+        if let seconds = options.parkAfter {
+            parkAfter = .milliseconds(Int64(seconds * 1000))
+        } else if let text = environment["SIGNALROOM_PARK_AFTER"] {
+            guard let seconds = Double(text), seconds >= 0 else {
+                throw CommandFailure("SIGNALROOM_PARK_AFTER must be a number of seconds, not \"\(text)\"", code: .usage)
+            }
+            parkAfter = .milliseconds(Int64(seconds * 1000))
+        } else {
+            parkAfter = .seconds(5)
+        }
+        killAfterEvent = environment["SIGNALROOM_TEST_KILL_AFTER_EVENT"].flatMap(Int.init)
+    }
+
+    /// The process environment over the `.env` file of the working directory.
+    static func environment() -> [String: String] {
+        var values = DotEnvFile.read(path: FileManager.default.currentDirectoryPath + "/.env")
+        for (key, value) in ProcessInfo.processInfo.environment { values[key] = value }
+        return values
+    }
+
+    /// Opens the state directory. Commands that only read pass `create: false` so a
+    /// mistyped `--state` does not leave a new directory behind.
+    func store(create: Bool = true) throws -> FileHistoryStore {
+        if !create, !FileManager.default.fileExists(atPath: stateDirectory.path) {
+            throw CommandFailure("state directory \(stateDirectory.path) does not exist; check --state or SIGNALROOM_STATE", code: .notFound)
+        }
+        do {
+            try FileManager.default.createDirectory(at: stateDirectory.deletingLastPathComponent(), withIntermediateDirectories: true)
+            return try FileHistoryStore(root: stateDirectory)
+        } catch let error as WorkflowStoreError {
+            throw CommandFailure("cannot use state directory: \(error)", code: .usage)
+        }
+    }
+
+    func engine(store: FileHistoryStore) -> WorkflowEngine {
+        let logger = Logger(label: "signalroom.engine")
+        let killAfter = killAfterEvent
+        let configuration = EngineConfiguration(
+            parkThreshold: parkAfter,
+            log: { record in
+                let level: Logger.Level = switch record.level {
+                case .debug: .debug
+                case .info: .info
+                case .warning: .warning
+                case .error: .error
+                }
+                logger.log(level: level, "\(record.message)", metadata: record.metadata.mapValues { .string($0) })
+            },
+            afterDurableAppend: { eventId in
+                if let killAfter, eventId >= killAfter { kill(getpid(), SIGKILL) }
+            })
+        return WorkflowEngine(store: store, registry: BuiltinWorkflows.registry(), configuration: configuration)
+    }
+}
+
+enum LogFormat: String { case text, json }
+
+enum LogLevelName {
+    static let all = Logger.Level.allCases.map(\.rawValue)
+    static func parse(_ name: String) -> Logger.Level? { Logger.Level(rawValue: name.lowercased()) }
+}
+
+/// `KEY=VALUE` lines; `#` comments, blank lines, an `export ` prefix and matching quotes
+/// around the value are accepted. A missing file is an empty environment.
+enum DotEnvFile {
+    static func read(path: String) -> [String: String] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
+        var values: [String: String] = [:]
+        for rawLine in text.split(whereSeparator: \.isNewline) {
+            var line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("export ") { line = String(line.dropFirst(7)) }
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                value = String(value.dropFirst().dropLast())
+            }
+            values[key] = value
+        }
+        return values
+    }
+}

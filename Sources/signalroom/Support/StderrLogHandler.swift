@@ -1,0 +1,49 @@
+import Foundation
+import Logging
+
+/// Log lines on stderr, as text for people or JSON lines for machines. The library code
+/// never prints; this is where its logs end up.
+struct StderrLogHandler: LogHandler {
+    let label: String
+    let format: LogFormat
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let level = event.level
+        let message = event.message
+        var merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        if let error = event.error { merged["error"] = "\(error)" }
+        let time = ISO8601Timestamp.now()
+        let text: String
+        switch format {
+        case .text:
+            let details = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            text = "\(time) \(level.rawValue.uppercased()) \(message)\(details.isEmpty ? "" : " " + details)\n"
+        case .json:
+            var object: [String: String] = ["time": time, "level": level.rawValue, "message": "\(message)", "logger": label]
+            for (key, value) in merged { object[key] = "\(value)" }
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            text = String(decoding: data, as: UTF8.self) + "\n"
+        }
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Installs the handler for the whole process; safe to call once per process only.
+    static func bootstrap(_ settings: Settings) {
+        LoggingSystem.bootstrap { label in
+            StderrLogHandler(label: label, format: settings.logFormat, logLevel: settings.logLevel)
+        }
+    }
+}
+
+enum ISO8601Timestamp {
+    static func now() -> String {
+        Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}
