@@ -28,7 +28,7 @@ struct SignalRoomCommand: AsyncParsableCommand {
         setvbuf(stdout, nil, _IOLBF, 0)
         let code: Int32
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(globalOptionsMovedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -43,6 +43,31 @@ struct SignalRoomCommand: AsyncParsableCommand {
         Glibc.exit(code)
     }
 
+    /// Global options belong to every leaf command (ArgumentParser has no inherited
+    /// options), yet people write them first: `signalroom --state /srv/state workflow list`.
+    /// Leading global options are moved behind the subcommand path so both orders work.
+    static func globalOptionsMovedAfterSubcommand(_ arguments: [String]) -> [String] {
+        let valued: Set<String> = ["--state", "--log-level", "--log-format", "--park-after"]
+        let flags: Set<String> = ["--json"]
+        var leading: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            let name = String(argument.split(separator: "=", maxSplits: 1).first ?? "")
+            if flags.contains(argument) || (valued.contains(name) && argument.contains("=")) {
+                leading.append(argument)
+                index += 1
+            } else if valued.contains(argument), index + 1 < arguments.count {
+                leading += [argument, arguments[index + 1]]
+                index += 2
+            } else {
+                break
+            }
+        }
+        guard !leading.isEmpty else { return arguments }
+        return Array(arguments[index...]) + leading
+    }
+
     private static func report(_ error: Error) -> Int32 {
         if let failure = CommandFailure(error) {
             FileHandle.standardError.write(Data("signalroom: error: \(failure.message)\n".utf8))
@@ -53,7 +78,9 @@ struct SignalRoomCommand: AsyncParsableCommand {
             print(fullMessage(for: error))
             return 0
         }
-        FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+        // One line, like every other error; `--help` has the usage.
+        let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        FileHandle.standardError.write(Data("signalroom: error: \(message) (see --help)\n".utf8))
         return ExitStatus.usage.rawValue
     }
 }

@@ -182,17 +182,13 @@ final class RunExecution: Sendable {
     /// `CanceledError` if the workflow is cancelled meanwhile, `RunStopped` when parked or
     /// terminated.
     private func wait(until time: Date) async throws {
-        let remaining = time.timeIntervalSince(configuration.clock())
-        if remaining > configuration.parkThreshold.seconds {
-            try await journal.park(until: time)
-        }
-        try await journal.flush()
         while true {
-            let wasCanceled = await journal.cancelRequested
             try await journal.checkRequests()
-            if !wasCanceled, await journal.cancelRequested { throw CanceledError() }
+            if await journal.cancelRequested { throw CanceledError() }
             let left = time.timeIntervalSince(configuration.clock())
             if left <= 0 { return }
+            if left > configuration.parkThreshold.seconds { try await journal.park(until: time) }
+            try await journal.flush()
             try? await Task.sleep(for: .seconds(min(left, configuration.pollInterval.seconds)))
         }
     }

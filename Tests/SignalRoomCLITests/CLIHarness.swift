@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+
+/// Runs the built `signalroom` binary as a real process against a temporary state
+/// directory, and reads back what it left on disk.
+struct CLIHarness {
+    let root: URL
+    var state: URL { root.appendingPathComponent("state") }
+    var journal: String { root.appendingPathComponent("journal.log").path }
+
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["SIGNALROOM_BIN"] { return path }
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return package.appendingPathComponent(".build/debug/signalroom").path
+    }
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("signalroom-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    }
+
+    func cleanUp() { try? FileManager.default.removeItem(at: root) }
+
+    struct Result {
+        var status: Int32
+        var killedBySignal: Bool
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Starts the binary and returns the running process; stdout and stderr go to files.
+    func launch(_ arguments: [String], environment: [String: String] = [:]) throws -> RunningCommand {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["--state", state.path] + arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "SIGNALROOM_TEST_KILL_AFTER_EVENT")
+        env.removeValue(forKey: "SIGNALROOM_STATE")
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        process.currentDirectoryURL = root
+        let id = UUID().uuidString
+        let out = root.appendingPathComponent("out-\(id)")
+        let err = root.appendingPathComponent("err-\(id)")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return RunningCommand(process: process, stdoutPath: out, stderrPath: err)
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+        try await launch(arguments, environment: environment).finish()
+    }
+
+    // MARK: What is on disk
+
+    func historyLines(_ workflowId: String) throws -> [[String: Any]] {
+        let directory = state.appendingPathComponent("workflows/\(workflowId)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".jsonl") }.sorted()
+        guard let last = files.last else { return [] }
+        let text = try String(contentsOf: directory.appendingPathComponent(last), encoding: .utf8)
+        return text.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+    }
+
+    func historyFile(_ workflowId: String) throws -> URL {
+        let directory = state.appendingPathComponent("workflows/\(workflowId)")
+        let name = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".jsonl") }.sorted().last!
+        return directory.appendingPathComponent(name)
+    }
+
+    func journalLines() -> [String] {
+        ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    /// Every file under state/ with its bytes, to prove a command changed nothing.
+    func stateSnapshot() -> [String: Data] {
+        var snapshot: [String: Data] = [:]
+        guard let walker = FileManager.default.enumerator(atPath: state.path) else { return snapshot }
+        while let path = walker.nextObject() as? String {
+            let full = state.appendingPathComponent(path).path
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
+            snapshot[path] = isDirectory.boolValue ? Data() : FileManager.default.contents(atPath: full)
+        }
+        return snapshot
+    }
+
+    /// Polls until `condition` holds (or fails the test after `timeout`).
+    func waitUntil(timeout: Double = 20, _ what: String, _ condition: () throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if (try? condition()) == true { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("timed out waiting for \(what)")
+        throw CancellationError()
+    }
+}
+
+struct RunningCommand {
+    let process: Process
+    let stdoutPath: URL
+    let stderrPath: URL
+
+    func kill() { Foundation.kill(process.processIdentifier, SIGKILL) }
+
+    func finish() async throws -> CLIHarness.Result {
+        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        return CLIHarness.Result(
+            status: process.terminationStatus,
+            killedBySignal: process.terminationReason == .uncaughtSignal,
+            stdout: (try? String(contentsOf: stdoutPath, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: stderrPath, encoding: .utf8)) ?? "")
+    }
+}
+
+extension Dictionary where Key == String, Value == Any {
+    var eventType: String { self["eventType"] as? String ?? "" }
+    var attributes: [String: Any] { self["attributes"] as? [String: Any] ?? [:] }
+    var eventId: Int { self["eventId"] as? Int ?? 0 }
+}
+
+func demoInput(_ fields: [String: Any]) -> String {
+    String(decoding: try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]), as: UTF8.self)
+}
