@@ -32,6 +32,12 @@ final class RunExecution: Sendable {
                     break
                 }
             }
+            if let limit = progress.scheduleToCloseDeadline, configuration.clock() >= limit {
+                try await journal.recordFailedAttempt(&progress, attempt: progress.nextAttempt - 1,
+                                                      failure: RunJournal.timeoutFailure(.scheduleToClose),
+                                                      retryAfter: nil, timeout: .scheduleToClose)
+                break
+            }
             let attempt = try await journal.startAttempt(progress)
             let outcome = await runAttempt(progress, attempt: attempt)
             try await record(outcome, of: &progress, attempt: attempt)

@@ -18,6 +18,8 @@ actor RunJournal {
     private var nextCommand = 0
     private(set) var cancelRequested: Bool
     private(set) var stop: StopReason?
+    /// Set at the first mismatch; the run fails with it whatever the workflow code does.
+    private(set) var nondeterminism: NonDeterminismError?
     private var lastHeartbeat: Date?
     private var activitiesAskedToCancel: Set<Int> = []
 
@@ -106,10 +108,13 @@ actor RunJournal {
     /// Matches the workflow's next command against the history, or returns nil when the
     /// history has no more recorded commands (the workflow is live from here on).
     private func matchRecorded(_ issued: String, matches: (EventAttributes) -> Bool) throws -> HistoryEvent? {
+        if let nondeterminism { throw nondeterminism }
         guard nextCommand < recordedCommands.count else { return nil }
         let recorded = recordedCommands[nextCommand]
         guard matches(recorded.attributes) else {
-            throw NonDeterminismError(eventId: recorded.eventId, recorded: Self.describe(recorded), issued: issued)
+            let error = NonDeterminismError(eventId: recorded.eventId, recorded: Self.describe(recorded), issued: issued)
+            nondeterminism = error
+            throw error
         }
         nextCommand += 1
         return recorded
@@ -130,7 +135,9 @@ actor RunJournal {
     func checkAllCommandsReplayed() throws {
         guard nextCommand < recordedCommands.count else { return }
         let recorded = recordedCommands[nextCommand]
-        throw NonDeterminismError(eventId: recorded.eventId, recorded: Self.describe(recorded), issued: "no further command (the workflow returned)")
+        let error = NonDeterminismError(eventId: recorded.eventId, recorded: Self.describe(recorded), issued: "no further command (the workflow returned)")
+        nondeterminism = error
+        throw error
     }
 
     func scheduleActivity(type: String, input: JSONValue, options: ActivityOptions) throws -> ActivityProgress {
@@ -250,10 +257,15 @@ actor RunJournal {
             event = try record(.activityTaskFailed(.init(scheduledEventId: progress.scheduledEventId, attempt: attempt,
                                                          failure: failure, retryState: retryState, nextAttemptTime: nextTime)))
         }
+        let what = timeout.map { "timed out (\($0.rawValue))" } ?? "failed: \(failure.message)"
+        var metadata = ["workflow_id": lease.run.workflowId, "activity": progress.activityType, "attempt": String(attempt)]
         if let nextTime {
+            metadata["next_attempt"] = Timestamp.format(nextTime)
+            configuration.log(LogRecord(level: .warning, message: "activity attempt \(what); retrying", metadata: metadata))
             progress.nextAttempt = attempt + 1
             progress.notBefore = nextTime
         } else {
+            configuration.log(LogRecord(level: .error, message: "activity \(what); no retry (\(retryState.rawValue))", metadata: metadata))
             state.advance(to: event.time, replaying: false)
             progress.resolution = .failure(ActivityFailure(activityType: progress.activityType, attempt: attempt,
                                                            retryState: retryState, failure: failure))
@@ -332,6 +344,8 @@ actor RunJournal {
     func park(until wakeUp: Date) throws -> Never {
         try flush()
         try lease.setWakeUpTime(wakeUp)
+        configuration.log(LogRecord(level: .info, message: "run parked", metadata: [
+            "workflow_id": lease.run.workflowId, "wake_up": Timestamp.format(wakeUp)]))
         stop = .parked(wakeUp)
         throw RunStopped()
     }

@@ -67,14 +67,16 @@ public struct WorkflowEngine: Sendable {
         let context = WorkflowContext(info: .init(workflowId: started.workflowId, runId: started.runId,
                                                   workflowType: started.workflowType), execution: execution)
         try claimed.lease.setWakeUpTime(nil)
-        let result: Result<JSONValue, Error>
+        var result: Result<JSONValue, Error>
         do {
+            try await journal.checkRequests()
             let output = try await workflow.body(context, started.input)
             try await journal.checkAllCommandsReplayed()
             result = .success(output)
         } catch {
             result = .failure(error)
         }
+        if let mismatch = await journal.nondeterminism { result = .failure(mismatch) }
         switch await journal.stop {
         case .parked(let time): return .parked(until: time)
         case .terminated(let reason): return .terminated(reason: reason)

@@ -8,11 +8,18 @@ public enum Timestamp {
     /// The instant rounded down to whole milliseconds, the precision histories keep, so a
     /// time seen live equals the same time read back during replay.
     public static func truncated(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        Date(timeIntervalSince1970: Double(millis(date)) / 1000)
+    }
+
+    /// Whole milliseconds since 1970, rounded down. The 10 µs nudge absorbs the binary
+    /// noise of `Double(ms) / 1000 * 1000` (about 0.2 µs today), so a time read back from
+    /// a history formats to the same text.
+    static func millis(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000 + 0.01).rounded(.down))
     }
 
     public static func format(_ date: Date) -> String {
-        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let totalMillis = millis(date)
         let millis = Int(((totalMillis % 1000) + 1000) % 1000)
         let seconds = (totalMillis - Int64(millis)) / 1000
         let days = Int(floorDiv(seconds, 86_400))
@@ -43,17 +50,16 @@ public enum Timestamp {
               (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
         var index = 19
-        var fraction = 0.0
+        var millis = 0
         if index < bytes.count, bytes[index] == 0x2E {
             index += 1
-            var scale = 0.1
             let start = index
             while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
-                fraction += Double(bytes[index] - 0x30) * scale
-                scale /= 10
+                if index - start < 3 { millis = millis * 10 + Int(bytes[index] - 0x30) }
                 index += 1
             }
             if index == start { return nil }
+            for _ in min(index - start, 3)..<3 { millis *= 10 }
         }
         var offsetSeconds = 0
         guard index < bytes.count else { return nil }
@@ -66,8 +72,9 @@ public enum Timestamp {
             return nil
         }
         let days = Self.days(fromCivil: year, month, day)
-        let seconds = Double(days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds)
-        return Date(timeIntervalSince1970: seconds + fraction)
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        // Sub-millisecond digits are dropped: histories keep milliseconds.
+        return Date(timeIntervalSince1970: Double(seconds * 1000 + millis) / 1000)
     }
 
     private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {

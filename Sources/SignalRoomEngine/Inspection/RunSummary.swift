@@ -57,8 +57,7 @@ public struct RunSummary: Sendable, Hashable {
                 lastActivityFailure = a.failure
                 settle(attempt: a.attempt, next: a.nextAttemptTime)
             case .activityTaskTimedOut(let a):
-                lastActivityFailure = Failure(message: "attempt \(a.attempt) timed out (\(a.timeoutType.rawValue))",
-                                              type: "\(a.timeoutType.rawValue.prefix(1).uppercased())\(a.timeoutType.rawValue.dropFirst())Timeout")
+                lastActivityFailure = RunJournal.timeoutFailure(a.timeoutType)
                 settle(attempt: a.attempt, next: a.nextAttemptTime)
             case .timerStarted(let a): pendingTimerFireTime = a.fireTime
             case .timerFired, .timerCanceled: pendingTimerFireTime = nil

@@ -17,6 +17,7 @@ extension FileHistoryStore {
     }
 
     public func openRuns() throws -> [OpenRunEntry] {
+        guard PosixFile.exists(openIndexPath) else { return [] }
         let names = try FileManager.default.contentsOfDirectory(atPath: openIndexPath)
         return names.filter { $0.hasSuffix(".json") }
             .compactMap { readOpenEntry(String($0.dropLast(5))) }
@@ -38,7 +39,8 @@ extension FileHistoryStore {
     }
 
     func closedIndexFiles() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: closedIndexPath).filter { $0.hasSuffix(".jsonl") }.sorted()
+        guard PosixFile.exists(closedIndexPath) else { return [] }
+        return try FileManager.default.contentsOfDirectory(atPath: closedIndexPath).filter { $0.hasSuffix(".jsonl") }.sorted()
     }
 
     func recordClosed(_ entry: ClosedRunEntry) throws {
@@ -74,6 +76,7 @@ extension FileHistoryStore {
     }
 
     public func rebuildIndex() throws {
+        try createDirectories()
         var open: [OpenRunEntry] = []
         var closed: [ClosedRunEntry] = []
         let ids = try FileManager.default.contentsOfDirectory(atPath: workflowsPath).filter { !$0.hasPrefix(".") }

@@ -18,13 +18,24 @@ public struct FileHistoryStore: HistoryStore {
     let openIndexPath: String
     let closedIndexPath: String
 
-    /// Opens (and creates, mode 0700) the state directory.
-    public init(root: URL) throws {
+    /// Uses the state directory at `root`. Nothing is created until the first run is
+    /// (directories mode 0700), so reading a mistyped path leaves nothing behind.
+    public init(root: URL) {
         self.root = root
         workflowsPath = root.appendingPathComponent("workflows").path
         openIndexPath = root.appendingPathComponent("index/open").path
         closedIndexPath = root.appendingPathComponent("index/closed").path
-        for path in [root.path, workflowsPath, root.appendingPathComponent("index").path, openIndexPath, closedIndexPath] {
+    }
+
+    func createDirectories() throws {
+        if !PosixFile.exists(root.path) {
+            do {
+                try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw WorkflowStoreError.io(path: root.path, reason: "cannot create the state directory (\(error.localizedDescription))")
+            }
+        }
+        for path in [workflowsPath, root.appendingPathComponent("index").path, openIndexPath, closedIndexPath] {
             try PosixFile.makeDirectory(path)
         }
     }
@@ -36,6 +47,7 @@ public struct FileHistoryStore: HistoryStore {
 
     public func createRun(workflowId: String, workflowType: String, runId: String, started: HistoryEvent) throws -> any RunLease {
         try WorkflowId.validate(workflowId)
+        try createDirectories()
         let directory = directory(of: workflowId)
         try PosixFile.makeDirectory(directory)
         let claim = try PosixFile(path: directory + "/.claim", mode: .createOrOpen)
@@ -55,7 +67,8 @@ public struct FileHistoryStore: HistoryStore {
         guard try file.lock(wait: false) else { throw WorkflowStoreError.runLocked(workflowId: workflowId, runId: runId) }
         try file.append(try EventLineCodec.encode(started), durable: true)
         PosixFile.syncDirectory(directory)
-        return FileRunLease(store: self, run: run, workflowType: workflowType, file: file, events: [started])
+        return FileRunLease(store: self, run: run, workflowType: workflowType, file: file, events: [started],
+                            indexedWakeUpTime: .some(nil))
     }
 
     public func claim(_ run: RunReference) throws -> any RunLease {
@@ -69,7 +82,9 @@ public struct FileHistoryStore: HistoryStore {
         guard case .workflowExecutionStarted(let started)? = decoded.events.first?.attributes else {
             throw HistoryDamagedError(path: path, line: 1, reason: "the history does not begin with WorkflowExecutionStarted")
         }
-        return FileRunLease(store: self, run: run, workflowType: started.workflowType, file: file, events: decoded.events)
+        let indexed = readOpenEntry(run.workflowId).flatMap { $0.runId == run.runId ? Optional.some($0.wakeUpTime) : nil }
+        return FileRunLease(store: self, run: run, workflowType: started.workflowType, file: file, events: decoded.events,
+                            indexedWakeUpTime: indexed)
     }
 
     public func history(of run: RunReference) throws -> [HistoryEvent] {
@@ -103,15 +118,16 @@ public struct FileHistoryStore: HistoryStore {
     /// open; a stale entry (run closed, or its file never written) is removed.
     func openRunStillOpen(_ workflowId: String) throws -> OpenRunEntry? {
         guard let entry = readOpenEntry(workflowId) else { return nil }
-        let path = historyPath(entry.run)
-        if PosixFile.exists(path), let events = try? history(of: entry.run),
-           !events.isEmpty, !(events.last?.attributes.closingStatus?.isClosed ?? false) {
-            return entry
+        guard PosixFile.exists(historyPath(entry.run)) else {
+            PosixFile.remove(openEntryPath(workflowId))
+            return nil
         }
-        if PosixFile.exists(path) && (try? history(of: entry.run)) == nil {
-            return entry // damaged but present: still counts as open, never silently replaced
-        }
-        PosixFile.remove(openEntryPath(workflowId))
+        // A damaged history still counts as open: it is never silently replaced.
+        guard let events = try? history(of: entry.run) else { return entry }
+        guard let summary = RunSummary(events: events), let closeTime = summary.closeTime else { return entry }
+        // Closed, but the process died before moving it to the closed index.
+        try recordClosed(ClosedRunEntry(workflowId: workflowId, runId: entry.runId, workflowType: summary.workflowType,
+                                        status: summary.status, startTime: summary.startTime, closeTime: closeTime))
         return nil
     }
 

@@ -9,8 +9,12 @@ final class FileRunLease: RunLease, @unchecked Sendable {
     private let file: PosixFile
     private(set) var events: [HistoryEvent]
     private var released = false
+    /// What the open index says now, to skip rewriting it when nothing changed.
+    private var indexedWakeUpTime: Date??
 
-    init(store: FileHistoryStore, run: RunReference, workflowType: String, file: consuming PosixFile, events: [HistoryEvent]) {
+    init(store: FileHistoryStore, run: RunReference, workflowType: String, file: consuming PosixFile, events: [HistoryEvent],
+         indexedWakeUpTime: Date??) {
+        self.indexedWakeUpTime = indexedWakeUpTime
         self.store = store
         self.run = run
         self.workflowType = workflowType
@@ -27,7 +31,8 @@ final class FileRunLease: RunLease, @unchecked Sendable {
     }
 
     func setWakeUpTime(_ time: Date?) throws {
-        guard let started = events.first else { return }
+        guard let started = events.first, indexedWakeUpTime != .some(time) else { return }
+        indexedWakeUpTime = .some(time)
         try store.writeOpenEntry(OpenRunEntry(workflowId: run.workflowId, runId: run.runId, workflowType: workflowType,
                                               startTime: started.time, wakeUpTime: time))
     }

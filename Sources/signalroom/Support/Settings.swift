@@ -54,18 +54,13 @@ struct Settings {
         return values
     }
 
-    /// Opens the state directory. Commands that only read pass `create: false` so a
-    /// mistyped `--state` does not leave a new directory behind.
+    /// The state directory's store; it creates directories only when a run is started.
+    /// Commands that only read pass `create: false` and fail clearly on a mistyped path.
     func store(create: Bool = true) throws -> FileHistoryStore {
         if !create, !FileManager.default.fileExists(atPath: stateDirectory.path) {
             throw CommandFailure("state directory \(stateDirectory.path) does not exist; check --state or SIGNALROOM_STATE", code: .notFound)
         }
-        do {
-            try FileManager.default.createDirectory(at: stateDirectory.deletingLastPathComponent(), withIntermediateDirectories: true)
-            return try FileHistoryStore(root: stateDirectory)
-        } catch let error as WorkflowStoreError {
-            throw CommandFailure("cannot use state directory: \(error)", code: .usage)
-        }
+        return FileHistoryStore(root: stateDirectory)
     }
 
     func engine(store: FileHistoryStore) -> WorkflowEngine {
