@@ -9,7 +9,7 @@ struct WorkflowList: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Only runs with this status: open, running, parked, closed, completed, failed, canceled, terminated.")
+    @Option(help: "Only runs with this status: open (= running, parked or ready), running, parked, ready, closed, completed, failed, canceled, terminated.")
     var status: String?
 
     @Option(help: "Only runs of this workflow type.")
@@ -18,7 +18,7 @@ struct WorkflowList: AsyncParsableCommand {
     @Option(help: "At most this many runs.")
     var limit: Int?
 
-    static let statuses = ["open", "running", "parked", "closed", "completed", "failed", "canceled", "terminated"]
+    static let statuses = ["open", "running", "parked", "ready", "closed", "completed", "failed", "canceled", "terminated"]
 
     func validate() throws {
         if let status, !Self.statuses.contains(status) {
@@ -43,9 +43,11 @@ struct WorkflowList: AsyncParsableCommand {
         let now = Date()
         var rows: [Row] = []
         for entry in try store.openRuns() {
-            let parked = store.isClaimed(entry.run) ? false : (entry.wakeUpTime.map { $0 > now } ?? false)
+            // Held by a process: running; else waiting for its wake-up (parked) or due now,
+            // e.g. after its process died (ready, for `workflow resume --due`).
+            let status = store.isClaimed(entry.run) ? "running" : (entry.wakeUpTime.map { $0 > now } ?? false) ? "parked" : "ready"
             rows.append(Row(workflowId: entry.workflowId, runId: entry.runId, workflowType: entry.workflowType,
-                            status: parked ? "parked" : "running", startTime: entry.startTime, wakeUpTime: entry.wakeUpTime))
+                            status: status, startTime: entry.startTime, wakeUpTime: entry.wakeUpTime))
         }
         for entry in try store.closedRuns() {
             rows.append(Row(workflowId: entry.workflowId, runId: entry.runId, workflowType: entry.workflowType,
