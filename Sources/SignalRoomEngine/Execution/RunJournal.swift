@@ -172,24 +172,12 @@ actor RunJournal {
                 progress.resolution = .success(a.result)
             case .activityTaskFailed(let a):
                 runningAttempt = nil
-                if let next = a.nextAttemptTime {
-                    progress.nextAttempt = a.attempt + 1
-                    progress.notBefore = next
-                } else {
-                    advanceTime(to: event)
-                    progress.resolution = .failure(ActivityFailure(activityType: recorded.activityType, attempt: a.attempt,
-                                                                   retryState: a.retryState, failure: a.failure))
-                }
+                replayFailedAttempt(&progress, event, attempt: a.attempt, next: a.nextAttemptTime, retryState: a.retryState,
+                                    failure: a.failure)
             case .activityTaskTimedOut(let a):
                 runningAttempt = nil
-                if let next = a.nextAttemptTime {
-                    progress.nextAttempt = a.attempt + 1
-                    progress.notBefore = next
-                } else {
-                    advanceTime(to: event)
-                    progress.resolution = .failure(ActivityFailure(activityType: recorded.activityType, attempt: a.attempt,
-                                                                   retryState: a.retryState, failure: Self.timeoutFailure(a.timeoutType)))
-                }
+                replayFailedAttempt(&progress, event, attempt: a.attempt, next: a.nextAttemptTime, retryState: a.retryState,
+                                    failure: Self.timeoutFailure(a.timeoutType))
             case .activityTaskCanceled:
                 advanceTime(to: event)
                 progress.resolution = .failure(CanceledError())
@@ -204,6 +192,19 @@ actor RunJournal {
         }
         if progress.resolution == nil { state.advance(to: state.now, replaying: false) }
         return progress
+    }
+
+    /// A recorded failed attempt: either the next attempt's time, or the final failure.
+    private func replayFailedAttempt(_ progress: inout ActivityProgress, _ event: HistoryEvent, attempt: Int, next: Date?,
+                                     retryState: RetryState, failure: Failure) {
+        if let next {
+            progress.nextAttempt = attempt + 1
+            progress.notBefore = next
+        } else {
+            advanceTime(to: event)
+            progress.resolution = .failure(ActivityFailure(activityType: progress.activityType, attempt: attempt,
+                                                           retryState: retryState, failure: failure))
+        }
     }
 
     static func timeoutFailure(_ type: TimeoutType) -> Failure {

@@ -44,12 +44,15 @@ extension FileHistoryStore {
     }
 
     func recordClosed(_ entry: ClosedRunEntry) throws {
+        try appendClosedLine(entry, durable: true)
+        PosixFile.remove(openEntryPath(entry.workflowId))
+    }
+
+    private func appendClosedLine(_ entry: ClosedRunEntry, durable: Bool) throws {
         var line = try JSONCoding.encoder.encode(entry)
         line.append(0x0A)
         let day = String(Timestamp.format(entry.closeTime).prefix(10))
-        let file = try PosixFile(path: closedIndexPath + "/" + day + ".jsonl", mode: .createOrOpen)
-        try file.append(line, durable: true)
-        PosixFile.remove(openEntryPath(entry.workflowId))
+        try PosixFile(path: closedIndexPath + "/" + day + ".jsonl", mode: .createOrOpen).append(line, durable: durable)
     }
 
     public func prune(closedBefore cutoff: Date) throws -> Int {
@@ -99,10 +102,7 @@ extension FileHistoryStore {
         for name in try closedIndexFiles() { PosixFile.remove(closedIndexPath + "/" + name) }
         for entry in open { try writeOpenEntry(entry) }
         for entry in closed.sorted(by: { $0.closeTime < $1.closeTime }) {
-            var line = try JSONCoding.encoder.encode(entry)
-            line.append(0x0A)
-            let day = String(Timestamp.format(entry.closeTime).prefix(10))
-            try PosixFile(path: closedIndexPath + "/" + day + ".jsonl", mode: .createOrOpen).append(line, durable: false)
+            try appendClosedLine(entry, durable: false)
         }
     }
 }
