@@ -8,6 +8,7 @@ public struct NonDeterminismError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         let place = eventId.map { "event \($0)" } ?? "the end of the history"
         return "non-determinism at \(place): history has \(recorded), but the workflow code now issues \(issued); "
-            + "the code changed under a running workflow; terminate the run or restore the previous code"
+            + "the workflow's code changed while this run was open, so the run fails; start a new run, and deploy "
+            + "code changes only when no runs of this type are open"
     }
 }

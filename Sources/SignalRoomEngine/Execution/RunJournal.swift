@@ -18,6 +18,9 @@ actor RunJournal {
     private var nextCommand = 0
     private(set) var cancelRequested: Bool
     private(set) var stop: StopReason?
+    /// Set when an append failed (disk full, I/O error): nothing more is written, and the
+    /// run is left open for a later invocation instead of being closed as failed.
+    private(set) var storageFailure: Error?
     /// Set at the first mismatch; the run fails with it whatever the workflow code does.
     private(set) var nondeterminism: NonDeterminismError?
     private var lastHeartbeat: Date?
@@ -64,8 +67,14 @@ actor RunJournal {
     }
 
     func flush() throws {
+        if let storageFailure { throw storageFailure }
         guard !pending.isEmpty else { return }
-        try lease.append(pending)
+        do {
+            try lease.append(pending)
+        } catch {
+            storageFailure = error
+            throw error
+        }
         pending.removeAll(keepingCapacity: true)
         configuration.afterDurableAppend(events.count)
     }

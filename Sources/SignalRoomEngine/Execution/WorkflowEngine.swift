@@ -76,6 +76,8 @@ public struct WorkflowEngine: Sendable {
         } catch {
             result = .failure(error)
         }
+        // A failed write is not the workflow's failure: the run stays open, like after a crash.
+        if let storageFailure = await journal.storageFailure { throw storageFailure }
         if let mismatch = await journal.nondeterminism { result = .failure(mismatch) }
         switch await journal.stop {
         case .parked(let time): return .parked(until: time)

@@ -5,8 +5,8 @@ import Foundation
 /// Foundation's formatters cost microseconds each; the civil-date maths is Howard Hinnant's
 /// well-known days-from-civil algorithm.
 public enum Timestamp {
-    /// The instant rounded down to whole milliseconds, the precision histories keep, so a
-    /// time seen live equals the same time read back during replay.
+    /// The instant in whole milliseconds (rounded down, give or take the 10 µs of `millis`),
+    /// the precision histories keep, so a time seen live equals the one read back in replay.
     public static func truncated(_ date: Date) -> Date {
         Date(timeIntervalSince1970: Double(millis(date)) / 1000)
     }

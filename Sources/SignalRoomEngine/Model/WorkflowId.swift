@@ -12,7 +12,7 @@ public enum WorkflowId {
         }
         guard !id.hasPrefix(".") else { throw invalid("it starts with a dot; ids must not name hidden or parent directories") }
         if let bad = id.unicodeScalars.first(where: { !allowed($0) }) {
-            let shown = bad == "/" ? "a path separator `/`" : "`\(bad.escaped(asASCII: true))`"
+            let shown = bad == "/" ? "a path separator `/`" : bad == " " ? "a space" : "`\(bad.escaped(asASCII: true))`"
             throw invalid("it contains \(shown); use letters, digits and . _ - : @ + =")
         }
     }

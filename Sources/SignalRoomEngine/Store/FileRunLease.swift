@@ -9,12 +9,16 @@ final class FileRunLease: RunLease, @unchecked Sendable {
     private let file: PosixFile
     private(set) var events: [HistoryEvent]
     private var released = false
+    /// File size after the last successful append.
+    private var validLength: Int
+    private var broken: Error?
     /// What the open index says now, to skip rewriting it when nothing changed.
     private var indexedWakeUpTime: Date??
 
     init(store: FileHistoryStore, run: RunReference, workflowType: String, file: consuming PosixFile, events: [HistoryEvent],
          indexedWakeUpTime: Date??) {
         self.indexedWakeUpTime = indexedWakeUpTime
+        self.validLength = file.size()
         self.store = store
         self.run = run
         self.workflowType = workflowType
@@ -22,11 +26,21 @@ final class FileRunLease: RunLease, @unchecked Sendable {
         self.events = events
     }
 
+    /// Appends durably. A failed write is cut back to the last whole line, so the file
+    /// never holds a torn line in its middle, and the lease refuses further appends.
     func append(_ newEvents: [HistoryEvent]) throws {
+        if let broken { throw broken }
         guard !newEvents.isEmpty else { return }
         var data = Data()
         for event in newEvents { data.append(try EventLineCodec.encode(event)) }
-        try file.append(data, durable: true)
+        do {
+            try file.append(data, durable: true)
+        } catch {
+            broken = error
+            try? file.truncate(to: validLength)
+            throw error
+        }
+        validLength += data.count
         events.append(contentsOf: newEvents)
     }
 

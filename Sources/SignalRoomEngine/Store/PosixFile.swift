@@ -74,6 +74,11 @@ struct PosixFile: ~Copyable {
         if durable { try sync() }
     }
 
+    func size() -> Int {
+        var info = stat()
+        return fstat(descriptor, &info) == 0 ? Int(info.st_size) : 0
+    }
+
     func sync() throws {
         guard fdatasync(descriptor) == 0 else { throw PosixFile.error(path, "cannot sync to disk") }
     }
