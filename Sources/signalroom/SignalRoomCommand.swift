@@ -78,6 +78,16 @@ struct SignalRoomCommand: AsyncParsableCommand {
             print(fullMessage(for: error))
             return 0
         }
+        guard parserCode == .validationFailure else {
+            // Not a usage error: a file-system failure reading state/, or a bug.
+            let secrets = SecretRedactor(environment: Settings.environment())
+            if error is CocoaError || (error as NSError).domain == NSPOSIXErrorDomain {
+                FileHandle.standardError.write(Data("signalroom: error: cannot read the state directory: \(secrets.redact(error.localizedDescription))\n".utf8))
+                return ExitStatus.stateDamaged.rawValue
+            }
+            FileHandle.standardError.write(Data("signalroom: error: internal error: \(secrets.redact(String(describing: error))); please report it\n".utf8))
+            return ExitStatus.internalError.rawValue
+        }
         // One line, like every other error; `--help` has the usage.
         let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
         FileHandle.standardError.write(Data("signalroom: error: \(message) (see --help)\n".utf8))

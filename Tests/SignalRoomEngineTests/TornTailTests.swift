@@ -353,6 +353,6 @@ final class FailingAppendLease: RunLease, @unchecked Sendable {
     func setWakeUpTime(_ time: Date?) throws { try inner.setWakeUpTime(time) }
     func markClosed(status: RunStatus, closeTime: Date) throws { try inner.markClosed(status: status, closeTime: closeTime) }
     func pendingRequest() -> RunRequest? { inner.pendingRequest() }
-    func clearRequest() { inner.clearRequest() }
+    func clearRequest(_ kind: RunRequest.Kind) { inner.clearRequest(kind) }
     func release() { inner.release() }
 }

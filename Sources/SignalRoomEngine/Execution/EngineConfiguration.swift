@@ -17,17 +17,29 @@ public struct EngineConfiguration: Sendable {
     /// Called after every durable append with the id of the last event written. For crash
     /// tests that kill the process at each event boundary; a no-op otherwise.
     public var afterDurableAppend: @Sendable (Int) -> Void
+    /// Cleans text before it is written to a history or a log: the caller masks secrets
+    /// (API keys in URLs, tokens) that error descriptions from libraries may carry.
+    public var redact: @Sendable (String) -> String
 
     public init(parkThreshold: Duration = .seconds(5), pollInterval: Duration = .milliseconds(100),
                 identity: String? = nil, clock: @escaping @Sendable () -> Date = { Date() },
                 log: @escaping @Sendable (LogRecord) -> Void = { _ in },
-                afterDurableAppend: @escaping @Sendable (Int) -> Void = { _ in }) {
+                afterDurableAppend: @escaping @Sendable (Int) -> Void = { _ in },
+                redact: @escaping @Sendable (String) -> String = { $0 }) {
+        self.redact = redact
         self.parkThreshold = parkThreshold
         self.pollInterval = pollInterval
         self.identity = identity ?? PosixFile.identity
         self.clock = clock
         self.log = log
         self.afterDurableAppend = afterDurableAppend
+    }
+}
+
+extension EngineConfiguration {
+    /// An error as histories record it, with its text (and its causes') redacted.
+    func describe(_ error: Error) -> Failure {
+        Failure(describing: error).redacted(with: redact)
     }
 }
 

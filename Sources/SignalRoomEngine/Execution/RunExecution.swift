@@ -33,13 +33,19 @@ final class RunExecution: Sendable {
                 }
             }
             if let limit = progress.scheduleToCloseDeadline, configuration.clock() >= limit {
-                try await journal.recordFailedAttempt(&progress, attempt: progress.nextAttempt - 1,
+                try await journal.recordFailedAttempt(&progress, attempt: progress.nextAttempt,
                                                       failure: RunJournal.timeoutFailure(.scheduleToClose),
                                                       retryAfter: nil, timeout: .scheduleToClose)
                 break
             }
-            let attempt = try await journal.startAttempt(progress)
+            guard let attempt = try await journal.startAttempt(progress) else {
+                try await journal.recordCanceled(&progress, attempt: progress.nextAttempt - 1)
+                break
+            }
             let outcome = await runAttempt(progress, attempt: attempt)
+            if let details = await journal.latestHeartbeatDetails(of: progress.scheduledEventId) {
+                progress.lastHeartbeatDetails = details
+            }
             try await record(outcome, of: &progress, attempt: attempt)
         }
         return try progress.resolution!.get()
@@ -51,7 +57,7 @@ final class RunExecution: Sendable {
             try await journal.recordCompletion(&progress, attempt: attempt, result: result)
         case .failed(let error):
             let retryAfter = (error as? ApplicationError)?.nextRetryDelay
-            try await journal.recordFailedAttempt(&progress, attempt: attempt, failure: Failure(describing: error),
+            try await journal.recordFailedAttempt(&progress, attempt: attempt, failure: configuration.describe(error),
                                                   retryAfter: retryAfter, timeout: nil)
         case .timedOut(let type):
             try await journal.recordFailedAttempt(&progress, attempt: attempt, failure: RunJournal.timeoutFailure(type),
@@ -114,6 +120,8 @@ final class RunExecution: Sendable {
             var outcome: AttemptOutcome?
             while let signal = await group.next() {
                 switch signal {
+                // The first outcome stands (a late watchdog signal must not turn a finished
+                // attempt into a timeout); only a terminate overrides it.
                 case .finished(let result):
                     group.cancelAll()
                     if outcome == nil {
@@ -125,10 +133,10 @@ final class RunExecution: Sendable {
                         outcome = .completed(value) // finished despite the request: keep the work
                     }
                 case .timedOut(let type):
-                    outcome = .timedOut(type)
+                    if outcome == nil { outcome = .timedOut(type) }
                     group.cancelAll()
                 case .cancelRequested:
-                    outcome = .canceled
+                    if outcome == nil { outcome = .canceled }
                     group.cancelAll()
                 case .stopped:
                     outcome = .stopped
@@ -142,7 +150,7 @@ final class RunExecution: Sendable {
     }
 
     private func watch(deadline: Date, deadlineType: TimeoutType, heartbeatTimeout: Duration?, scheduledEventId: Int) async -> Signal {
-        while true {
+        while !Task.isCancelled {
             let now = configuration.clock()
             var nextCheck = min(deadline.timeIntervalSince(now), configuration.pollInterval.seconds)
             if let heartbeatTimeout {
@@ -168,6 +176,7 @@ final class RunExecution: Sendable {
                 return .stopped
             }
         }
+        return .idle
     }
 
     // MARK: Timers and waits

@@ -25,6 +25,7 @@ actor RunJournal {
     private(set) var nondeterminism: NonDeterminismError?
     private var lastHeartbeat: Date?
     private var activitiesAskedToCancel: Set<Int> = []
+    private var heartbeatDetails: [Int: JSONValue] = [:]
 
     /// Why the workflow's code must not go on in this process.
     enum StopReason: Equatable {
@@ -59,6 +60,8 @@ actor RunJournal {
 
     @discardableResult
     func record(_ attributes: EventAttributes, flush: Bool = false) throws -> HistoryEvent {
+        // A heartbeat queued behind a terminate must not land after the closing event.
+        if isClosed { throw RunStopped() }
         let event = HistoryEvent(eventId: events.count + 1, time: Timestamp.truncated(configuration.clock()), attributes: attributes)
         events.append(event)
         pending.append(event)
@@ -95,17 +98,29 @@ actor RunJournal {
         case .cancel where !cancelRequested:
             cancelRequested = true
             try record(.workflowExecutionCancelRequested(.init(reason: request.reason, identity: request.identity)), flush: true)
-            lease.clearRequest()
+            lease.clearRequest(.cancel)
         case .cancel:
-            lease.clearRequest()
+            lease.clearRequest(.cancel)
         }
     }
 
     func terminate(reason: String, identity: String) throws {
         try record(.workflowExecutionTerminated(.init(reason: reason, identity: identity)), flush: true)
-        try lease.markClosed(status: .terminated, closeTime: events[events.count - 1].time)
         stop = .terminated(reason)
+        lease.clearRequest(.terminate)
+        updateIndex { try lease.markClosed(status: .terminated, closeTime: events[events.count - 1].time) }
         throw RunStopped()
+    }
+
+    /// Index writes after the history is durable: a failure is logged, not fatal, because
+    /// the index is a cache that readers repair and `workflow reindex` rebuilds.
+    private func updateIndex(_ write: () throws -> Void) {
+        do {
+            try write()
+        } catch {
+            configuration.log(LogRecord(level: .warning, message: "the run index could not be updated: \(error)",
+                                        metadata: ["workflow_id": lease.run.workflowId]))
+        }
     }
 
     func checkStopped() throws {
@@ -221,9 +236,11 @@ actor RunJournal {
         return Failure(message: "the activity attempt exceeded its \(type.rawValue) timeout", type: name)
     }
 
-    /// Appends `ActivityTaskStarted` (durably, with anything buffered) and returns the attempt.
-    func startAttempt(_ progress: ActivityProgress) throws -> Int {
+    /// Appends `ActivityTaskStarted` (durably, with anything buffered) and returns the
+    /// attempt, or nil when the workflow has been cancelled and no attempt may start.
+    func startAttempt(_ progress: ActivityProgress) throws -> Int? {
         try checkRequests()
+        if cancelRequested { return nil }
         try record(.activityTaskStarted(.init(scheduledEventId: progress.scheduledEventId, attempt: progress.nextAttempt,
                                               identity: configuration.identity)), flush: true)
         lastHeartbeat = configuration.clock()
@@ -301,11 +318,15 @@ actor RunJournal {
     func heartbeat(scheduledEventId: Int, attempt: Int, details: JSONValue?) throws {
         lastHeartbeat = configuration.clock()
         if let details {
+            heartbeatDetails[scheduledEventId] = details
             try record(.activityTaskHeartbeatRecorded(.init(scheduledEventId: scheduledEventId, attempt: attempt, details: details)), flush: true)
         }
     }
 
     func lastHeartbeatTime() -> Date? { lastHeartbeat }
+
+    /// The details of the activity's latest heartbeat in this process, if any.
+    func latestHeartbeatDetails(of scheduledEventId: Int) -> JSONValue? { heartbeatDetails[scheduledEventId] }
 
     // MARK: Timers
 
@@ -353,17 +374,23 @@ actor RunJournal {
     /// Leaves the run for a later invocation: everything durable, the wake-up time in the index.
     func park(until wakeUp: Date) throws -> Never {
         try flush()
-        try lease.setWakeUpTime(wakeUp)
+        stop = .parked(wakeUp)
+        updateIndex { try lease.setWakeUpTime(wakeUp) }
         configuration.log(LogRecord(level: .info, message: "run parked", metadata: [
             "workflow_id": lease.run.workflowId, "wake_up": Timestamp.format(wakeUp)]))
-        stop = .parked(wakeUp)
         throw RunStopped()
     }
 
     func close(_ attributes: EventAttributes) throws {
         try checkStopped()
         let event = try record(attributes, flush: true)
-        try lease.markClosed(status: attributes.closingStatus ?? .failed, closeTime: event.time)
+        updateIndex { try lease.markClosed(status: attributes.closingStatus ?? .failed, closeTime: event.time) }
+    }
+
+    /// Repairs the index of a run found already closed (its process died before updating it).
+    func repairIndexOfClosedRun() {
+        guard let last = events.last, let status = last.attributes.closingStatus else { return }
+        updateIndex { try lease.markClosed(status: status, closeTime: last.time) }
     }
 }
 

@@ -57,7 +57,14 @@ public struct WorkflowEngine: Sendable {
         defer { claimed.lease.release() }
         let journal = try RunJournal(lease: claimed.lease, configuration: configuration)
         if let closed = RunSummary(events: await journal.events), closed.status.isClosed {
+            await journal.repairIndexOfClosedRun()
             return Self.outcome(of: closed)
+        }
+        do {
+            // A terminate is applied even when this build no longer knows the workflow type.
+            try await journal.checkRequests()
+        } catch is RunStopped {
+            if case .terminated(let reason) = await journal.stop { return .terminated(reason: reason) }
         }
         let started = journal.started
         guard let workflow = registry.workflows[started.workflowType] else {
@@ -69,7 +76,6 @@ public struct WorkflowEngine: Sendable {
         try claimed.lease.setWakeUpTime(nil)
         var result: Result<JSONValue, Error>
         do {
-            try await journal.checkRequests()
             let output = try await workflow.body(context, started.input)
             try await journal.checkAllCommandsReplayed()
             result = .success(output)
@@ -103,13 +109,14 @@ public struct WorkflowEngine: Sendable {
             try await journal.close(.workflowExecutionCanceled(.init(reason: nil)))
             return .canceled
         case .failure(let error):
-            let failure = Failure(describing: error)
+            let failure = configuration.describe(error)
             try await journal.close(.workflowExecutionFailed(.init(failure: failure)))
             return .failed(failure)
         }
     }
 
-    static func outcome(of summary: RunSummary) -> RunOutcome {
+    /// The outcome a closed run's history records.
+    public static func outcome(of summary: RunSummary) -> RunOutcome {
         switch summary.status {
         case .completed: .completed(summary.result ?? .null)
         case .failed: .failed(summary.failure ?? Failure(message: "failed", type: "Unknown"))
@@ -148,13 +155,17 @@ public struct WorkflowEngine: Sendable {
             throw WorkflowStoreError.alreadyClosed(workflowId: run.workflowId, runId: run.runId, status: summary.status.rawValue)
         }
         try store.post(request, to: run)
-        let claimed: ClaimedRun
-        do {
-            claimed = try claim(run)
-        } catch WorkflowStoreError.runLocked {
-            return .requested(run)
+        // An owner that is about to park may have looked for requests just before this
+        // one arrived; give it a moment to release the run, then apply the request here.
+        for attempt in 0..<10 {
+            do {
+                return .applied(run, try await execute(try claim(run)))
+            } catch WorkflowStoreError.runLocked {
+                if attempt == 9 { break }
+                try await Task.sleep(for: configuration.pollInterval)
+            }
         }
-        return .applied(run, try await execute(claimed))
+        return .requested(run)
     }
 }
 

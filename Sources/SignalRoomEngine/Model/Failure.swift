@@ -38,6 +38,11 @@ public struct Failure: Sendable, Hashable, Codable {
         }
     }
 
+    /// The same failure with every message in the chain passed through `redact`.
+    public func redacted(with redact: (String) -> String) -> Failure {
+        Failure(message: redact(message), type: type, nonRetryable: nonRetryable, cause: cause?.redacted(with: redact))
+    }
+
     enum CodingKeys: String, CodingKey { case message, type, nonRetryable, cause }
 
     public init(from decoder: Decoder) throws {

@@ -43,12 +43,16 @@ extension FileHistoryStore {
         return try FileManager.default.contentsOfDirectory(atPath: closedIndexPath).filter { $0.hasSuffix(".jsonl") }.sorted()
     }
 
+    /// Moves a closed run from the open index to the closed one. The open entry is removed
+    /// only if it still names this run: a new run of the id may already own it.
     func recordClosed(_ entry: ClosedRunEntry) throws {
         try appendClosedLine(entry, durable: true)
-        PosixFile.remove(openEntryPath(entry.workflowId))
+        try withClaimLock(entry.workflowId) {
+            if readOpenEntry(entry.workflowId)?.runId == entry.runId { PosixFile.remove(openEntryPath(entry.workflowId)) }
+        }
     }
 
-    private func appendClosedLine(_ entry: ClosedRunEntry, durable: Bool) throws {
+    func appendClosedLine(_ entry: ClosedRunEntry, durable: Bool) throws {
         var line = try JSONCoding.encoder.encode(entry)
         line.append(0x0A)
         let day = String(Timestamp.format(entry.closeTime).prefix(10))
@@ -65,7 +69,8 @@ extension FileHistoryStore {
             for line in data.split(separator: 0x0A) {
                 guard let entry = try? JSONCoding.decoder.decode(ClosedRunEntry.self, from: Data(line)) else { continue }
                 PosixFile.remove(historyPath(entry.run))
-                PosixFile.remove(requestPath(entry.run))
+                PosixFile.remove(requestPath(entry.run, .cancel))
+                PosixFile.remove(requestPath(entry.run, .terminate))
                 pruned += 1
                 let directory = directory(of: entry.workflowId)
                 if runIds(of: entry.workflowId).isEmpty, readOpenEntry(entry.workflowId) == nil {

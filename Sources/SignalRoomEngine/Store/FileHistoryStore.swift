@@ -1,10 +1,14 @@
 import Foundation
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
 
 /// Histories as files under a state directory:
 ///
 /// ```
 /// state/workflows/<workflow-id>/<run-id>.jsonl         one event per line (see HistoryEvent)
-/// state/workflows/<workflow-id>/<run-id>.request.json  a pending cancel/terminate request
+/// state/workflows/<workflow-id>/<run-id>.cancel.json   a pending cancel request
+/// state/workflows/<workflow-id>/<run-id>.terminate.json a pending terminate request
 /// state/workflows/<workflow-id>/.claim                 lock serialising run creation per id
 /// state/index/open/<workflow-id>.json                  the id's open run and its wake-up time
 /// state/index/closed/<YYYY-MM-DD>.jsonl                runs closed that day (UTC)
@@ -42,33 +46,48 @@ public struct FileHistoryStore: HistoryStore {
 
     func directory(of workflowId: String) -> String { workflowsPath + "/" + workflowId }
     public func historyPath(_ run: RunReference) -> String { directory(of: run.workflowId) + "/" + run.runId + ".jsonl" }
-    func requestPath(_ run: RunReference) -> String { directory(of: run.workflowId) + "/" + run.runId + ".request.json" }
+    func requestPath(_ run: RunReference, _ kind: RunRequest.Kind) -> String {
+        directory(of: run.workflowId) + "/" + run.runId + "." + kind.rawValue + ".json"
+    }
     func openEntryPath(_ workflowId: String) -> String { openIndexPath + "/" + workflowId + ".json" }
 
     public func createRun(workflowId: String, workflowType: String, runId: String, started: HistoryEvent) throws -> any RunLease {
         try WorkflowId.validate(workflowId)
         try createDirectories()
-        let directory = directory(of: workflowId)
-        try PosixFile.makeDirectory(directory)
-        let claim = try PosixFile(path: directory + "/.claim", mode: .createOrOpen)
-        _ = try claim.lock(wait: true)
-        defer { claim.unlock() }
-
-        if let existing = try openRunStillOpen(workflowId) {
-            throw WorkflowStoreError.alreadyRunning(workflowId: workflowId, runId: existing.runId)
+        return try withClaimLock(workflowId) {
+            if let existing = try openRunStillOpen(workflowId, repair: true) {
+                throw WorkflowStoreError.alreadyRunning(workflowId: workflowId, runId: existing.runId)
+            }
+            // The index entry goes first: it is the claim `run-due` finds. A crash before the
+            // history exists leaves an entry without a file, which is treated as absent.
+            try writeOpenEntry(OpenRunEntry(workflowId: workflowId, runId: runId, workflowType: workflowType,
+                                            startTime: started.time, wakeUpTime: nil))
+            do {
+                return try writeNewHistory(RunReference(workflowId: workflowId, runId: runId), workflowType: workflowType, started: started)
+            } catch {
+                PosixFile.remove(openEntryPath(workflowId))
+                throw error
+            }
         }
-        let run = RunReference(workflowId: workflowId, runId: runId)
-        // The index entry goes first: it is the claim `run-due` finds. A crash before the
-        // history exists leaves an entry without a file, which readers treat as absent.
-        let entry = OpenRunEntry(workflowId: workflowId, runId: runId, workflowType: workflowType,
-                                 startTime: started.time, wakeUpTime: nil)
-        try writeOpenEntry(entry)
-        let file = try PosixFile(path: historyPath(run), mode: .createNew)
-        guard try file.lock(wait: false) else { throw WorkflowStoreError.runLocked(workflowId: workflowId, runId: runId) }
-        try file.append(try EventLineCodec.encode(started), durable: true)
-        PosixFile.syncDirectory(directory)
-        return FileRunLease(store: self, run: run, workflowType: workflowType, file: file, events: [started],
-                            indexedWakeUpTime: .some(nil))
+    }
+
+    /// Writes and locks the first event under a hidden name, then renames the file into
+    /// place (the lock stays with it), so no other process ever sees it empty or unlocked.
+    private func writeNewHistory(_ run: RunReference, workflowType: String, started: HistoryEvent) throws -> any RunLease {
+        let directory = directory(of: run.workflowId)
+        let hidden = directory + "/.creating-" + run.runId
+        do {
+            let file = try PosixFile(path: hidden, mode: .createNew)
+            _ = try file.lock(wait: false)
+            try file.append(try EventLineCodec.encode(started), durable: true)
+            guard rename(hidden, historyPath(run)) == 0 else { throw PosixFile.error(historyPath(run), "cannot create") }
+            PosixFile.syncDirectory(directory)
+            return FileRunLease(store: self, run: run, workflowType: workflowType, file: file, events: [started],
+                                indexedWakeUpTime: .some(nil))
+        } catch {
+            PosixFile.remove(hidden)
+            throw error
+        }
     }
 
     public func claim(_ run: RunReference) throws -> any RunLease {
@@ -96,11 +115,13 @@ public struct FileHistoryStore: HistoryStore {
 
     public func currentRun(of workflowId: String) throws -> RunReference {
         try WorkflowId.validate(workflowId)
-        if let open = try openRunStillOpen(workflowId) { return open.run }
+        if let open = try openRunStillOpen(workflowId, repair: false) { return open.run }
         guard let newest = runIds(of: workflowId).last else { throw WorkflowStoreError.notFound(workflowId: workflowId) }
         return RunReference(workflowId: workflowId, runId: newest)
     }
 
+    /// Probes the run's lock. The probe holds it for an instant, so a process claiming at
+    /// that instant may see it taken; claimers that must not miss (a detached start) retry.
     public func isClaimed(_ run: RunReference) -> Bool {
         guard let file = try? PosixFile(path: historyPath(run), mode: .readOnly) else { return false }
         guard let free = try? file.lock(wait: false) else { return false }
@@ -115,32 +136,53 @@ public struct FileHistoryStore: HistoryStore {
     }
 
     /// The id's open run according to the index, after checking its history is really
-    /// open; a stale entry (run closed, or its file never written) is removed.
-    func openRunStillOpen(_ workflowId: String) throws -> OpenRunEntry? {
+    /// open. With `repair` (only while holding the id's `.claim` lock) a stale entry is
+    /// fixed: removed when its run never got a history, moved to the closed index when the
+    /// run closed but its process died before saying so.
+    func openRunStillOpen(_ workflowId: String, repair: Bool) throws -> OpenRunEntry? {
         guard let entry = readOpenEntry(workflowId) else { return nil }
         guard PosixFile.exists(historyPath(entry.run)) else {
-            PosixFile.remove(openEntryPath(workflowId))
+            if repair { PosixFile.remove(openEntryPath(workflowId)) }
             return nil
         }
         // A damaged history still counts as open: it is never silently replaced.
         guard let events = try? history(of: entry.run) else { return entry }
         guard let summary = RunSummary(events: events), let closeTime = summary.closeTime else { return entry }
-        // Closed, but the process died before moving it to the closed index.
-        try recordClosed(ClosedRunEntry(workflowId: workflowId, runId: entry.runId, workflowType: summary.workflowType,
-                                        status: summary.status, startTime: summary.startTime, closeTime: closeTime))
+        if repair {
+            try appendClosedLine(ClosedRunEntry(workflowId: workflowId, runId: entry.runId, workflowType: summary.workflowType,
+                                                status: summary.status, startTime: summary.startTime, closeTime: closeTime),
+                                 durable: true)
+            PosixFile.remove(openEntryPath(workflowId))
+        }
         return nil
     }
 
-    public func post(_ request: RunRequest, to run: RunReference) throws {
-        let path = requestPath(run)
-        if request.kind == .cancel, pendingRequest(for: run)?.kind == .terminate { return }
-        try PosixFile.replaceAtomically(path, with: try JSONCoding.encoder.encode(request), durable: true)
+    /// Runs `body` holding the id's `.claim` lock, which serialises every change of the
+    /// id's open-index entry (start, close, repair).
+    func withClaimLock<T>(_ workflowId: String, _ body: () throws -> T) throws -> T {
+        let directory = directory(of: workflowId)
+        try PosixFile.makeDirectory(directory)
+        let claim = try PosixFile(path: directory + "/.claim", mode: .createOrOpen)
+        _ = try claim.lock(wait: true)
+        defer { claim.unlock() }
+        return try body()
     }
 
+    /// One file per kind, so a terminate posted while the owner consumes a cancel is
+    /// never deleted with it.
+    public func post(_ request: RunRequest, to run: RunReference) throws {
+        try PosixFile.replaceAtomically(requestPath(run, request.kind), with: try JSONCoding.encoder.encode(request), durable: true)
+    }
+
+    /// A pending terminate, else a pending cancel.
     public func pendingRequest(for run: RunReference) -> RunRequest? {
-        let path = requestPath(run)
-        guard PosixFile.exists(path), let file = try? PosixFile(path: path, mode: .readOnly),
-              let data = try? file.readAll() else { return nil }
-        return try? JSONCoding.decoder.decode(RunRequest.self, from: data)
+        for kind in [RunRequest.Kind.terminate, .cancel] {
+            let path = requestPath(run, kind)
+            guard PosixFile.exists(path), let file = try? PosixFile(path: path, mode: .readOnly),
+                  let data = try? file.readAll(), let request = try? JSONCoding.decoder.decode(RunRequest.self, from: data)
+            else { continue }
+            return request
+        }
+        return nil
     }
 }

@@ -55,12 +55,13 @@ final class FileRunLease: RunLease, @unchecked Sendable {
         guard let started = events.first else { return }
         try store.recordClosed(ClosedRunEntry(workflowId: run.workflowId, runId: run.runId, workflowType: workflowType,
                                               status: status, startTime: started.time, closeTime: closeTime))
-        clearRequest()
+        clearRequest(.cancel)
+        clearRequest(.terminate)
     }
 
     func pendingRequest() -> RunRequest? { store.pendingRequest(for: run) }
 
-    func clearRequest() { PosixFile.remove(store.requestPath(run)) }
+    func clearRequest(_ kind: RunRequest.Kind) { PosixFile.remove(store.requestPath(run, kind)) }
 
     func release() {
         guard !released else { return }

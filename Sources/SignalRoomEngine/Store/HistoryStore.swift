@@ -20,8 +20,7 @@ public protocol HistoryStore: Sendable {
     func isClaimed(_ run: RunReference) -> Bool
     func openRuns() throws -> [OpenRunEntry]
     func closedRuns() throws -> [ClosedRunEntry]
-    /// Leaves a cancel or terminate request for the run's owner (a terminate is never
-    /// replaced by a cancel).
+    /// Leaves a cancel or terminate request for the run's owner.
     func post(_ request: RunRequest, to run: RunReference) throws
     func pendingRequest(for run: RunReference) -> RunRequest?
     /// Deletes closed runs that closed before `cutoff`; returns how many.
@@ -44,6 +43,6 @@ public protocol RunLease: AnyObject, Sendable {
     func markClosed(status: RunStatus, closeTime: Date) throws
     /// A cancel or terminate request another process left for this run, if any.
     func pendingRequest() -> RunRequest?
-    func clearRequest()
+    func clearRequest(_ kind: RunRequest.Kind)
     func release()
 }

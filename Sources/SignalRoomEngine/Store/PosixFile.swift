@@ -113,6 +113,7 @@ struct PosixFile: ~Copyable {
             unlink(temporary)
             throw failure
         }
+        if durable { syncDirectory((path as NSString).deletingLastPathComponent) }
     }
 
     static func makeDirectory(_ path: String) throws {

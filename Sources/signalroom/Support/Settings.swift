@@ -19,6 +19,7 @@ struct Settings {
     /// writes this event id (`SIGNALROOM_TEST_KILL_AFTER_EVENT`), to crash at every event
     /// boundary of a run.
     var killAfterEvent: Int?
+    var redactor: SecretRedactor
 
     init(_ options: GlobalOptions, environment: [String: String] = Settings.environment()) throws {
         let state = options.stateDirectory ?? environment["SIGNALROOM_STATE"] ?? "./state"
@@ -45,6 +46,7 @@ struct Settings {
             parkAfter = .seconds(5)
         }
         killAfterEvent = environment["SIGNALROOM_TEST_KILL_AFTER_EVENT"].flatMap(Int.init)
+        redactor = SecretRedactor(environment: environment)
     }
 
     /// The process environment over the `.env` file of the working directory.
@@ -66,6 +68,7 @@ struct Settings {
     func engine(store: FileHistoryStore) -> WorkflowEngine {
         let logger = Logger(label: "signalroom.engine")
         let killAfter = killAfterEvent
+        let redactor = redactor
         let configuration = EngineConfiguration(
             parkThreshold: parkAfter,
             log: { record in
@@ -75,11 +78,13 @@ struct Settings {
                 case .warning: .warning
                 case .error: .error
                 }
-                logger.log(level: level, "\(record.message)", metadata: record.metadata.mapValues { .string($0) })
+                logger.log(level: level, "\(redactor.redact(record.message))",
+                           metadata: record.metadata.mapValues { .string(redactor.redact($0)) })
             },
             afterDurableAppend: { eventId in
                 if let killAfter, eventId >= killAfter { kill(getpid(), SIGKILL) }
-            })
+            },
+            redact: { redactor.redact($0) })
         return WorkflowEngine(store: store, registry: BuiltinWorkflows.registry(), configuration: configuration)
     }
 }

@@ -45,7 +45,7 @@ struct WorkflowTerminate: AsyncParsableCommand {
             // reports the closed run.
             for _ in 0..<50 {
                 if let summary = RunSummary(events: try store.history(of: run)), summary.status.isClosed {
-                    result = .applied(run, .terminated(reason: reason))
+                    result = .applied(run, WorkflowEngine.outcome(of: summary))
                     break
                 }
                 try await Task.sleep(for: .milliseconds(100))

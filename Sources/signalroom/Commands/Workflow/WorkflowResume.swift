@@ -32,30 +32,44 @@ struct WorkflowResume: AsyncParsableCommand {
             return
         }
         let reference = try resolveRun(store, workflowId: id!, runId: run)
-        let outcome = try await engine.execute(try engine.claim(reference))
+        let outcome = try await engine.execute(try claimPatiently(reference, engine: engine))
         throw ExitCode(try OutcomeReport(run: reference, outcome: outcome).emit(json: settings.json).rawValue)
     }
 
+    /// A lock probe (`workflow list`, `describe`) holds the run for an instant; a detached
+    /// start's background process must not give up because of one, so it retries briefly.
+    private func claimPatiently(_ run: RunReference, engine: WorkflowEngine) async throws -> WorkflowEngine.ClaimedRun {
+        for _ in 0..<10 {
+            do {
+                return try engine.claim(run)
+            } catch WorkflowStoreError.runLocked {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        return try engine.claim(run)
+    }
+
     /// Resumes due runs one after another; prints one line per run it touched and nothing
-    /// when nothing was due.
+    /// when nothing was due. A run that cannot go on (damaged history, unknown type) is
+    /// reported and skipped: it must not hold up the others. Exits 6 if any could not.
     private func resumeDue(store: FileHistoryStore, engine: WorkflowEngine, settings: Settings) async throws {
         let now = Date()
         var reports: [OutcomeReport] = []
+        var problems = 0
         for entry in try store.openRuns() where (entry.wakeUpTime ?? .distantPast) <= now {
-            let claimed: WorkflowEngine.ClaimedRun
             do {
-                claimed = try engine.claim(entry.run)
-            } catch WorkflowStoreError.runLocked {
-                continue
-            }
-            do {
-                let report = OutcomeReport(run: entry.run, outcome: try await engine.execute(claimed))
+                let report = OutcomeReport(run: entry.run, outcome: try await engine.execute(try engine.claim(entry.run)))
                 reports.append(report)
                 if !settings.json { print("\(entry.workflowId) (run \(entry.runId)): \(report.status)") }
-            } catch let error as HistoryDamagedError {
-                FileHandle.standardError.write(Data("signalroom: error: \(error)\n".utf8))
+            } catch WorkflowStoreError.runLocked {
+                continue
+            } catch {
+                problems += 1
+                let message = CommandFailure(error)?.message ?? String(describing: error)
+                FileHandle.standardError.write(Data("signalroom: error: \(entry.workflowId) (run \(entry.runId)): \(settings.redactor.redact(message))\n".utf8))
             }
         }
         if settings.json { try Output.json(reports) }
+        if problems > 0 { throw ExitCode(ExitStatus.stateDamaged.rawValue) }
     }
 }
