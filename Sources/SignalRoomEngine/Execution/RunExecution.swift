@@ -77,17 +77,9 @@ final class RunExecution: Sendable {
         case stopped
     }
 
-    private enum Signal: Sendable {
-        case finished(Result<JSONValue, Error>)
-        case timedOut(TimeoutType)
-        case cancelRequested
-        case stopped
-        case idle
-    }
-
-    /// Runs one attempt beside a watchdog that enforces its deadlines and notices cancel and
-    /// terminate requests. When the watchdog fires, the attempt is cancelled and awaited:
-    /// an activity that ignores cancellation delays the next attempt until it returns.
+    /// Runs one attempt under the run's watchdog. When the watchdog fires, the attempt is
+    /// cancelled and awaited: an activity that ignores cancellation delays the next attempt
+    /// until it returns.
     private func runAttempt(_ progress: ActivityProgress, attempt: Int) async -> AttemptOutcome {
         guard let body = registry.activities[progress.activityType] else {
             return .failed(ApplicationError("no activity named \(progress.activityType) is registered in this build",
@@ -106,77 +98,37 @@ final class RunExecution: Sendable {
                         activityId: progress.scheduledEventId),
             attempt: attempt, deadline: deadline, lastHeartbeatDetails: progress.lastHeartbeatDetails, journal: journal)
         let input = progress.input
-        let scheduledEventId = progress.scheduledEventId
-        let (attemptDeadline, attemptDeadlineType) = (deadline, deadlineType)
-        let heartbeatTimeout = progress.options.heartbeatTimeout
-        return await withTaskGroup(of: Signal.self) { group in
-            group.addTask {
-                do { return .finished(.success(try await body(context, input))) } catch { return .finished(.failure(error)) }
+        // An unstructured task, so the run's watchdog can cancel this attempt alone.
+        let task = Task { try await body(context, input) }
+        await journal.beginWatch(AttemptWatch(
+            scheduledEventId: progress.scheduledEventId, deadline: deadline, deadlineType: deadlineType,
+            heartbeatTimeout: progress.options.heartbeatTimeout, cancel: { task.cancel() }))
+        let result = await withTaskCancellationHandler { await task.result } onCancel: { task.cancel() }
+        // The first outcome stands: once the attempt has returned, the watchdog is done
+        // with it, so a deadline passing a moment later cannot turn it into a timeout.
+        switch await journal.endWatch() {
+        case nil:
+            switch result {
+            case .success(let value): return .completed(value)
+            case .failure(let error): return .failed(error)
             }
-            group.addTask {
-                await self.watch(deadline: attemptDeadline, deadlineType: attemptDeadlineType,
-                                 heartbeatTimeout: heartbeatTimeout, scheduledEventId: scheduledEventId)
-            }
-            var outcome: AttemptOutcome?
-            while let signal = await group.next() {
-                switch signal {
-                // The first outcome stands (a late watchdog signal must not turn a finished
-                // attempt into a timeout); only a terminate overrides it.
-                case .finished(let result):
-                    group.cancelAll()
-                    if outcome == nil {
-                        switch result {
-                        case .success(let value): outcome = .completed(value)
-                        case .failure(let error): outcome = .failed(error)
-                        }
-                    } else if outcome == .canceled, case .success(let value) = result {
-                        outcome = .completed(value) // finished despite the request: keep the work
-                    }
-                case .timedOut(let type):
-                    if outcome == nil { outcome = .timedOut(type) }
-                    group.cancelAll()
-                case .cancelRequested:
-                    if outcome == nil { outcome = .canceled }
-                    group.cancelAll()
-                case .stopped:
-                    outcome = .stopped
-                    group.cancelAll()
-                case .idle:
-                    break
-                }
-            }
-            return outcome ?? .stopped
+        case .timedOut(let type): return .timedOut(type)
+        case .cancelRequested:
+            if case .success(let value) = result { return .completed(value) } // finished anyway: keep the work
+            return .canceled
+        case .stopped: return .stopped
         }
     }
 
-    private func watch(deadline: Date, deadlineType: TimeoutType, heartbeatTimeout: Duration?, scheduledEventId: Int) async -> Signal {
+    /// The run's one watchdog: until the workflow code is done, it enforces the running
+    /// attempt's deadlines and notices cancel and terminate requests (see
+    /// `RunJournal.watchTick`). One loop per run rather than a timer per attempt, because
+    /// arming and cancelling a timer cost more than a quick activity.
+    func watchAttempts() async {
         while !Task.isCancelled {
-            let now = configuration.clock()
-            var nextCheck = min(deadline.timeIntervalSince(now), configuration.pollInterval.seconds)
-            if let heartbeatTimeout {
-                let last = await journal.lastHeartbeatTime() ?? now
-                let silentFor = now.timeIntervalSince(last)
-                if silentFor >= heartbeatTimeout.seconds { return .timedOut(.heartbeat) }
-                nextCheck = min(nextCheck, heartbeatTimeout.seconds - silentFor)
-            }
-            if nextCheck <= 0 { return .timedOut(deadlineType) }
-            do {
-                try await Task.sleep(for: .seconds(nextCheck))
-            } catch {
-                return .idle
-            }
-            do {
-                let wasCanceled = await journal.cancelRequested
-                try await journal.checkRequests()
-                if !wasCanceled, await journal.cancelRequested {
-                    try await journal.recordActivityCancelRequested(scheduledEventId)
-                    return .cancelRequested
-                }
-            } catch {
-                return .stopped
-            }
+            let wait = await journal.watchTick()
+            try? await Task.sleep(for: wait)
         }
-        return .idle
     }
 
     // MARK: Timers and waits

@@ -15,6 +15,10 @@ actor RunJournal {
     private(set) var events: [HistoryEvent]
     private var pending: [HistoryEvent] = []
     private let recordedCommands: [HistoryEvent]
+    /// Each activity's later events (by its scheduled event id) and each timer's outcome,
+    /// indexed once so replay stays linear in the history's length.
+    private let activityEvents: [Int: [HistoryEvent]]
+    private let timerOutcomes: [Int: HistoryEvent]
     private var nextCommand = 0
     private(set) var cancelRequested: Bool
     private(set) var stop: StopReason?
@@ -26,6 +30,7 @@ actor RunJournal {
     private var lastHeartbeat: Date?
     private var activitiesAskedToCancel: Set<Int> = []
     private var heartbeatDetails: [Int: JSONValue] = [:]
+    private var currentWatch: AttemptWatch?
 
     /// Why the workflow's code must not go on in this process.
     enum StopReason: Equatable {
@@ -41,12 +46,20 @@ actor RunJournal {
             throw WorkflowStoreError.io(path: lease.run.workflowId, reason: "history does not begin with WorkflowExecutionStarted")
         }
         self.started = started
-        recordedCommands = events.filter {
-            switch $0.attributes {
-            case .activityTaskScheduled, .timerStarted: true
-            default: false
+        var commands: [HistoryEvent] = []
+        var activityEvents: [Int: [HistoryEvent]] = [:]
+        var timerOutcomes: [Int: HistoryEvent] = [:]
+        for event in events {
+            switch event.attributes {
+            case .activityTaskScheduled, .timerStarted: commands.append(event)
+            case .timerFired(let a): timerOutcomes[a.startedEventId] = event
+            case .timerCanceled(let a): timerOutcomes[a.startedEventId] = event
+            default: if let id = event.attributes.scheduledEventId { activityEvents[id, default: []].append(event) }
             }
         }
+        recordedCommands = commands
+        self.activityEvents = activityEvents
+        self.timerOutcomes = timerOutcomes
         cancelRequested = events.contains {
             if case .workflowExecutionCancelRequested = $0.attributes { return true }
             return false
@@ -131,12 +144,12 @@ actor RunJournal {
 
     /// Matches the workflow's next command against the history, or returns nil when the
     /// history has no more recorded commands (the workflow is live from here on).
-    private func matchRecorded(_ issued: String, matches: (EventAttributes) -> Bool) throws -> HistoryEvent? {
+    private func matchRecorded(_ issued: @autoclosure () -> String, matches: (EventAttributes) -> Bool) throws -> HistoryEvent? {
         if let nondeterminism { throw nondeterminism }
         guard nextCommand < recordedCommands.count else { return nil }
         let recorded = recordedCommands[nextCommand]
         guard matches(recorded.attributes) else {
-            let error = NonDeterminismError(eventId: recorded.eventId, recorded: Self.describe(recorded), issued: issued)
+            let error = NonDeterminismError(eventId: recorded.eventId, recorded: Self.describe(recorded), issued: issued())
             nondeterminism = error
             throw error
         }
@@ -166,8 +179,7 @@ actor RunJournal {
 
     func scheduleActivity(type: String, input: JSONValue, options: ActivityOptions) throws -> ActivityProgress {
         try checkRequests()
-        let issued = "ActivityTaskScheduled of activity \(type) with input digest \(input.digest)"
-        if let scheduled = try matchRecorded(issued, matches: {
+        if let scheduled = try matchRecorded("ActivityTaskScheduled of activity \(type) with input digest \(input.digest)", matches: {
             if case .activityTaskScheduled(let a) = $0 { return a.activityType == type && a.input == input }
             return false
         }) {
@@ -185,7 +197,7 @@ actor RunJournal {
                                         input: recorded.input, options: recorded.options, scheduledTime: scheduled.time,
                                         nextAttempt: 1, notBefore: nil, lastHeartbeatDetails: nil)
         var runningAttempt: Int?
-        for event in events[scheduled.eventId...] where event.attributes.scheduledEventId == scheduled.eventId {
+        for event in activityEvents[scheduled.eventId] ?? [] {
             switch event.attributes {
             case .activityTaskStarted(let a):
                 runningAttempt = a.attempt
@@ -313,6 +325,48 @@ actor RunJournal {
         try record(.activityTaskCancelRequested(.init(scheduledEventId: scheduledEventId)), flush: true)
     }
 
+    // MARK: The running attempt
+
+    /// Starts watching an attempt's deadlines and the run's requests for it.
+    func beginWatch(_ watch: AttemptWatch) { currentWatch = watch }
+
+    /// Stops watching; returns what the watchdog decided, if it decided anything.
+    func endWatch() -> AttemptWatch.Signal? {
+        defer { currentWatch = nil }
+        return currentWatch?.signal
+    }
+
+    /// One look at the running attempt: cancels it when a deadline has passed, its
+    /// heartbeat went silent, or a cancel or terminate request arrived. Returns how long
+    /// the watchdog may sleep before the next look.
+    func watchTick() -> Duration {
+        let poll = configuration.pollInterval
+        guard var watch = currentWatch, watch.signal == nil else { return poll }
+        let now = configuration.clock()
+        var nextLook = min(poll.seconds, watch.deadline.timeIntervalSince(now))
+        if let timeout = watch.heartbeatTimeout?.seconds {
+            let silentFor = now.timeIntervalSince(lastHeartbeat ?? now)
+            if silentFor >= timeout { watch.signal = .timedOut(.heartbeat) }
+            nextLook = min(nextLook, timeout - silentFor)
+        }
+        if watch.signal == nil, now >= watch.deadline { watch.signal = .timedOut(watch.deadlineType) }
+        if watch.signal == nil {
+            do {
+                let wasCanceled = cancelRequested
+                try checkRequests()
+                if !wasCanceled, cancelRequested {
+                    try recordActivityCancelRequested(watch.scheduledEventId)
+                    watch.signal = .cancelRequested
+                }
+            } catch {
+                watch.signal = .stopped
+            }
+        }
+        currentWatch = watch
+        if watch.signal != nil { watch.cancel() }
+        return .milliseconds(Int64(max(1, nextLook * 1000)))
+    }
+
     // MARK: Heartbeats
 
     func heartbeat(scheduledEventId: Int, attempt: Int, details: JSONValue?) throws {
@@ -338,16 +392,10 @@ actor RunJournal {
             return false
         }) {
             guard case .timerStarted(let recorded) = started.attributes else { preconditionFailure() }
-            for event in events[started.eventId...] {
-                switch event.attributes {
-                case .timerFired(let a) where a.startedEventId == started.eventId:
-                    advanceTime(to: event)
-                    return TimerProgress(startedEventId: started.eventId, fireTime: recorded.fireTime, fired: true)
-                case .timerCanceled(let a) where a.startedEventId == started.eventId:
-                    advanceTime(to: event)
-                    throw CanceledError()
-                default: continue
-                }
+            if let outcome = timerOutcomes[started.eventId] {
+                advanceTime(to: outcome)
+                if case .timerCanceled = outcome.attributes { throw CanceledError() }
+                return TimerProgress(startedEventId: started.eventId, fireTime: recorded.fireTime, fired: true)
             }
             state.advance(to: state.now, replaying: false)
             return TimerProgress(startedEventId: started.eventId, fireTime: recorded.fireTime, fired: false)
@@ -413,6 +461,22 @@ struct ActivityProgress: Sendable {
     var scheduleToCloseDeadline: Date? {
         options.scheduleToCloseTimeout.map { scheduledTime.addingTimeInterval($0.seconds) }
     }
+}
+
+/// The attempt the run's watchdog looks after.
+struct AttemptWatch: Sendable {
+    enum Signal: Sendable, Equatable {
+        case timedOut(TimeoutType)
+        case cancelRequested
+        case stopped
+    }
+
+    var scheduledEventId: Int
+    var deadline: Date
+    var deadlineType: TimeoutType
+    var heartbeatTimeout: Duration?
+    var cancel: @Sendable () -> Void
+    var signal: Signal?
 }
 
 struct TimerProgress: Sendable {

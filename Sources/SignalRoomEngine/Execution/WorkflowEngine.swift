@@ -74,13 +74,23 @@ public struct WorkflowEngine: Sendable {
         let context = WorkflowContext(info: .init(workflowId: started.workflowId, runId: started.runId,
                                                   workflowType: started.workflowType), execution: execution)
         try claimed.lease.setWakeUpTime(nil)
-        var result: Result<JSONValue, Error>
-        do {
-            let output = try await workflow.body(context, started.input)
-            try await journal.checkAllCommandsReplayed()
-            result = .success(output)
-        } catch {
-            result = .failure(error)
+        var result: Result<JSONValue, Error> = await withTaskGroup(of: Result<JSONValue, Error>?.self) { group in
+            group.addTask {
+                do {
+                    let output = try await workflow.body(context, started.input)
+                    try await journal.checkAllCommandsReplayed()
+                    return .success(output)
+                } catch {
+                    return .failure(error)
+                }
+            }
+            group.addTask {
+                await execution.watchAttempts()
+                return nil
+            }
+            let first = await group.next()!
+            group.cancelAll()
+            return first ?? .failure(EngineError.internalInconsistency("the watchdog stopped before the workflow"))
         }
         // A failed write is not the workflow's failure: the run stays open, like after a crash.
         if let storageFailure = await journal.storageFailure { throw storageFailure }

@@ -56,7 +56,7 @@ extension FileHistoryStore {
         var line = try JSONCoding.encoder.encode(entry)
         line.append(0x0A)
         let day = String(Timestamp.format(entry.closeTime).prefix(10))
-        try PosixFile(path: closedIndexPath + "/" + day + ".jsonl", mode: .createOrOpen).append(line, durable: durable)
+        try PosixFile(path: closedIndexPath + "/" + day + ".jsonl", mode: .appendOnly).append(line, durable: durable)
     }
 
     public func prune(closedBefore cutoff: Date) throws -> Int {

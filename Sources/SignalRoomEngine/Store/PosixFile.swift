@@ -11,7 +11,7 @@ struct PosixFile: ~Copyable {
     let descriptor: Int32
     let path: String
 
-    enum Mode { case readOnly, readWrite, createNew, createOrOpen }
+    enum Mode { case readOnly, readWrite, createNew, createOrOpen, appendOnly }
 
     init(path: String, mode: Mode, permissions: mode_t = 0o600) throws {
         let flags: Int32 = switch mode {
@@ -19,6 +19,9 @@ struct PosixFile: ~Copyable {
         case .readWrite: O_RDWR
         case .createNew: O_RDWR | O_CREAT | O_EXCL
         case .createOrOpen: O_RDWR | O_CREAT
+        // Several processes append to the same index file: O_APPEND makes each write land
+        // at the end as a whole instead of overwriting another process's line.
+        case .appendOnly: O_WRONLY | O_CREAT | O_APPEND
         }
         let descriptor = open(path, flags | O_CLOEXEC, permissions)
         guard descriptor >= 0 else { throw PosixFile.error(path, "cannot open") }
