@@ -12,13 +12,15 @@ enum EventLineCodec {
     private static let trailerLength = sumKey.count + 8 + 2
 
     static func encode(_ event: HistoryEvent) throws -> Data {
-        var bytes = try JSONCoding.encoder.encode(event)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(320)
+        JSONWriter.write(event.json, into: &bytes)
         let sum = CRC32.checksum(bytes)
         bytes.removeLast()
         bytes.append(contentsOf: sumKey)
         bytes.append(contentsOf: hex(sum))
         bytes.append(contentsOf: [0x22, 0x7D, 0x0A]) // "}\n
-        return bytes
+        return Data(bytes)
     }
 
     struct Decoded {
@@ -43,13 +45,14 @@ enum EventLineCodec {
                 let newline = (start..<bytes.count).first { bytes[$0] == 0x0A }
                 let end = newline ?? bytes.count
                 let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                guard newline != nil, let body = verifiedBody(line) else {
+                guard newline != nil, isIntact(line) else {
                     if newline == nil || !hasContent(bytes, from: end + 1) { torn = true; return }
                     throw HistoryDamagedError(path: path, line: lineNumber, reason: "the line fails its checksum")
                 }
                 let event: HistoryEvent
                 do {
-                    event = try JSONCoding.decoder.decode(HistoryEvent.self, from: body)
+                    // The whole line is JSON; its `sum` member is ignored by the mapping.
+                    event = try HistoryEvent(json: try JSONParser.parse(line))
                 } catch {
                     throw HistoryDamagedError(path: path, line: lineNumber, reason: "the event cannot be read (\(describe(error)))")
                 }
@@ -65,17 +68,16 @@ enum EventLineCodec {
         return Decoded(events: events, validLength: validLength, droppedTornTail: torn)
     }
 
-    /// The line's JSON without its trailer when the sum matches, else nil.
-    private static func verifiedBody(_ line: UnsafeBufferPointer<UInt8>) -> Data? {
+    /// Whether the line ends in a `sum` trailer that matches the rest of the line.
+    private static func isIntact(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         let count = line.count
-        guard count > trailerLength + 2, line[count - 1] == 0x7D, line[count - 2] == 0x22 else { return nil }
+        guard count > trailerLength + 2, line[count - 1] == 0x7D, line[count - 2] == 0x22 else { return false }
         let sumStart = count - trailerLength
-        for (offset, byte) in sumKey.enumerated() where line[sumStart + offset] != byte { return nil }
+        for (offset, byte) in sumKey.enumerated() where line[sumStart + offset] != byte { return false }
         guard let recorded = UInt32(String(decoding: UnsafeBufferPointer(rebasing: line[(sumStart + sumKey.count)..<(count - 2)]), as: UTF8.self), radix: 16)
-        else { return nil }
-        var body = Data(UnsafeBufferPointer(rebasing: line[0..<sumStart]))
-        body.append(0x7D)
-        return CRC32.checksum(body) == recorded ? body : nil
+        else { return false }
+        let body = CRC32.update(CRC32.start, buffer: UnsafeBufferPointer(rebasing: line[0..<sumStart]))
+        return CRC32.finish(CRC32.update(body, with: CollectionOfOne(UInt8(0x7D)))) == recorded
     }
 
     private static func hasContent(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> Bool {

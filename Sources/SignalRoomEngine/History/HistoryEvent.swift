@@ -89,7 +89,7 @@ public enum EventAttributes: Sendable, Hashable {
     }
 }
 
-public struct WorkflowExecutionStarted: Sendable, Hashable, Codable {
+public struct WorkflowExecutionStarted: Sendable, Hashable {
     public var workflowType: String
     public var workflowId: String
     public var runId: String
@@ -102,41 +102,41 @@ public struct WorkflowExecutionStarted: Sendable, Hashable, Codable {
     public var historyFormat: Int
 }
 
-public struct WorkflowExecutionCompleted: Sendable, Hashable, Codable { public var result: JSONValue }
-public struct WorkflowExecutionFailed: Sendable, Hashable, Codable { public var failure: Failure }
-public struct WorkflowExecutionCancelRequested: Sendable, Hashable, Codable {
+public struct WorkflowExecutionCompleted: Sendable, Hashable { public var result: JSONValue }
+public struct WorkflowExecutionFailed: Sendable, Hashable { public var failure: Failure }
+public struct WorkflowExecutionCancelRequested: Sendable, Hashable {
     public var reason: String?
     public var identity: String
 }
-public struct WorkflowExecutionCanceled: Sendable, Hashable, Codable { public var reason: String? }
-public struct WorkflowExecutionTerminated: Sendable, Hashable, Codable {
+public struct WorkflowExecutionCanceled: Sendable, Hashable { public var reason: String? }
+public struct WorkflowExecutionTerminated: Sendable, Hashable {
     public var reason: String
     public var identity: String
 }
 
-public struct ActivityTaskScheduled: Sendable, Hashable, Codable {
+public struct ActivityTaskScheduled: Sendable, Hashable {
     public var activityType: String
     public var input: JSONValue
     public var options: ActivityOptions
 }
-public struct ActivityTaskStarted: Sendable, Hashable, Codable {
+public struct ActivityTaskStarted: Sendable, Hashable {
     public var scheduledEventId: Int
     public var attempt: Int
     public var identity: String
 }
-public struct ActivityTaskHeartbeatRecorded: Sendable, Hashable, Codable {
+public struct ActivityTaskHeartbeatRecorded: Sendable, Hashable {
     public var scheduledEventId: Int
     public var attempt: Int
     public var details: JSONValue
 }
-public struct ActivityTaskCompleted: Sendable, Hashable, Codable {
+public struct ActivityTaskCompleted: Sendable, Hashable {
     public var scheduledEventId: Int
     public var attempt: Int
     public var result: JSONValue
 }
 /// One failed attempt. `nextAttemptTime` is set when a retry follows (`retryState`
 /// `inProgress`); otherwise this failure is the activity's final result.
-public struct ActivityTaskFailed: Sendable, Hashable, Codable {
+public struct ActivityTaskFailed: Sendable, Hashable {
     public var scheduledEventId: Int
     public var attempt: Int
     public var failure: Failure
@@ -144,25 +144,25 @@ public struct ActivityTaskFailed: Sendable, Hashable, Codable {
     public var nextAttemptTime: Date?
 }
 /// One attempt that ran out of time; retried like a failure.
-public struct ActivityTaskTimedOut: Sendable, Hashable, Codable {
+public struct ActivityTaskTimedOut: Sendable, Hashable {
     public var scheduledEventId: Int
     public var attempt: Int
     public var timeoutType: TimeoutType
     public var retryState: RetryState
     public var nextAttemptTime: Date?
 }
-public struct ActivityTaskCancelRequested: Sendable, Hashable, Codable { public var scheduledEventId: Int }
-public struct ActivityTaskCanceled: Sendable, Hashable, Codable {
+public struct ActivityTaskCancelRequested: Sendable, Hashable { public var scheduledEventId: Int }
+public struct ActivityTaskCanceled: Sendable, Hashable {
     public var scheduledEventId: Int
     public var attempt: Int
 }
 
-public struct TimerStarted: Sendable, Hashable, Codable {
+public struct TimerStarted: Sendable, Hashable {
     public var durationSeconds: Double
     public var fireTime: Date
 }
-public struct TimerFired: Sendable, Hashable, Codable { public var startedEventId: Int }
-public struct TimerCanceled: Sendable, Hashable, Codable { public var startedEventId: Int }
+public struct TimerFired: Sendable, Hashable { public var startedEventId: Int }
+public struct TimerCanceled: Sendable, Hashable { public var startedEventId: Int }
 
 /// A run's status as histories and indexes report it.
 public enum RunStatus: String, Sendable, Codable, Hashable, CaseIterable {

@@ -3,7 +3,7 @@ import Foundation
 /// A JSON document held as a value: the form every payload takes inside a history
 /// (workflow and activity inputs, results, heartbeat details), so histories stay readable
 /// JSON and replay can compare payloads structurally.
-public enum JSONValue: Sendable, Hashable {
+public enum JSONValue: Sendable {
     case null
     case bool(Bool)
     case int(Int64)
@@ -14,13 +14,13 @@ public enum JSONValue: Sendable, Hashable {
 
     /// Encodes any `Encodable` value into its JSON form.
     public init<T: Encodable>(encoding value: T) throws {
-        let data = try JSONCoding.encoder.encode(value)
-        self = try JSONCoding.decoder.decode(JSONValue.self, from: data)
+        if let value = value as? JSONValue { self = value; return }
+        self = try JSONParser.parse(try JSONCoding.encoder.encode(value))
     }
 
-    /// Parses JSON text. Throws `DecodingError` with the position of the problem.
+    /// Parses JSON text; the error names the byte offset of the problem.
     public init(parsing data: Data) throws {
-        self = try JSONCoding.decoder.decode(JSONValue.self, from: data)
+        self = try JSONParser.parse(data)
     }
 
     /// Decodes this JSON into a typed value.
@@ -31,7 +31,7 @@ public enum JSONValue: Sendable, Hashable {
 
     /// Compact JSON with sorted keys: the same value always gives the same bytes.
     public func encoded() throws -> Data {
-        try JSONCoding.encoder.encode(self)
+        JSONWriter.write(self)
     }
 
     public var compactText: String {
@@ -47,6 +47,35 @@ public enum JSONValue: Sendable, Hashable {
     public var digest: String {
         let bytes = (try? encoded()) ?? Data()
         return String(format: "%08x", CRC32.checksum(bytes))
+    }
+}
+
+/// Numbers compare by value: `2` read from a history equals `2.0` computed in memory.
+extension JSONValue: Hashable {
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case (.bool(let a), .bool(let b)): a == b
+        case (.int(let a), .int(let b)): a == b
+        case (.double(let a), .double(let b)): a == b
+        case (.int(let a), .double(let b)), (.double(let b), .int(let a)): Double(a) == b
+        case (.string(let a), .string(let b)): a == b
+        case (.array(let a), .array(let b)): a == b
+        case (.object(let a), .object(let b)): a == b
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let value): hasher.combine(value)
+        case .int(let value): hasher.combine(Double(value))
+        case .double(let value): hasher.combine(value)
+        case .string(let value): hasher.combine(value)
+        case .array(let value): hasher.combine(value)
+        case .object(let value): hasher.combine(value)
+        }
     }
 }
 

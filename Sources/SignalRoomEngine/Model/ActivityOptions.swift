@@ -18,24 +18,12 @@ public struct ActivityOptions: Sendable, Hashable, Codable {
         self.retryPolicy = retryPolicy
     }
 
-    enum CodingKeys: String, CodingKey {
-        case startToCloseTimeout, scheduleToCloseTimeout, heartbeatTimeout, retryPolicy
-    }
-
     public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        startToCloseTimeout = .seconds(try container.decode(Double.self, forKey: .startToCloseTimeout))
-        scheduleToCloseTimeout = try container.decodeIfPresent(Double.self, forKey: .scheduleToCloseTimeout).map { .seconds($0) }
-        heartbeatTimeout = try container.decodeIfPresent(Double.self, forKey: .heartbeatTimeout).map { .seconds($0) }
-        retryPolicy = try container.decode(RetryPolicy.self, forKey: .retryPolicy)
+        try self.init(json: try JSONObjectReader(try JSONValue(from: decoder), context: "ActivityOptions"))
     }
 
     public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(startToCloseTimeout.seconds, forKey: .startToCloseTimeout)
-        try container.encodeIfPresent(scheduleToCloseTimeout?.seconds, forKey: .scheduleToCloseTimeout)
-        try container.encodeIfPresent(heartbeatTimeout?.seconds, forKey: .heartbeatTimeout)
-        try container.encode(retryPolicy, forKey: .retryPolicy)
+        try json.encode(to: encoder)
     }
 }
 

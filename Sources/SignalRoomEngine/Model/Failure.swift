@@ -43,21 +43,11 @@ public struct Failure: Sendable, Hashable, Codable {
         Failure(message: redact(message), type: type, nonRetryable: nonRetryable, cause: cause?.redacted(with: redact))
     }
 
-    enum CodingKeys: String, CodingKey { case message, type, nonRetryable, cause }
-
     public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        message = try container.decode(String.self, forKey: .message)
-        type = try container.decode(String.self, forKey: .type)
-        nonRetryable = try container.decodeIfPresent(Bool.self, forKey: .nonRetryable) ?? false
-        causes = try container.decodeIfPresent(Failure.self, forKey: .cause).map { [$0] } ?? []
+        try self.init(json: try JSONObjectReader(try JSONValue(from: decoder), context: "Failure"))
     }
 
     public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(message, forKey: .message)
-        try container.encode(type, forKey: .type)
-        if nonRetryable { try container.encode(true, forKey: .nonRetryable) }
-        try container.encodeIfPresent(cause, forKey: .cause)
+        try json.encode(to: encoder)
     }
 }

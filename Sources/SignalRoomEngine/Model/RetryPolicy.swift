@@ -55,27 +55,12 @@ public struct RetryPolicy: Sendable, Hashable, Codable {
         maximumAttempts == 0 || attempt < maximumAttempts
     }
 
-    enum CodingKeys: String, CodingKey {
-        case initialInterval, backoffCoefficient, maximumInterval, maximumAttempts, nonRetryableErrorTypes
-    }
-
     public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            initialInterval: .seconds(try container.decode(Double.self, forKey: .initialInterval)),
-            backoffCoefficient: try container.decode(Double.self, forKey: .backoffCoefficient),
-            maximumInterval: try container.decodeIfPresent(Double.self, forKey: .maximumInterval).map { .seconds($0) },
-            maximumAttempts: try container.decode(Int.self, forKey: .maximumAttempts),
-            nonRetryableErrorTypes: try container.decodeIfPresent([String].self, forKey: .nonRetryableErrorTypes) ?? [])
+        try self.init(json: try JSONObjectReader(try JSONValue(from: decoder), context: "RetryPolicy"))
     }
 
     public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(initialInterval.seconds, forKey: .initialInterval)
-        try container.encode(backoffCoefficient, forKey: .backoffCoefficient)
-        try container.encodeIfPresent(maximumInterval?.seconds, forKey: .maximumInterval)
-        try container.encode(maximumAttempts, forKey: .maximumAttempts)
-        if !nonRetryableErrorTypes.isEmpty { try container.encode(nonRetryableErrorTypes, forKey: .nonRetryableErrorTypes) }
+        try json.encode(to: encoder)
     }
 }
 
