@@ -299,8 +299,10 @@ struct FailingAppendStore: HistoryStore {
     let failingAppend: Int
     let writtenFraction: Double
 
-    func createRun(workflowId: String, workflowType: String, runId: String, started: HistoryEvent) throws -> any RunLease {
-        let lease = try files.createRun(workflowId: workflowId, workflowType: workflowType, runId: runId, started: started)
+    func createRun(workflowId: String, workflowType: String, runId: String, started: HistoryEvent,
+                   onlyIfNeverUsed: Bool) throws -> any RunLease {
+        let lease = try files.createRun(workflowId: workflowId, workflowType: workflowType, runId: runId, started: started,
+                                        onlyIfNeverUsed: onlyIfNeverUsed)
         return FailingAppendLease(inner: lease, path: files.historyPath(lease.run), failingAppend: failingAppend,
                                   writtenFraction: writtenFraction)
     }

@@ -2,6 +2,7 @@
 public enum WorkflowStoreError: Error, Sendable, CustomStringConvertible, Equatable {
     case invalidWorkflowId(String, reason: String)
     case alreadyRunning(workflowId: String, runId: String)
+    case alreadyUsed(workflowId: String, runId: String)
     case runLocked(workflowId: String, runId: String)
     case notFound(workflowId: String)
     case runNotFound(workflowId: String, runId: String)
@@ -15,6 +16,8 @@ public enum WorkflowStoreError: Error, Sendable, CustomStringConvertible, Equata
             return "invalid workflow id \"\(shown)\": \(reason)"
         case .alreadyRunning(let id, let run):
             return "workflow \(id) is already running (run \(run)); wait for it, or cancel it with `signalroom workflow cancel \(id)`"
+        case .alreadyUsed(let id, let run):
+            return "workflow id \(id) was already used (run \(run)); it is not run again"
         case .runLocked(let id, let run):
             return "workflow \(id) (run \(run)) is being worked on by another signalroom process; try again when it finishes"
         case .notFound(let id):

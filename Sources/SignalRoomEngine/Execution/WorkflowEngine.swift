@@ -25,8 +25,10 @@ public struct WorkflowEngine: Sendable {
     }
 
     /// Creates a run (its `WorkflowExecutionStarted` event is durable on return).
-    /// Throws `WorkflowStoreError.alreadyRunning` if the id has an open run.
-    public func start(workflowType: String, workflowId: String? = nil, input: JSONValue) throws -> ClaimedRun {
+    /// Throws `WorkflowStoreError.alreadyRunning` if the id has an open run. A scheduled
+    /// run passes its `schedule` and fails with `alreadyUsed` if its id ever ran.
+    public func start(workflowType: String, workflowId: String? = nil, input: JSONValue,
+                      schedule: ScheduleAttribution? = nil) throws -> ClaimedRun {
         guard registry.hasWorkflow(workflowType) else { throw EngineError.unknownWorkflowType(workflowType, known: registry.workflowNames) }
         do {
             try registry.validateInput(input, forWorkflow: workflowType)
@@ -40,8 +42,9 @@ public struct WorkflowEngine: Sendable {
         var generator = SystemRandomNumberGenerator()
         let started = HistoryEvent(eventId: 1, time: now, attributes: .workflowExecutionStarted(.init(
             workflowType: workflowType, workflowId: id, runId: runId, input: input,
-            randomSeed: generator.next(), identity: configuration.identity, historyFormat: 1)))
-        let lease = try store.createRun(workflowId: id, workflowType: workflowType, runId: runId, started: started)
+            randomSeed: generator.next(), identity: configuration.identity, historyFormat: 1, schedule: schedule)))
+        let lease = try store.createRun(workflowId: id, workflowType: workflowType, runId: runId, started: started,
+                                        onlyIfNeverUsed: schedule != nil)
         configuration.afterDurableAppend(1)
         return ClaimedRun(lease: lease)
     }
@@ -72,7 +75,8 @@ public struct WorkflowEngine: Sendable {
         }
         let execution = RunExecution(journal: journal, registry: registry, configuration: configuration)
         let context = WorkflowContext(info: .init(workflowId: started.workflowId, runId: started.runId,
-                                                  workflowType: started.workflowType), execution: execution)
+                                                  workflowType: started.workflowType, schedule: started.schedule),
+                                      execution: execution)
         try claimed.lease.setWakeUpTime(nil)
         var result: Result<JSONValue, Error> = await withTaskGroup(of: Result<JSONValue, Error>?.self) { group in
             group.addTask {

@@ -34,6 +34,7 @@ extension EventAttributes {
             o["workflowType"] = JSONValue(a.workflowType); o["workflowId"] = JSONValue(a.workflowId); o["runId"] = JSONValue(a.runId)
             o["input"] = a.input; o["randomSeed"] = .int(Int64(bitPattern: a.randomSeed)); o["identity"] = JSONValue(a.identity)
             o["historyFormat"] = JSONValue(a.historyFormat)
+            o["schedule"] = a.schedule.map { .object(["scheduleId": JSONValue($0.scheduleId), "fireTime": JSONValue($0.fireTime)]) }
         case .workflowExecutionCompleted(let a): o["result"] = a.result
         case .workflowExecutionFailed(let a): o["failure"] = a.failure.json
         case .workflowExecutionCancelRequested(let a): o["reason"] = a.reason.map(JSONValue.init); o["identity"] = JSONValue(a.identity)
@@ -69,7 +70,10 @@ extension EventAttributes {
             self = .workflowExecutionStarted(.init(
                 workflowType: try a.string("workflowType"), workflowId: try a.string("workflowId"), runId: try a.string("runId"),
                 input: try a.value("input"), randomSeed: try a.bitPattern("randomSeed"), identity: try a.string("identity"),
-                historyFormat: try a.int("historyFormat")))
+                historyFormat: try a.int("historyFormat"),
+                schedule: try a.optionalObject("schedule").map {
+                    ScheduleAttribution(scheduleId: try $0.string("scheduleId"), fireTime: try $0.date("fireTime"))
+                }))
         case "WorkflowExecutionCompleted": self = .workflowExecutionCompleted(.init(result: try a.value("result")))
         case "WorkflowExecutionFailed": self = .workflowExecutionFailed(.init(failure: try Failure(json: try a.object("failure"))))
         case "WorkflowExecutionCancelRequested":

@@ -100,6 +100,20 @@ public struct WorkflowExecutionStarted: Sendable, Hashable {
     public var identity: String
     /// Version of the history format; 1 is the format documented on `HistoryEvent`.
     public var historyFormat: Int
+    /// Set when a schedule started the run: which one, and the fire time it stands for
+    /// (a run started late after an outage still reports on its scheduled time).
+    public var schedule: ScheduleAttribution?
+}
+
+/// The schedule fire time a run was started for.
+public struct ScheduleAttribution: Sendable, Hashable {
+    public var scheduleId: String
+    public var fireTime: Date
+
+    public init(scheduleId: String, fireTime: Date) {
+        self.scheduleId = scheduleId
+        self.fireTime = fireTime
+    }
 }
 
 public struct WorkflowExecutionCompleted: Sendable, Hashable { public var result: JSONValue }

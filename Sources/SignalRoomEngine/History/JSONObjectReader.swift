@@ -8,6 +8,8 @@ struct JSONObjectReader {
     }
 
     let members: [String: JSONValue]
+    /// The member name this object was found under (for error messages only; kept short
+    /// because replay builds several readers per event).
     let context: String
 
     init(_ value: JSONValue?, context: String) throws {
@@ -93,7 +95,7 @@ struct JSONObjectReader {
     }
 
     func object(_ key: String) throws -> JSONObjectReader {
-        try JSONObjectReader(members[key], context: "\(context).\(key)")
+        try JSONObjectReader(members[key], context: key)
     }
 
     func optionalObject(_ key: String) throws -> JSONObjectReader? {

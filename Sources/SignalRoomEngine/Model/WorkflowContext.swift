@@ -7,6 +7,8 @@ public final class WorkflowContext: Sendable {
         public var workflowId: String
         public var runId: String
         public var workflowType: String
+        /// The schedule and fire time that started this run, if a schedule did.
+        public var schedule: ScheduleAttribution?
     }
 
     public let info: Info

@@ -51,12 +51,16 @@ public struct FileHistoryStore: HistoryStore {
     }
     func openEntryPath(_ workflowId: String) -> String { openIndexPath + "/" + workflowId + ".json" }
 
-    public func createRun(workflowId: String, workflowType: String, runId: String, started: HistoryEvent) throws -> any RunLease {
+    public func createRun(workflowId: String, workflowType: String, runId: String, started: HistoryEvent,
+                          onlyIfNeverUsed: Bool) throws -> any RunLease {
         try WorkflowId.validate(workflowId)
         try createDirectories()
         return try withClaimLock(workflowId) {
             if let existing = try openRunStillOpen(workflowId, repair: true) {
                 throw WorkflowStoreError.alreadyRunning(workflowId: workflowId, runId: existing.runId)
+            }
+            if onlyIfNeverUsed, let earlier = runIds(of: workflowId).last {
+                throw WorkflowStoreError.alreadyUsed(workflowId: workflowId, runId: earlier)
             }
             // The index entry goes first: it is the claim `run-due` finds. A crash before the
             // history exists leaves an entry without a file, which is treated as absent.

@@ -8,8 +8,11 @@ import Foundation
 /// events appended through a lease are durable when `append` returns.
 public protocol HistoryStore: Sendable {
     /// Creates a run with its first event and returns it claimed. Throws `alreadyRunning`
-    /// when the id has an open run.
-    func createRun(workflowId: String, workflowType: String, runId: String, started: HistoryEvent) throws -> any RunLease
+    /// when the id has an open run, and with `onlyIfNeverUsed` `alreadyUsed` when the id has
+    /// any run at all: creating a scheduled run is the claim on its fire time, so a fire
+    /// time whose run already finished must not run again.
+    func createRun(workflowId: String, workflowType: String, runId: String, started: HistoryEvent,
+                   onlyIfNeverUsed: Bool) throws -> any RunLease
     /// Claims an existing run. Throws `runLocked` when another process holds it.
     func claim(_ run: RunReference) throws -> any RunLease
     /// Reads a run's history without claiming it (a torn last line is left out).
@@ -27,6 +30,12 @@ public protocol HistoryStore: Sendable {
     func prune(closedBefore cutoff: Date) throws -> Int
     /// Rebuilds the open and closed indexes from the histories.
     func rebuildIndex() throws
+}
+
+extension HistoryStore {
+    public func createRun(workflowId: String, workflowType: String, runId: String, started: HistoryEvent) throws -> any RunLease {
+        try createRun(workflowId: workflowId, workflowType: workflowType, runId: runId, started: started, onlyIfNeverUsed: false)
+    }
 }
 
 /// Exclusive ownership of one run, held until `release()` or the death of the process.

@@ -46,6 +46,7 @@ struct PosixFile: ~Copyable {
 
     func readAll() throws -> Data {
         var result = Data()
+        result.reserveCapacity(size() + 1)
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var offset: off_t = 0
         while true {

@@ -31,7 +31,7 @@ struct CommandFailure: Error {
         case let failure as WorkflowStoreError:
             let code: ExitStatus = switch failure {
             case .invalidWorkflowId: .usage
-            case .alreadyRunning, .runLocked, .alreadyClosed: .conflict
+            case .alreadyRunning, .alreadyUsed, .runLocked, .alreadyClosed: .conflict
             case .notFound, .runNotFound: .notFound
             case .io: .stateDamaged
             }
