@@ -40,7 +40,9 @@ struct JSONObjectReader {
     func int(_ key: String) throws -> Int {
         switch members[key] {
         case .int(let number)?: return Int(number)
-        case .double(let number)? where number == number.rounded(): return Int(number)
+        case .double(let number)?:
+            guard let exact = Int(exactly: number) else { throw missing(key, "an integer") }
+            return exact
         default: throw missing(key, "an integer")
         }
     }

@@ -170,22 +170,34 @@ struct JSONParser {
         return value
     }
 
+    /// RFC 8259: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, finite.
     private mutating func number() throws -> JSONValue {
         let start = index
         var isInteger = true
-        if bytes[index] == 0x2D { index += 1 }
-        let digitsStart = index
-        scan: while index < bytes.count {
-            switch bytes[index] {
-            case 0x30...0x39: index += 1
-            case 0x2E, 0x65, 0x45, 0x2B, 0x2D: isInteger = false; index += 1
-            default: break scan
-            }
+        func digits() -> Int {
+            let first = index
+            while index < bytes.count, (0x30...0x39).contains(bytes[index]) { index += 1 }
+            return index - first
         }
-        guard index > digitsStart else { throw failure("invalid number") }
+        if bytes[index] == 0x2D { index += 1 }
+        let integerStart = index
+        let integerDigits = digits()
+        guard integerDigits > 0 else { throw failure("invalid number: expected a digit") }
+        guard !(integerDigits > 1 && bytes[integerStart] == 0x30) else { throw failure("invalid number: leading zero") }
+        if index < bytes.count, bytes[index] == 0x2E {
+            isInteger = false
+            index += 1
+            guard digits() > 0 else { throw failure("invalid number: expected a digit after `.`") }
+        }
+        if index < bytes.count, bytes[index] == 0x65 || bytes[index] == 0x45 {
+            isInteger = false
+            index += 1
+            if index < bytes.count, bytes[index] == 0x2B || bytes[index] == 0x2D { index += 1 }
+            guard digits() > 0 else { throw failure("invalid number: expected a digit in the exponent") }
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if isInteger, let value = Int64(text) { return .int(value) }
-        guard let value = Double(text) else { throw failure("invalid number `\(text)`") }
+        guard let value = Double(text), value.isFinite else { throw failure("number `\(text)` is out of range") }
         return .double(value)
     }
 }
