@@ -17,18 +17,21 @@ let package = Package(
         .target(name: "SignalRoomEngine"),
         // The concrete workflows and activities (for now the demo) wired onto the engine.
         .target(name: "SignalRoomWorkflows", dependencies: ["SignalRoomEngine"]),
+        .target(name: "SignalRoomSchedules"),
         // The command line: argument parsing, output, exit codes.
         .executableTarget(
             name: "signalroom",
             dependencies: [
                 "SignalRoomEngine",
                 "SignalRoomWorkflows",
+                "SignalRoomSchedules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "signalroom-bench", dependencies: ["SignalRoomEngine"], path: "bench/Sources"),
         .testTarget(name: "SignalRoomEngineTests", dependencies: ["SignalRoomEngine", "SignalRoomWorkflows"]),
+        .testTarget(name: "SignalRoomSchedulesTests", dependencies: ["SignalRoomSchedules"]),
         // Process-level tests against the built `signalroom` binary.
         .testTarget(name: "SignalRoomCLITests", dependencies: ["signalroom", "SignalRoomEngine"]),
     ]
