@@ -17,7 +17,10 @@ let package = Package(
         .target(name: "SignalRoomEngine"),
         // The concrete workflows and activities (for now the demo) wired onto the engine.
         .target(name: "SignalRoomWorkflows", dependencies: ["SignalRoomEngine"]),
+        // Cron and calendar maths in IANA time zones. Foundation only.
         .target(name: "SignalRoomSchedules"),
+        // schedules.json, registered schedules and their state, what is due, firing runs.
+        .target(name: "SignalRoomScheduler", dependencies: ["SignalRoomEngine", "SignalRoomSchedules"]),
         // The command line: argument parsing, output, exit codes.
         .executableTarget(
             name: "signalroom",
@@ -25,6 +28,7 @@ let package = Package(
                 "SignalRoomEngine",
                 "SignalRoomWorkflows",
                 "SignalRoomSchedules",
+                "SignalRoomScheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -32,6 +36,7 @@ let package = Package(
         .executableTarget(name: "signalroom-bench", dependencies: ["SignalRoomEngine"], path: "bench/Sources"),
         .testTarget(name: "SignalRoomEngineTests", dependencies: ["SignalRoomEngine", "SignalRoomWorkflows"]),
         .testTarget(name: "SignalRoomSchedulesTests", dependencies: ["SignalRoomSchedules"]),
+        .testTarget(name: "SignalRoomSchedulerTests", dependencies: ["SignalRoomScheduler", "SignalRoomEngine"]),
         // Process-level tests against the built `signalroom` binary.
         .testTarget(name: "SignalRoomCLITests", dependencies: ["signalroom", "SignalRoomEngine"]),
     ]

@@ -19,7 +19,8 @@ struct SignalRoomCommand: AsyncParsableCommand {
             6 state damaged or unreadable; 70 internal error.
             """,
         version: version,
-        subcommands: [WorkflowCommand.self, SyncCommand.self, ReportCommand.self, ScheduleSetupCommand.self, RunDueCommand.self])
+        subcommands: [WorkflowCommand.self, ScheduleSetupCommand.self, RunDueCommand.self, ScheduleCommand.self,
+                      SyncCommand.self, ReportCommand.self])
 
     /// Parses, runs, and turns every error into one line on stderr plus a documented exit
     /// code (ArgumentParser's own handling would print usage for domain errors).

@@ -93,6 +93,6 @@ struct BadInputTests {
     @Test func reservedCommandsSaySoInsteadOfPretending() async throws {
         let cli = try await populated()
         defer { cli.cleanUp() }
-        try await expectRejected(cli, ["run-due"], status: 2, mentioning: "not available in this build yet")
+        try await expectRejected(cli, ["sync", "everflow"], status: 2, mentioning: "not available in this build yet")
     }
 }

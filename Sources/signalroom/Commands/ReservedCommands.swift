@@ -17,15 +17,3 @@ struct ReportCommand: ParsableCommand {
     @Argument(parsing: .allUnrecognized) var arguments: [String] = []
     func run() throws { throw notYet("report", "the reports work") }
 }
-
-struct ScheduleSetupCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "schedule-setup", abstract: "Register schedules.json (not available yet).")
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-    func run() throws { throw notYet("schedule-setup", "the schedules work") }
-}
-
-struct RunDueCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run-due", abstract: "Fire due schedules and resume parked runs (not available yet; `workflow resume --due` resumes parked runs).")
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-    func run() throws { throw notYet("run-due", "the schedules work") }
-}

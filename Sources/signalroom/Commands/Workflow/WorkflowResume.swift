@@ -49,27 +49,9 @@ struct WorkflowResume: AsyncParsableCommand {
         return try engine.claim(run)
     }
 
-    /// Resumes due runs one after another; prints one line per run it touched and nothing
-    /// when nothing was due. A run that cannot go on (damaged history, unknown type) is
-    /// reported and skipped: it must not hold up the others. Exits 6 if any could not.
     private func resumeDue(store: FileHistoryStore, engine: WorkflowEngine, settings: Settings) async throws {
-        let now = Date()
-        var reports: [OutcomeReport] = []
-        var problems = 0
-        for entry in try store.openRuns() where (entry.wakeUpTime ?? .distantPast) <= now {
-            do {
-                let report = OutcomeReport(run: entry.run, outcome: try await engine.execute(try engine.claim(entry.run)))
-                reports.append(report)
-                if !settings.json { print("\(entry.workflowId) (run \(entry.runId)): \(report.status)") }
-            } catch WorkflowStoreError.runLocked {
-                continue
-            } catch {
-                problems += 1
-                let message = CommandFailure(error)?.message ?? String(describing: error)
-                FileHandle.standardError.write(Data("signalroom: error: \(entry.workflowId) (run \(entry.runId)): \(settings.redactor.redact(message))\n".utf8))
-            }
-        }
-        if settings.json { try Output.json(reports) }
-        if problems > 0 { throw ExitCode(ExitStatus.stateDamaged.rawValue) }
+        let result = await DueRuns.resume(store: store, engine: engine, settings: settings, deadline: .distantFuture)
+        if settings.json { try Output.json(result.reports) }
+        if result.problems > 0 { throw ExitCode(ExitStatus.stateDamaged.rawValue) }
     }
 }

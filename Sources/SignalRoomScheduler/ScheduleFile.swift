@@ -1,0 +1,126 @@
+import Foundation
+import SignalRoomEngine
+import SignalRoomSchedules
+
+/// Reads and checks `schedules.json`. Every problem is reported with the schedule id (or
+/// position) and the field; nothing is registered unless the whole file is valid.
+public enum ScheduleFile {
+    public static func load(path: String, knownWorkflows: [String]) throws(ScheduleFileError) -> [ScheduleSpec] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ScheduleFileError(path: path, schedule: nil, field: nil, message: "cannot be read; check --file")
+        }
+        return try parse(data, path: path, knownWorkflows: knownWorkflows)
+    }
+
+    public static func parse(_ data: Data, path: String, knownWorkflows: [String]) throws(ScheduleFileError) -> [ScheduleSpec] {
+        func fail(_ schedule: String?, _ field: String?, _ message: String) -> ScheduleFileError {
+            ScheduleFileError(path: path, schedule: schedule, field: field, message: message)
+        }
+        let document: JSONValue
+        do {
+            document = try JSONValue(parsing: data)
+        } catch {
+            throw fail(nil, nil, "is not valid JSON (\(error))")
+        }
+        guard case .array(let entries) = document else {
+            throw fail(nil, nil, "must be a JSON array of schedules, e.g. [{\"id\": …, \"cron\": …, \"workflow\": …}]")
+        }
+        var specs: [ScheduleSpec] = []
+        var seen: Set<String> = []
+        for (position, entry) in entries.enumerated() {
+            guard case .object(let members) = entry else { throw fail("#\(position + 1)", nil, "must be an object") }
+            guard case .string(let id)? = members["id"] else { throw fail("#\(position + 1)", "id", "is missing or not a string") }
+            let spec = try spec(id: id, members: members, source: entry, fail: fail, knownWorkflows: knownWorkflows)
+            guard seen.insert(id).inserted else { throw fail(id, "id", "is used by more than one schedule") }
+            specs.append(spec)
+        }
+        return specs
+    }
+
+    private static func spec(id: String, members: [String: JSONValue], source: JSONValue,
+                             fail: (String?, String?, String) -> ScheduleFileError,
+                             knownWorkflows: [String]) throws(ScheduleFileError) -> ScheduleSpec {
+        if let unknown = members.keys.sorted().first(where: { !ScheduleSpec.fields.contains($0) }) {
+            throw fail(id, unknown, "is not a known field; known fields: \(ScheduleSpec.fields.sorted().joined(separator: ", "))")
+        }
+        do {
+            // Scheduled run ids are `<id>-<fire time>` (21 more characters).
+            try WorkflowId.validate(id + "-2026-01-01T00:00:00Z")
+        } catch {
+            throw fail(id, "id", "cannot name runs: \(error)")
+        }
+        func string(_ field: String, default fallback: String? = nil) throws(ScheduleFileError) -> String {
+            switch members[field] {
+            case .string(let text)?: return text
+            case nil where fallback != nil: return fallback!
+            default: throw fail(id, field, fallback == nil ? "is missing or not a string" : "must be a string")
+            }
+        }
+        func duration(_ field: String, default fallback: TimeInterval) throws(ScheduleFileError) -> TimeInterval {
+            guard members[field] != nil else { return fallback }
+            let text = try string(field)
+            do {
+                return try ScheduleDuration.seconds(text)
+            } catch {
+                throw fail(id, field, "`\(text)` is not a duration (\(error)); write e.g. 30s, 15m, 24h, 7d")
+            }
+        }
+        let cronText = try string("cron")
+        let cron: CronExpression
+        do {
+            cron = try CronExpression(parsing: cronText)
+        } catch {
+            throw fail(id, "cron", "\(error)")
+        }
+        let zoneName = try string("timezone", default: "UTC")
+        guard let zone = TimeZone(identifier: zoneName) else {
+            throw fail(id, "timezone", "`\(zoneName)` is not an IANA time zone (e.g. UTC, America/New_York)")
+        }
+        let workflow = try string("workflow")
+        guard knownWorkflows.contains(workflow) else {
+            throw fail(id, "workflow", "`\(workflow)` is not a workflow type of this build; known: \(knownWorkflows.joined(separator: ", "))")
+        }
+        let overlapName = try string("overlap", default: OverlapPolicy.skip.rawValue)
+        guard let overlap = OverlapPolicy(rawValue: overlapName) else {
+            throw fail(id, "overlap", "`\(overlapName)` is not a policy; use one of \(OverlapPolicy.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let paused: Bool
+        switch members["paused"] {
+        case nil: paused = false
+        case .bool(let flag)?: paused = flag
+        default: throw fail(id, "paused", "must be true or false")
+        }
+        let note: String?
+        switch members["note"] {
+        case nil, .null?: note = nil
+        case .string(let text)?: note = text
+        default: throw fail(id, "note", "must be a string")
+        }
+        let input = members["input"] ?? .object([:])
+        return ScheduleSpec(id: id, cron: cron, timeZone: zone, workflow: workflow, input: input, overlap: overlap,
+                            catchupWindow: try duration("catchup_window", default: 86_400), paused: paused, note: note,
+                            jitter: try duration("jitter", default: 0), source: source)
+    }
+}
+
+/// A problem in `schedules.json`, naming the schedule and field.
+public struct ScheduleFileError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var schedule: String?
+    public var field: String?
+    public var message: String
+
+    public init(path: String, schedule: String?, field: String?, message: String) {
+        self.path = path
+        self.schedule = schedule
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String {
+        var place = path
+        if let schedule { place += ": schedule `\(schedule)`" }
+        if let field { place += ": field `\(field)`" }
+        return "\(place) \(message); nothing was registered"
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import SignalRoomEngine
+
+/// Brings `state/schedules/` in line with `schedules.json`. Idempotent: an unchanged
+/// schedule keeps its runtime state; a changed one keeps its history of runs and starts
+/// counting fire times from now; a removed one is deleted.
+public enum ScheduleRegistration {
+    public enum Change: String, Sendable {
+        case added, updated, unchanged, removed
+    }
+
+    public static func reconcile(_ specs: [ScheduleSpec], store: ScheduleStore, now: Date, dryRun: Bool) async throws -> [(id: String, change: Change)] {
+        var changes: [(id: String, change: Change)] = []
+        let wanted = Set(specs.map(\.id))
+        for spec in specs {
+            let change: Change = try await store.withLock(spec.id) {
+                let existing = try? store.read(spec.id)
+                if let existing, existing.source == spec.source { return .unchanged }
+                var state = existing ?? ScheduleState(source: spec.source, registeredAt: now)
+                if existing != nil {
+                    state.source = spec.source
+                    state.handledThrough = max(state.handledThrough, now)
+                    state.buffered = []
+                }
+                if !dryRun { try store.write(state, id: spec.id) }
+                return existing == nil ? .added : .updated
+            }
+            changes.append((spec.id, change))
+        }
+        for id in store.ids() where !wanted.contains(id) {
+            if !dryRun { store.delete(id) }
+            changes.append((id, .removed))
+        }
+        return changes
+    }
+
+    /// Deletes every registered schedule (their runs are left alone).
+    public static func deleteAll(store: ScheduleStore, dryRun: Bool) -> [(id: String, change: Change)] {
+        store.ids().map { id in
+            if !dryRun { store.delete(id) }
+            return (id, .removed)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import SignalRoomEngine
+
+/// A registered schedule as `state/schedules/<id>.json` keeps it: the spec it was set up
+/// from and what happened since. Version 1.
+public struct ScheduleState: Sendable, Equatable {
+    /// The `schedules.json` entry, as written.
+    public var source: JSONValue
+    public var registeredAt: Date
+    /// Fire times up to and including this one have been dealt with (started, buffered or
+    /// skipped); `run-due` looks only after it.
+    public var handledThrough: Date
+    /// Overrides of the file's `paused` and `note` by `schedule pause`/`unpause`.
+    public var pausedOverride: Bool?
+    public var noteOverride: String?
+    /// Fire times waiting for the open run to close (`buffer_one`, `buffer_all`).
+    public var buffered: [Date]
+    /// Workflow ids of this schedule's runs that were open when last looked at.
+    public var openRuns: [String]
+    /// The latest actions, newest last (at most `recentLimit`).
+    public var recent: [Action]
+
+    public static let recentLimit = 20
+
+    public struct Action: Sendable, Equatable {
+        public enum Kind: String, Sendable { case started, skipped, buffered, canceledOther = "canceled_other", terminatedOther = "terminated_other", triggered }
+        public var kind: Kind
+        public var fireTime: Date
+        public var workflowId: String?
+        public var at: Date
+
+        public init(kind: Kind, fireTime: Date, workflowId: String?, at: Date) {
+            self.kind = kind
+            self.fireTime = fireTime
+            self.workflowId = workflowId
+            self.at = at
+        }
+    }
+
+    public init(source: JSONValue, registeredAt: Date) {
+        self.source = source
+        self.registeredAt = registeredAt
+        self.handledThrough = registeredAt
+        self.buffered = []
+        self.openRuns = []
+        self.recent = []
+    }
+
+    public mutating func remember(_ action: Action) {
+        recent.append(action)
+        if recent.count > Self.recentLimit { recent.removeFirst(recent.count - Self.recentLimit) }
+    }
+
+    public var lastFire: Action? { recent.last { $0.kind == .started || $0.kind == .triggered } }
+}
+
+extension ScheduleState {
+    var json: JSONValue {
+        var members: [String: JSONValue] = [
+            "version": .int(1),
+            "source": source,
+            "registeredAt": .string(Timestamp.format(registeredAt)),
+            "handledThrough": .string(Timestamp.format(handledThrough)),
+            "buffered": .array(buffered.map { .string(Timestamp.format($0)) }),
+            "openRuns": .array(openRuns.map { .string($0) }),
+            "recent": .array(recent.map { action in
+                var entry: [String: JSONValue] = ["kind": .string(action.kind.rawValue), "fireTime": .string(Timestamp.format(action.fireTime)),
+                                                  "at": .string(Timestamp.format(action.at))]
+                if let id = action.workflowId { entry["workflowId"] = .string(id) }
+                return .object(entry)
+            }),
+        ]
+        if let pausedOverride { members["pausedOverride"] = .bool(pausedOverride) }
+        if let noteOverride { members["noteOverride"] = .string(noteOverride) }
+        return .object(members)
+    }
+
+    init(json: JSONValue, path: String) throws {
+        func bad(_ field: String) -> ScheduleStoreError { .damaged(path: path, reason: "field `\(field)` is missing or malformed") }
+        func date(_ value: JSONValue?, _ field: String) throws -> Date {
+            guard case .string(let text)? = value, let date = Timestamp.parse(text) else { throw bad(field) }
+            return date
+        }
+        guard case .object(let members) = json else { throw ScheduleStoreError.damaged(path: path, reason: "not a JSON object") }
+        guard let source = members["source"] else { throw bad("source") }
+        self.source = source
+        registeredAt = try date(members["registeredAt"], "registeredAt")
+        handledThrough = try date(members["handledThrough"], "handledThrough")
+        if case .bool(let flag)? = members["pausedOverride"] { pausedOverride = flag }
+        if case .string(let text)? = members["noteOverride"] { noteOverride = text }
+        guard case .array(let buffered)? = members["buffered"] else { throw bad("buffered") }
+        self.buffered = try buffered.map { try date($0, "buffered") }
+        guard case .array(let open)? = members["openRuns"] else { throw bad("openRuns") }
+        openRuns = open.compactMap { if case .string(let id) = $0 { id } else { nil } }
+        guard case .array(let recent)? = members["recent"] else { throw bad("recent") }
+        self.recent = try recent.map { entry in
+            guard case .object(let fields) = entry, case .string(let kindName)? = fields["kind"],
+                  let kind = Action.Kind(rawValue: kindName) else { throw bad("recent") }
+            var workflowId: String?
+            if case .string(let id)? = fields["workflowId"] { workflowId = id }
+            return Action(kind: kind, fireTime: try date(fields["fireTime"], "recent.fireTime"), workflowId: workflowId,
+                          at: try date(fields["at"], "recent.at"))
+        }
+    }
+}

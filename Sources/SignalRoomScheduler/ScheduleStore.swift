@@ -1,0 +1,77 @@
+import Foundation
+import SignalRoomEngine
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// Registered schedules under `state/schedules/`: `<id>.json` (the `ScheduleState`) and
+/// `<id>.lock`, which serialises every change to one schedule across processes.
+public struct ScheduleStore: Sendable {
+    public let directory: URL
+
+    public init(stateDirectory: URL) {
+        directory = stateDirectory.appendingPathComponent("schedules")
+    }
+
+    func path(_ id: String) -> String { directory.appendingPathComponent(id + ".json").path }
+
+    /// Ids of registered schedules, sorted.
+    public func ids() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+    }
+
+    public func read(_ id: String) throws -> ScheduleState? {
+        let path = path(id)
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let json: JSONValue
+        do { json = try JSONValue(parsing: data) } catch { throw ScheduleStoreError.damaged(path: path, reason: "\(error)") }
+        return try ScheduleState(json: json, path: path)
+    }
+
+    public func write(_ state: ScheduleState, id: String) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let path = path(id)
+        let temporary = path + ".tmp-\(getpid())"
+        var data = try state.json.encoded()
+        data.append(0x0A)
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]),
+              rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw ScheduleStoreError.io(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    public func delete(_ id: String) {
+        unlink(path(id))
+        unlink(directory.appendingPathComponent(id + ".lock").path)
+    }
+
+    /// Runs `body` holding the schedule's lock (waiting for other processes).
+    public func withLock<T>(_ id: String, _ body: () async throws -> T) async throws -> T {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let lockPath = directory.appendingPathComponent(id + ".lock").path
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw ScheduleStoreError.io(path: lockPath, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw ScheduleStoreError.io(path: lockPath, reason: String(cString: strerror(errno))) }
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        return try await body()
+    }
+}
+
+public enum ScheduleStoreError: Error, Sendable, CustomStringConvertible {
+    case damaged(path: String, reason: String)
+    case io(path: String, reason: String)
+    case notFound(String)
+
+    public var description: String {
+        switch self {
+        case .damaged(let path, let reason): "schedule state \(path) is damaged (\(reason)); run `signalroom schedule-setup` to register it again"
+        case .io(let path, let reason): "\(path): \(reason)"
+        case .notFound(let id): "no schedule `\(id)` is registered; `signalroom schedule list` shows them, `signalroom schedule-setup` registers schedules.json"
+        }
+    }
+}

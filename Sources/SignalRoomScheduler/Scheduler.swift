@@ -1,0 +1,117 @@
+import Foundation
+import SignalRoomEngine
+import SignalRoomSchedules
+
+/// Fires schedules through the engine. Creating a scheduled run (id
+/// `<schedule-id>-<fire time>`, never reused) is the claim on its fire time, so any number
+/// of processes may run `fireDue` at once: each time fires exactly once.
+public struct Scheduler: Sendable {
+    public let schedules: ScheduleStore
+    public let engine: WorkflowEngine
+
+    public init(schedules: ScheduleStore, engine: WorkflowEngine) {
+        self.schedules = schedules
+        self.engine = engine
+    }
+
+    /// A schedule as registered: its spec (re-read from the stored source) and state.
+    public struct Registered: Sendable {
+        public var spec: ScheduleSpec
+        public var state: ScheduleState
+        public var paused: Bool { state.pausedOverride ?? spec.paused }
+        public var note: String? { state.noteOverride ?? spec.note }
+    }
+
+    public func registered(_ id: String) throws -> Registered {
+        guard let state = try schedules.read(id) else { throw ScheduleStoreError.notFound(id) }
+        return Registered(spec: try spec(of: state, id: id), state: state)
+    }
+
+    func spec(of state: ScheduleState, id: String) throws -> ScheduleSpec {
+        do {
+            let data = try JSONValue.array([state.source]).encoded()
+            guard let spec = try ScheduleFile.parse(data, path: schedules.path(id), knownWorkflows: engine.registry.workflowNames).first
+            else { throw ScheduleStoreError.damaged(path: schedules.path(id), reason: "no schedule in it") }
+            return spec
+        } catch let error as ScheduleFileError {
+            throw ScheduleStoreError.damaged(path: schedules.path(id), reason: error.message)
+        }
+    }
+
+    /// What a pass did, for the caller to report and to execute.
+    public struct Fired: Sendable {
+        public var scheduleId: String
+        public var fireTime: Date
+        public var run: WorkflowEngine.ClaimedRun
+    }
+
+    public struct Problem: Sendable {
+        public var scheduleId: String
+        public var message: String
+    }
+
+    /// One pass over every registered schedule: starts the runs that are due (claimed by
+    /// this process, not yet executed) and records what it did in each schedule's state.
+    /// A schedule that cannot be handled is reported and does not hold up the others.
+    public func fireDue(now: Date) async -> (fired: [Fired], problems: [Problem]) {
+        let openIds = Set((try? engine.store.openRuns().map(\.workflowId)) ?? [])
+        var fired: [Fired] = []
+        var problems: [Problem] = []
+        for id in schedules.ids() {
+            do {
+                fired += try await schedules.withLock(id) { try await fire(id, now: now, openIds: openIds) }
+            } catch {
+                problems.append(Problem(scheduleId: id, message: "\(error)"))
+            }
+        }
+        return (fired, problems)
+    }
+
+    private func fire(_ id: String, now: Date, openIds: Set<String>) async throws -> [Fired] {
+        guard let state = try schedules.read(id) else { return [] }
+        let spec = try spec(of: state, id: id)
+        let stillOpen = state.openRuns.filter { openIds.contains($0) }
+        var plan = DuePlan.make(spec: spec, state: state, openRuns: stillOpen, now: now)
+        guard plan.state != state else { return [] }
+        for workflowId in plan.stopOpenRuns {
+            let kind: ScheduleState.Action.Kind = spec.overlap == .cancelOther ? .canceledOther : .terminatedOther
+            _ = try? await (spec.overlap == .cancelOther
+                ? engine.cancel(workflowId: workflowId, reason: "schedule \(id): overlap policy cancel_other")
+                : engine.terminate(workflowId: workflowId, reason: "schedule \(id): overlap policy terminate_other"))
+            plan.state.remember(.init(kind: kind, fireTime: now, workflowId: workflowId, at: now))
+            plan.state.openRuns.removeAll { $0 == workflowId }
+        }
+        for time in plan.skipped { plan.state.remember(.init(kind: .skipped, fireTime: time, workflowId: nil, at: now)) }
+        for time in plan.buffered { plan.state.remember(.init(kind: .buffered, fireTime: time, workflowId: nil, at: now)) }
+        var fired: [Fired] = []
+        for time in plan.start {
+            if let run = try start(spec, fireTime: time) {
+                fired.append(Fired(scheduleId: id, fireTime: time, run: run))
+                plan.state.openRuns.append(run.run.workflowId)
+                plan.state.remember(.init(kind: .started, fireTime: time, workflowId: run.run.workflowId, at: now))
+            }
+        }
+        try schedules.write(plan.state, id: id)
+        return fired
+    }
+
+    /// Starts the run for one fire time; nil when that time already has a run (another
+    /// process fired it).
+    public func start(_ spec: ScheduleSpec, fireTime: Date) throws -> WorkflowEngine.ClaimedRun? {
+        do {
+            return try engine.start(workflowType: spec.workflow, workflowId: spec.workflowId(for: fireTime), input: spec.input,
+                                    schedule: ScheduleAttribution(scheduleId: spec.id, fireTime: fireTime))
+        } catch WorkflowStoreError.alreadyUsed, WorkflowStoreError.alreadyRunning {
+            return nil
+        }
+    }
+
+    /// Changes a schedule's state under its lock.
+    public func update(_ id: String, _ change: (inout ScheduleState) -> Void) async throws {
+        try await schedules.withLock(id) {
+            guard var state = try schedules.read(id) else { throw ScheduleStoreError.notFound(id) }
+            change(&state)
+            try schedules.write(state, id: id)
+        }
+    }
+}

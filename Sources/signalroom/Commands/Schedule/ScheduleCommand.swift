@@ -1,0 +1,232 @@
+import ArgumentParser
+import Foundation
+import SignalRoomEngine
+import SignalRoomSchedules
+import SignalRoomScheduler
+
+struct ScheduleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schedule",
+        abstract: "Inspect and control registered schedules.",
+        subcommands: [ScheduleList.self, ScheduleDescribe.self, ScheduleNext.self, SchedulePause.self,
+                      ScheduleUnpause.self, ScheduleTrigger.self, ScheduleBackfill.self])
+}
+
+extension Settings {
+    func scheduler() throws -> Scheduler {
+        let store = try self.store()
+        return Scheduler(schedules: ScheduleStore(stateDirectory: stateDirectory), engine: engine(store: store))
+    }
+}
+
+/// Schedule-store errors as the CLI reports them.
+func scheduleFailure(_ error: Error) -> Error {
+    guard let error = error as? ScheduleStoreError else { return error }
+    switch error {
+    case .notFound: return CommandFailure(error.description, code: .notFound)
+    case .damaged, .io: return CommandFailure(error.description, code: .stateDamaged)
+    }
+}
+
+struct ScheduleList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Registered schedules with their next fire time.")
+    @OptionGroup var global: GlobalOptions
+
+    struct Row: Encodable {
+        var id: String; var cron: String; var timezone: String; var workflow: String
+        var paused: Bool; var next: String?; var lastFire: String?
+    }
+
+    func run() async throws {
+        let settings = try global.settings()
+        let scheduler = try settings.scheduler()
+        var rows: [Row] = []
+        for id in scheduler.schedules.ids() {
+            do {
+                let item = try scheduler.registered(id)
+                rows.append(Row(id: id, cron: item.spec.cron.description, timezone: item.spec.timeZone.identifier,
+                                workflow: item.spec.workflow, paused: item.paused,
+                                next: item.spec.cron.nextFireTime(after: Date(), in: item.spec.timeZone).map(ScheduleTime.iso),
+                                lastFire: item.state.lastFire.map { ScheduleTime.iso($0.fireTime) }))
+            } catch {
+                throw scheduleFailure(error)
+            }
+        }
+        if settings.json { return try Output.json(rows) }
+        guard !rows.isEmpty else { return print("no schedules registered; `signalroom schedule-setup` registers schedules.json") }
+        print(Output.table(["ID", "CRON", "TIME ZONE", "WORKFLOW", "STATE", "NEXT (UTC)", "LAST FIRE"], rows.map {
+            [$0.id, $0.cron, $0.timezone, $0.workflow, $0.paused ? "paused" : "active", $0.next ?? "-", $0.lastFire ?? "-"]
+        }))
+    }
+}
+
+struct ScheduleDescribe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "describe", abstract: "A schedule: last fire, open runs, next fires, recent results.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Schedule id.") var id: String
+
+    func run() async throws {
+        let settings = try global.settings()
+        let scheduler = try settings.scheduler()
+        let item: Scheduler.Registered
+        do { item = try scheduler.registered(id) } catch { throw scheduleFailure(error) }
+        let view = ScheduleView(spec: item.spec, after: Date(), count: 5)
+        let recent = item.state.recent.reversed().map { action in
+            [Output.time(action.at), action.kind.rawValue, ScheduleTime.iso(action.fireTime), action.workflowId ?? "-"]
+        }
+        if settings.json {
+            struct Description: Encodable {
+                var schedule: ScheduleView; var paused: Bool; var note: String?; var openRuns: [String]
+                var buffered: [String]; var lastFire: String?; var recent: [[String]]
+            }
+            return try Output.json(Description(schedule: view, paused: item.paused, note: item.note, openRuns: item.state.openRuns,
+                                               buffered: item.state.buffered.map(ScheduleTime.iso),
+                                               lastFire: item.state.lastFire.map { ScheduleTime.iso($0.fireTime) }, recent: recent))
+        }
+        print(view.text)
+        print("state      \(item.paused ? "paused" : "active")\(item.note.map { " — \($0)" } ?? "")")
+        print("last fire  \(item.state.lastFire.map { "\(ScheduleTime.iso($0.fireTime)) → \($0.workflowId ?? "-")" } ?? "never")")
+        print("open runs  \(item.state.openRuns.isEmpty ? "none" : item.state.openRuns.joined(separator: ", "))")
+        if !item.state.buffered.isEmpty { print("buffered   \(item.state.buffered.map(ScheduleTime.iso).joined(separator: ", "))") }
+        if !recent.isEmpty {
+            print("recent:")
+            print(Output.table(["AT", "ACTION", "FIRE TIME", "WORKFLOW ID"], recent))
+        }
+    }
+}
+
+struct ScheduleNext: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "next",
+        abstract: "Next fire times (UTC ISO 8601, one per line) of a schedule, or of --cron/--timezone.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Schedule id (or give --cron).") var id: String?
+    @Option(help: "A cron expression to evaluate instead of a registered schedule.") var cron: String?
+    @Option(help: "IANA time zone for --cron.") var timezone: String = "UTC"
+    @Option(help: "Start after this instant (ISO 8601; default now).") var after: String?
+    @Option(help: "How many fire times.") var count: Int = 5
+
+    func validate() throws {
+        if (id == nil) == (cron == nil) { throw ValidationError("give a schedule id or --cron, not both or neither") }
+        if count < 1 || count > 100_000 { throw ValidationError("--count must be 1 to 100000") }
+    }
+
+    func run() async throws {
+        let settings = try global.settings()
+        var start = Date()
+        if let after {
+            guard let parsed = Timestamp.parse(after) else {
+                throw CommandFailure("--after \"\(after)\" is not an ISO 8601 time like 2026-03-08T00:00:00Z", code: .usage)
+            }
+            start = parsed
+        }
+        let expression: CronExpression
+        let zone: TimeZone
+        if let cron {
+            do { expression = try CronExpression(parsing: cron) } catch { throw CommandFailure("\(error)", code: .usage) }
+            guard let named = TimeZone(identifier: timezone) else {
+                throw CommandFailure("--timezone \"\(timezone)\" is not an IANA time zone (e.g. America/New_York)", code: .usage)
+            }
+            zone = named
+        } else {
+            do {
+                let item = try settings.scheduler().registered(id!)
+                expression = item.spec.cron
+                zone = item.spec.timeZone
+            } catch { throw scheduleFailure(error) }
+        }
+        let times = expression.fireTimes(after: start, in: zone, count: count).map(ScheduleTime.iso)
+        if settings.json { return try Output.json(times) }
+        print(times.joined(separator: "\n"))
+    }
+}
+
+struct SchedulePause: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "pause", abstract: "Pause a schedule (its fire times pass without runs).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Schedule id.") var id: String
+    @Option(help: "Why, shown by list and describe.") var note: String?
+
+    func run() async throws {
+        let settings = try global.settings()
+        do {
+            try await settings.scheduler().update(id) { state in
+                state.pausedOverride = true
+                if let note { state.noteOverride = note }
+            }
+        } catch { throw scheduleFailure(error) }
+        print("paused \(id)")
+    }
+}
+
+struct ScheduleUnpause: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "unpause", abstract: "Resume a paused schedule from now on (missed times are not replayed).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Schedule id.") var id: String
+
+    func run() async throws {
+        let settings = try global.settings()
+        do {
+            try await settings.scheduler().update(id) { state in
+                state.pausedOverride = false
+                state.noteOverride = nil
+                state.handledThrough = max(state.handledThrough, Date())
+            }
+        } catch { throw scheduleFailure(error) }
+        print("unpaused \(id)")
+    }
+}
+
+struct ScheduleTrigger: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "trigger", abstract: "Start the schedule's workflow now, as if a fire time came now.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Schedule id.") var id: String
+
+    func run() async throws {
+        let settings = try global.settings()
+        let scheduler = try settings.scheduler()
+        let item: Scheduler.Registered
+        do { item = try scheduler.registered(id) } catch { throw scheduleFailure(error) }
+        let fireTime = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        guard let claimed = try scheduler.start(item.spec, fireTime: fireTime) else {
+            throw CommandFailure("a run for \(ScheduleTime.iso(fireTime)) already exists; try again in a second", code: .conflict)
+        }
+        try await scheduler.update(id) { state in
+            state.remember(.init(kind: .triggered, fireTime: fireTime, workflowId: claimed.run.workflowId, at: Date()))
+        }
+        let outcome = try await scheduler.engine.execute(claimed)
+        throw ExitCode(try OutcomeReport(run: claimed.run, outcome: outcome).emit(json: settings.json).rawValue)
+    }
+}
+
+struct ScheduleBackfill: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backfill",
+        abstract: "Start a run for every fire time in [--from, --to] that has none yet, one after another.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Schedule id.") var id: String
+    @Option(help: "First instant (ISO 8601).") var from: String
+    @Option(help: "Last instant (ISO 8601).") var to: String
+
+    func run() async throws {
+        let settings = try global.settings()
+        guard let start = Timestamp.parse(from), let end = Timestamp.parse(to), start <= end else {
+            throw CommandFailure("--from and --to must be ISO 8601 times with --from not after --to", code: .usage)
+        }
+        let scheduler = try settings.scheduler()
+        let item: Scheduler.Registered
+        do { item = try scheduler.registered(id) } catch { throw scheduleFailure(error) }
+        let times = item.spec.cron.fireTimes(from: start.addingTimeInterval(-0.001), through: end, in: item.spec.timeZone)
+        var failed = 0
+        for time in times {
+            guard let claimed = try scheduler.start(item.spec, fireTime: time) else {
+                print("\(item.spec.workflowId(for: time)): already exists")
+                continue
+            }
+            let report = OutcomeReport(run: claimed.run, outcome: try await scheduler.engine.execute(claimed))
+            if report.exitStatus == .workflowUnsuccessful { failed += 1 }
+            print("\(claimed.run.workflowId): \(report.status)")
+        }
+        if failed > 0 { throw ExitCode(ExitStatus.workflowUnsuccessful.rawValue) }
+    }
+}
