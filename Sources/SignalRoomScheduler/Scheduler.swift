@@ -59,12 +59,22 @@ public struct Scheduler: Sendable {
         var problems: [Problem] = []
         for id in schedules.ids() {
             do {
+                // Most minutes nothing is due: look without the lock first, so a quiet pass
+                // over many schedules takes no locks and writes nothing.
+                guard try hasWork(id, now: now, openIds: openIds) else { continue }
                 fired += try await schedules.withLock(id) { try await fire(id, now: now, openIds: openIds) }
             } catch {
                 problems.append(Problem(scheduleId: id, message: "\(error)"))
             }
         }
         return (fired, problems)
+    }
+
+    private func hasWork(_ id: String, now: Date, openIds: Set<String>) throws -> Bool {
+        guard let state = try schedules.read(id) else { return false }
+        let spec = try spec(of: state, id: id)
+        let stillOpen = state.openRuns.filter { openIds.contains($0) }
+        return DuePlan.make(spec: spec, state: state, openRuns: stillOpen, now: now).state != state
     }
 
     private func fire(_ id: String, now: Date, openIds: Set<String>) async throws -> [Fired] {
