@@ -81,18 +81,19 @@ struct ScheduleTests {
         #expect(outputs.map(\.stdout).joined().components(separatedBy: "started ").count - 1 == 3)
     }
 
-    @Test func simulatedMorningAcrossTheSpringForwardGivesExactlyTheExpectedRuns() async throws {
+    @Test func simulatedSpringForwardDayGivesExactlyTheExpectedRuns() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
         let file = try writeSchedules(cli, [
             ["id": "half-hourly", "cron": "*/30 * * * *", "timezone": "America/New_York", "workflow": "demo", "input": ["steps": 1]],
             ["id": "two-thirty", "cron": "30 2 * * *", "timezone": "America/New_York", "workflow": "demo", "input": ["steps": 1]],
             ["id": "utc-hourly", "cron": "0 * * * *", "workflow": "demo", "input": ["steps": 1]],
+            ["id": "nine", "cron": "0 9 * * MON-FRI,SUN", "timezone": "America/New_York", "workflow": "demo", "input": ["steps": 1]],
         ])
         // 2026-03-08 00:00 EST; New York springs forward at 07:00Z (02:00 EST → 03:00 EDT).
         #expect(try await setup(cli, file, now: "2026-03-08T05:00:00Z").status == 0)
         let start = Date(timeIntervalSince1970: 1_772_946_000) // 2026-03-08T05:00:00Z
-        for minute in 1...300 {
+        for minute in 1...1440 {
             let now = ISO8601DateFormatter().string(from: start.addingTimeInterval(Double(minute * 60)))
             let pair = try (0..<2).map { _ in try cli.launch(["run-due", "--now", now]) }
             for process in pair {
@@ -101,9 +102,10 @@ struct ScheduleTests {
             }
         }
         var expected: Set<String> = []
-        for halfHour in 1...10 { expected.insert("half-hourly-" + ISO8601DateFormatter().string(from: start.addingTimeInterval(Double(halfHour * 1800)))) }
-        for hour in 1...5 { expected.insert("utc-hourly-" + ISO8601DateFormatter().string(from: start.addingTimeInterval(Double(hour * 3600)))) }
+        for halfHour in 1...48 { expected.insert("half-hourly-" + ISO8601DateFormatter().string(from: start.addingTimeInterval(Double(halfHour * 1800)))) }
+        for hour in 1...24 { expected.insert("utc-hourly-" + ISO8601DateFormatter().string(from: start.addingTimeInterval(Double(hour * 3600)))) }
         expected.insert("two-thirty-2026-03-08T07:00:00Z") // 02:30 does not exist that day: fires at 03:00 EDT
+        expected.insert("nine-2026-03-08T13:00:00Z") // 09:00 EDT, a Sunday
         #expect(workflowIds(cli) == expected)
         for id in expected { #expect(runCount(cli, id) == 1) }
     }

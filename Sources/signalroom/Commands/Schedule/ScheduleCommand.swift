@@ -71,8 +71,10 @@ struct ScheduleDescribe: AsyncParsableCommand {
         let item: Scheduler.Registered
         do { item = try scheduler.registered(id) } catch { throw scheduleFailure(error) }
         let view = ScheduleView(spec: item.spec, after: Date(), count: 5)
+        let store = try settings.store()
         let recent = item.state.recent.reversed().map { action in
-            [Output.time(action.at), action.kind.rawValue, ScheduleTime.iso(action.fireTime), action.workflowId ?? "-"]
+            [Output.time(action.at), action.kind.rawValue, ScheduleTime.iso(action.fireTime), action.workflowId ?? "-",
+             action.workflowId.flatMap { runStatus(store, $0) } ?? "-"]
         }
         if settings.json {
             struct Description: Encodable {
@@ -90,9 +92,16 @@ struct ScheduleDescribe: AsyncParsableCommand {
         if !item.state.buffered.isEmpty { print("buffered   \(item.state.buffered.map(ScheduleTime.iso).joined(separator: ", "))") }
         if !recent.isEmpty {
             print("recent:")
-            print(Output.table(["AT", "ACTION", "FIRE TIME", "WORKFLOW ID"], recent))
+            print(Output.table(["AT", "ACTION", "FIRE TIME", "WORKFLOW ID", "RESULT"], recent))
         }
     }
+}
+
+/// The current status of a scheduled run, from its history (nil once pruned).
+private func runStatus(_ store: FileHistoryStore, _ workflowId: String) -> String? {
+    guard let run = try? store.currentRun(of: workflowId), let events = try? store.history(of: run),
+          let summary = RunSummary(events: events) else { return nil }
+    return summary.status.isClosed ? summary.status.rawValue : (summary.wakeUpTime.map { "parked until \(ScheduleTime.iso($0))" } ?? "running")
 }
 
 struct ScheduleNext: AsyncParsableCommand {
