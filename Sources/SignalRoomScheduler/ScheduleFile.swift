@@ -28,13 +28,21 @@ public enum ScheduleFile {
         var specs: [ScheduleSpec] = []
         var seen: Set<String> = []
         for (position, entry) in entries.enumerated() {
-            guard case .object(let members) = entry else { throw fail("#\(position + 1)", nil, "must be an object") }
-            guard case .string(let id)? = members["id"] else { throw fail("#\(position + 1)", "id", "is missing or not a string") }
-            let spec = try spec(id: id, members: members, source: entry, fail: fail, knownWorkflows: knownWorkflows)
-            guard seen.insert(id).inserted else { throw fail(id, "id", "is used by more than one schedule") }
+            let spec = try parse(entry: entry, position: position + 1, path: path, knownWorkflows: knownWorkflows)
+            guard seen.insert(spec.id).inserted else { throw fail(spec.id, "id", "is used by more than one schedule") }
             specs.append(spec)
         }
         return specs
+    }
+
+    /// Checks one entry that is already parsed (a registered schedule's stored source).
+    public static func parse(entry: JSONValue, position: Int, path: String, knownWorkflows: [String]) throws(ScheduleFileError) -> ScheduleSpec {
+        func fail(_ schedule: String?, _ field: String?, _ message: String) -> ScheduleFileError {
+            ScheduleFileError(path: path, schedule: schedule, field: field, message: message)
+        }
+        guard case .object(let members) = entry else { throw fail("#\(position)", nil, "must be an object") }
+        guard case .string(let id)? = members["id"] else { throw fail("#\(position)", "id", "is missing or not a string") }
+        return try spec(id: id, members: members, source: entry, fail: fail, knownWorkflows: knownWorkflows)
     }
 
     private static func spec(id: String, members: [String: JSONValue], source: JSONValue,

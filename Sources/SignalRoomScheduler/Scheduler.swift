@@ -9,9 +9,12 @@ public struct Scheduler: Sendable {
     public let schedules: ScheduleStore
     public let engine: WorkflowEngine
 
+    private let knownWorkflows: [String]
+
     public init(schedules: ScheduleStore, engine: WorkflowEngine) {
         self.schedules = schedules
         self.engine = engine
+        knownWorkflows = engine.registry.workflowNames
     }
 
     /// A schedule as registered: its spec (re-read from the stored source) and state.
@@ -29,11 +32,8 @@ public struct Scheduler: Sendable {
 
     func spec(of state: ScheduleState, id: String) throws -> ScheduleSpec {
         do {
-            let data = try JSONValue.array([state.source]).encoded()
-            guard let spec = try ScheduleFile.parse(data, path: schedules.path(id), knownWorkflows: engine.registry.workflowNames).first
-            else { throw ScheduleStoreError.damaged(path: schedules.path(id), reason: "no schedule in it") }
-            return spec
-        } catch let error as ScheduleFileError {
+            return try ScheduleFile.parse(entry: state.source, position: 1, path: id, knownWorkflows: knownWorkflows)
+        } catch {
             throw ScheduleStoreError.damaged(path: schedules.path(id), reason: error.message)
         }
     }

@@ -6,7 +6,9 @@ extension CronExpression {
     /// Throws a `CronError` naming the field and what it allows, e.g.
     /// "cron `61 * * * *`: field 1 (minute): `61` is out of range; allowed 0-59".
     public init(parsing text: String) throws(CronError) {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Trimmed by hand: `trimmingCharacters(in:)` goes through NSString on Linux, and
+        // `run-due` parses every schedule's expression each minute.
+        let trimmed = String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
         var body = trimmed
         if trimmed.hasPrefix("@") {
             guard let expansion = Self.macros.first(where: { $0.name == trimmed.lowercased() })?.expansion else {
@@ -58,7 +60,7 @@ extension CronExpression {
         self.monthSet = months
         self.dayOfWeekSet = daysOfWeek
         self.daysMatchEither = daysMatchEither
-        self.isFixedTime = !hourText.contains("*") && !hourText.contains("/")
+        self.isFixedTime = !hourText.contains(where: { $0 == "*" || $0 == "/" })
     }
 
     /// The macros and what they stand for, in the order error messages list them.
