@@ -17,8 +17,11 @@ public struct DuePlan: Sendable, Equatable {
 
     public static func make(spec: ScheduleSpec, state: ScheduleState, openRuns: [String], now: Date) -> DuePlan {
         var plan = DuePlan(state: state)
+        // A paused schedule is left as it is: nothing starts and nothing is written each
+        // minute. Unpausing (`schedule unpause`, or the file through `schedule-setup`)
+        // moves `handledThrough` to that moment, so the paused times are not replayed.
+        if state.pausedOverride ?? spec.paused { return plan }
         plan.state.openRuns = openRuns
-        let paused = state.pausedOverride ?? spec.paused
         let windowStart = max(state.handledThrough, now.addingTimeInterval(-spec.catchupWindow))
         var due: [Date] = []
         for time in spec.cron.fireTimes(from: windowStart, through: now, in: spec.timeZone) {
@@ -27,12 +30,6 @@ public struct DuePlan: Sendable, Equatable {
             due.append(time)
         }
         if let last = due.last { plan.state.handledThrough = last }
-        if paused {
-            // Paused schedules let their times pass; unpausing does not replay them.
-            plan.skipped = due
-            plan.state.handledThrough = max(plan.state.handledThrough, now)
-            return plan
-        }
         let open = !openRuns.isEmpty
         switch spec.overlap {
         case .skip:

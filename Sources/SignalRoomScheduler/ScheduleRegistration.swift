@@ -18,6 +18,7 @@ public enum ScheduleRegistration {
                 if let existing, existing.source == spec.source { return .unchanged }
                 var state = existing ?? ScheduleState(source: spec.source, registeredAt: now)
                 if existing != nil {
+                    // Counts from now on (also when the file unpauses it: paused times are not replayed).
                     state.source = spec.source
                     state.handledThrough = max(state.handledThrough, now)
                     state.buffered = []
