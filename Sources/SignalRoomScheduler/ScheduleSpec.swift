@@ -12,6 +12,8 @@ public struct ScheduleSpec: Sendable, Equatable {
     public var id: String
     public var cron: CronExpression
     public var timeZone: TimeZone
+    /// The zone as written (Foundation names `UTC` "GMT").
+    public var timeZoneName: String { if case .string(let name)? = source["timezone"] { name } else { "UTC" } }
     public var workflow: String
     public var input: JSONValue
     public var overlap: OverlapPolicy

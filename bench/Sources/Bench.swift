@@ -11,6 +11,10 @@ import SignalRoomEngine
 ///     signalroom-bench [--activities N] [--workflows N] [--per-workflow N]
 ///                      [--replay-activities N] [--replay-runs N] [--dir PATH] [--keep]
 ///     signalroom-bench populate DIR COUNT [--prefix P]   COUNT closed one-activity runs in DIR
+///     signalroom-bench closed-runs DIR COUNT [--prefix P] [--days D]   the same, copied from one
+///                                             engine-made run without fsync (100,000 in seconds)
+///     signalroom-bench schedules FILE COUNT [--paused N]   a schedules.json of COUNT demo
+///                                             schedules, N of them paused
 ///     signalroom-bench replay-loop N          builds the replay history, replays it N times
 ///     signalroom-bench sequential-loop N      one workflow of N activities (both for profilers:
 ///                                             perf record, strace -c, callgrind)
@@ -28,6 +32,29 @@ struct Bench {
                     throw BenchError.usage("populate DIR COUNT [--prefix ID-PREFIX]")
                 }
                 try await populate(directory: arguments[0], count: count, prefix: arguments.count == 4 ? arguments[3] : "populate")
+            case "closed-runs":
+                arguments.removeFirst()
+                let usage = BenchError.usage("closed-runs DIR COUNT [--prefix ID-PREFIX] [--days D]")
+                guard arguments.count >= 2, let count = Int(arguments[1]), count > 0 else { throw usage }
+                var prefix = "closed"
+                var days = 28
+                var rest = arguments.dropFirst(2)
+                while let flag = rest.popFirst() {
+                    switch (flag, rest.popFirst()) {
+                    case ("--prefix", let value?): prefix = value
+                    case ("--days", let value?) where Int(value).map({ $0 >= 1 && $0 <= 29 }) == true: days = Int(value)!
+                    default: throw usage
+                    }
+                }
+                try await closedRuns(directory: arguments[0], count: count, prefix: prefix, days: days)
+            case "schedules":
+                arguments.removeFirst()
+                guard arguments.count == 2 || (arguments.count == 4 && arguments[2] == "--paused"),
+                      let count = Int(arguments[1]), count > 0,
+                      let paused = arguments.count == 4 ? Int(arguments[3]) : 0, (0...count).contains(paused) else {
+                    throw BenchError.usage("schedules FILE COUNT [--paused N]")
+                }
+                try writeSchedules(path: arguments[0], count: count, paused: paused)
             case "sequential-loop":
                 arguments.removeFirst()
                 try await sequentialLoop(count: arguments.first.flatMap(Int.init) ?? 5_000)
@@ -50,6 +77,8 @@ struct Bench {
         usage: signalroom-bench [--activities N] [--workflows N] [--per-workflow N]
                                 [--replay-activities N] [--replay-runs N] [--dir PATH] [--keep]
                signalroom-bench populate DIR COUNT [--prefix ID-PREFIX]
+               signalroom-bench closed-runs DIR COUNT [--prefix ID-PREFIX] [--days 1-29]
+               signalroom-bench schedules FILE COUNT [--paused N]
                signalroom-bench sequential-loop [N]     (for profilers)
                signalroom-bench replay-loop [TIMES]     (for profilers)
         Build with -c release; `bench/run` builds, runs this and times the CLI.

@@ -8,7 +8,10 @@ extension CronExpression {
     public init(parsing text: String) throws(CronError) {
         // Trimmed by hand: `trimmingCharacters(in:)` goes through NSString on Linux, and
         // `run-due` parses every schedule's expression each minute.
-        let trimmed = String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        var slice = Substring(text)
+        while slice.first?.isWhitespace == true { slice.removeFirst() }
+        while slice.last?.isWhitespace == true { slice.removeLast() }
+        let trimmed = slice.count == text.count ? text : String(slice)
         var body = trimmed
         if trimmed.hasPrefix("@") {
             guard let expansion = Self.macros.first(where: { $0.name == trimmed.lowercased() })?.expansion else {

@@ -44,7 +44,7 @@ struct ScheduleList: AsyncParsableCommand {
         for id in scheduler.schedules.ids() {
             do {
                 let item = try scheduler.registered(id)
-                rows.append(Row(id: id, cron: item.spec.cron.description, timezone: item.spec.timeZone.identifier,
+                rows.append(Row(id: id, cron: item.spec.cron.description, timezone: item.spec.timeZoneName,
                                 workflow: item.spec.workflow, paused: item.paused,
                                 next: item.spec.cron.nextFireTime(after: Date(), in: item.spec.timeZone).map(ScheduleTime.iso),
                                 lastFire: item.state.lastFire.map { ScheduleTime.iso($0.fireTime) }))

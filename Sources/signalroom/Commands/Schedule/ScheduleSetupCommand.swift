@@ -103,7 +103,7 @@ struct ScheduleView: Encodable {
     init(spec: ScheduleSpec, after: Date, count: Int = 3) {
         id = spec.id
         cron = spec.cron.description
-        timezone = spec.timeZone.identifier
+        timezone = spec.timeZoneName
         workflow = spec.workflow
         overlap = spec.overlap.rawValue
         next = spec.cron.fireTimes(after: after, in: spec.timeZone, count: count).map {
