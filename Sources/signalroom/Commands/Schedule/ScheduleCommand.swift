@@ -28,6 +28,15 @@ func scheduleFailure(_ error: Error) -> Error {
     }
 }
 
+/// Changes a registered schedule's state under its lock, with the CLI's error mapping.
+func updateSchedule(_ id: String, _ settings: Settings, _ change: (inout ScheduleState) -> Void) async throws {
+    do {
+        try await settings.scheduler().update(id, change)
+    } catch {
+        throw scheduleFailure(error)
+    }
+}
+
 struct ScheduleList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "Registered schedules with their next fire time.")
     @OptionGroup var global: GlobalOptions
@@ -157,13 +166,10 @@ struct SchedulePause: AsyncParsableCommand {
     @Option(help: "Why, shown by list and describe.") var note: String?
 
     func run() async throws {
-        let settings = try global.settings()
-        do {
-            try await settings.scheduler().update(id) { state in
-                state.pausedOverride = true
-                if let note { state.noteOverride = note }
-            }
-        } catch { throw scheduleFailure(error) }
+        try await updateSchedule(id, try global.settings()) { state in
+            state.pausedOverride = true
+            if let note { state.noteOverride = note }
+        }
         print("paused \(id)")
     }
 }
@@ -174,14 +180,11 @@ struct ScheduleUnpause: AsyncParsableCommand {
     @Argument(help: "Schedule id.") var id: String
 
     func run() async throws {
-        let settings = try global.settings()
-        do {
-            try await settings.scheduler().update(id) { state in
-                state.pausedOverride = false
-                state.noteOverride = nil
-                state.handledThrough = max(state.handledThrough, Date())
-            }
-        } catch { throw scheduleFailure(error) }
+        try await updateSchedule(id, try global.settings()) { state in
+            state.pausedOverride = false
+            state.noteOverride = nil
+            state.handledThrough = max(state.handledThrough, Date())
+        }
         print("unpaused \(id)")
     }
 }
