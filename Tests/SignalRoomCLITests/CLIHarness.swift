@@ -29,26 +29,37 @@ struct CLIHarness {
     }
 
     /// Starts the binary and returns the running process; stdout and stderr go to files.
+    /// Spawned with posix_spawn rather than Foundation's Process, whose `run()` crashed
+    /// (bad pointer in memmove) when thousands of processes were launched from a test.
     func launch(_ arguments: [String], environment: [String: String] = [:]) throws -> RunningCommand {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["--state", state.path] + arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "SIGNALROOM_TEST_KILL_AFTER_EVENT")
         env.removeValue(forKey: "SIGNALROOM_STATE")
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        process.currentDirectoryURL = root
         let id = UUID().uuidString
         let out = root.appendingPathComponent("out-\(id)")
         let err = root.appendingPathComponent("err-\(id)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return RunningCommand(process: process, stdoutPath: out, stderrPath: err)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, out.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, err.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        // The working directory is set by a shell that then execs the binary (same pid):
+        // glibc's posix_spawn_file_actions_addchdir_np is not visible to Swift here.
+        let argv = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", root.path, Self.binary, "--state", state.path] + arguments
+        var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        var cEnvironment: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            cArguments.forEach { free($0) }
+            cEnvironment.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, "/bin/sh", &actions, nil, &cArguments, &cEnvironment)
+        guard status == 0 else {
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "posix_spawn \(Self.binary): \(String(cString: strerror(status)))"])
+        }
+        return RunningCommand(pid: pid, stdoutPath: out, stderrPath: err)
     }
 
     @discardableResult
@@ -104,17 +115,25 @@ struct CLIHarness {
 }
 
 struct RunningCommand {
-    let process: Process
+    let pid: pid_t
     let stdoutPath: URL
     let stderrPath: URL
 
-    func kill() { Foundation.kill(process.processIdentifier, SIGKILL) }
+    func kill() { Foundation.kill(pid, SIGKILL) }
 
     func finish() async throws -> CLIHarness.Result {
-        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        var status: Int32 = 0
+        while true {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { break }
+            if reaped < 0, errno != EINTR { throw CocoaError(.fileReadUnknown) }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        // WIFSIGNALED / WEXITSTATUS, which Swift does not import as macros.
+        let signaled = (status & 0x7F) != 0 && (status & 0x7F) != 0x7F
         return CLIHarness.Result(
-            status: process.terminationStatus,
-            killedBySignal: process.terminationReason == .uncaughtSignal,
+            status: signaled ? (status & 0x7F) : (status >> 8) & 0xFF,
+            killedBySignal: signaled,
             stdout: (try? String(contentsOf: stdoutPath, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOf: stderrPath, encoding: .utf8)) ?? "")
     }
