@@ -20,6 +20,8 @@ struct Settings {
     /// boundary of a run.
     var killAfterEvent: Int?
     var redactor: SecretRedactor
+    /// How long closed runs are kept unless a command's `--retention` says otherwise.
+    var retention: String
 
     init(_ options: GlobalOptions, environment: [String: String] = Settings.environment()) throws {
         let state = options.stateDirectory ?? environment["SIGNALROOM_STATE"] ?? "./state"
@@ -47,6 +49,7 @@ struct Settings {
         }
         killAfterEvent = environment["SIGNALROOM_TEST_KILL_AFTER_EVENT"].flatMap(Int.init)
         redactor = SecretRedactor(environment: environment)
+        retention = environment["SIGNALROOM_RETENTION"] ?? "30d"
     }
 
     /// The process environment over the `.env` file of the working directory.

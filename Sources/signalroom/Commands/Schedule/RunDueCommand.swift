@@ -29,22 +29,11 @@ struct RunDueCommand: AsyncParsableCommand {
         var options = global
         if options.logLevel == nil, Settings.environment()["SIGNALROOM_LOG_LEVEL"] == nil { options.logLevel = "warning" }
         let settings = try options.settings()
-        let moment: Date
-        if let now {
-            guard let parsed = Timestamp.parse(now) else {
-                throw CommandFailure("--now \"\(now)\" is not an ISO 8601 time like 2026-11-25T07:00:00Z", code: .usage)
-            }
-            moment = parsed
-        } else {
-            moment = Date()
-        }
+        let moment = try OptionValues.instant(now, option: "--now")
         guard let budget = DurationText.seconds(maxDuration) else {
             throw CommandFailure("--max-duration \"\(maxDuration)\" is not a duration; write e.g. 50m", code: .usage)
         }
-        let retentionText = retention ?? Settings.environment()["SIGNALROOM_RETENTION"] ?? "30d"
-        guard let keep = DurationText.seconds(retentionText) else {
-            throw CommandFailure("retention \"\(retentionText)\" is not a duration; write e.g. 30d", code: .usage)
-        }
+        let keep = try OptionValues.retention(retention, settings: settings).seconds
         let deadline = Date().addingTimeInterval(budget)
         let store = try settings.store()
         let engine = settings.engine(store: store)

@@ -17,6 +17,16 @@ extension Settings {
         let store = try self.store()
         return Scheduler(schedules: ScheduleStore(stateDirectory: stateDirectory), engine: engine(store: store))
     }
+
+    /// A registered schedule and the scheduler that holds it, with the CLI's error mapping.
+    func registeredSchedule(_ id: String) throws -> (scheduler: Scheduler, item: Scheduler.Registered) {
+        let scheduler = try scheduler()
+        do {
+            return (scheduler, try scheduler.registered(id))
+        } catch {
+            throw scheduleFailure(error)
+        }
+    }
 }
 
 /// Schedule-store errors as the CLI reports them.
@@ -76,9 +86,7 @@ struct ScheduleDescribe: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try global.settings()
-        let scheduler = try settings.scheduler()
-        let item: Scheduler.Registered
-        do { item = try scheduler.registered(id) } catch { throw scheduleFailure(error) }
+        let item = try settings.registeredSchedule(id).item
         let view = ScheduleView(spec: item.spec, after: Date(), count: 5)
         let store = try settings.store()
         let recent = item.state.recent.reversed().map { action in
@@ -131,13 +139,7 @@ struct ScheduleNext: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try global.settings()
-        var start = Date()
-        if let after {
-            guard let parsed = Timestamp.parse(after) else {
-                throw CommandFailure("--after \"\(after)\" is not an ISO 8601 time like 2026-03-08T00:00:00Z", code: .usage)
-            }
-            start = parsed
-        }
+        let start = try OptionValues.instant(after, option: "--after")
         let expression: CronExpression
         let zone: TimeZone
         if let cron {
@@ -147,11 +149,9 @@ struct ScheduleNext: AsyncParsableCommand {
             }
             zone = named
         } else {
-            do {
-                let item = try settings.scheduler().registered(id!)
-                expression = item.spec.cron
-                zone = item.spec.timeZone
-            } catch { throw scheduleFailure(error) }
+            let item = try settings.registeredSchedule(id!).item
+            expression = item.spec.cron
+            zone = item.spec.timeZone
         }
         let times = expression.fireTimes(after: start, in: zone, count: count).map(ScheduleTime.iso)
         if settings.json { return try Output.json(times) }
@@ -196,9 +196,7 @@ struct ScheduleTrigger: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try global.settings()
-        let scheduler = try settings.scheduler()
-        let item: Scheduler.Registered
-        do { item = try scheduler.registered(id) } catch { throw scheduleFailure(error) }
+        let (scheduler, item) = try settings.registeredSchedule(id)
         let fireTime = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         guard let claimed = try scheduler.start(item.spec, fireTime: fireTime) else {
             throw CommandFailure("a run for \(ScheduleTime.iso(fireTime)) already exists; try again in a second", code: .conflict)
@@ -225,9 +223,7 @@ struct ScheduleBackfill: AsyncParsableCommand {
         guard let start = Timestamp.parse(from), let end = Timestamp.parse(to), start <= end else {
             throw CommandFailure("--from and --to must be ISO 8601 times with --from not after --to", code: .usage)
         }
-        let scheduler = try settings.scheduler()
-        let item: Scheduler.Registered
-        do { item = try scheduler.registered(id) } catch { throw scheduleFailure(error) }
+        let (scheduler, item) = try settings.registeredSchedule(id)
         let times = item.spec.cron.fireTimes(from: start.addingTimeInterval(-0.001), through: end, in: item.spec.timeZone)
         var failed = 0
         for time in times {

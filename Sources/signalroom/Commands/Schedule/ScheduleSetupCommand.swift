@@ -29,13 +29,7 @@ struct ScheduleSetupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try global.settings()
-        var moment = Date()
-        if let now {
-            guard let parsed = Timestamp.parse(now) else {
-                throw CommandFailure("--now \"\(now)\" is not an ISO 8601 time like 2026-11-25T07:00:00Z", code: .usage)
-            }
-            moment = parsed
-        }
+        let moment = try OptionValues.instant(now, option: "--now")
         let store = ScheduleStore(stateDirectory: settings.stateDirectory)
         let registry = BuiltinWorkflows.registry()
         let changes: [(id: String, change: ScheduleRegistration.Change)]

@@ -81,10 +81,7 @@ struct WorkflowPrune: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try global.settings()
-        let text = retention ?? Settings.environment()["SIGNALROOM_RETENTION"] ?? "30d"
-        guard let seconds = DurationText.seconds(text) else {
-            throw CommandFailure("retention \"\(text)\" is not a duration; write e.g. 30d, 12h, 90m or 45s", code: .usage)
-        }
+        let (seconds, text) = try OptionValues.retention(retention, settings: settings)
         let store = try settings.store(create: false)
         let pruned = try store.prune(closedBefore: Date().addingTimeInterval(-seconds))
         if settings.json { return try Output.json(["pruned": pruned]) }
