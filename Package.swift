@@ -11,12 +11,34 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Durable workflows: histories, replay, retries, timeouts, locks. Foundation only.
         .target(name: "SignalRoomEngine"),
-        // The concrete workflows and activities (for now the demo) wired onto the engine.
-        .target(name: "SignalRoomWorkflows", dependencies: ["SignalRoomEngine"]),
+        // Extract-normalize-load: resources, type inference, schema evolution, write
+        // dispositions, incremental cursors, staged and checkpointed loads. Foundation only.
+        .target(name: "SignalRoomPipelines"),
+        // The warehouse destinations: SQLite (GRDB) and PostgreSQL (postgres-nio).
+        .target(
+            name: "SignalRoomWarehouse",
+            dependencies: [
+                "SignalRoomPipelines",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        // Local file exports: the RFC 4180 CSV and JSON Lines readers and the `files` source.
+        .target(name: "SignalRoomFiles", dependencies: ["SignalRoomPipelines"]),
+        // The concrete workflows and activities wired onto the engine.
+        .target(
+            name: "SignalRoomWorkflows",
+            dependencies: ["SignalRoomEngine", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles"]
+        ),
         // Cron and calendar maths in IANA time zones. Foundation only.
         .target(name: "SignalRoomSchedules"),
         // schedules.json, registered schedules and their state, what is due, firing runs.
@@ -29,14 +51,22 @@ let package = Package(
                 "SignalRoomWorkflows",
                 "SignalRoomSchedules",
                 "SignalRoomScheduler",
+                "SignalRoomPipelines",
+                "SignalRoomWarehouse",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "signalroom-bench", dependencies: ["SignalRoomEngine"], path: "bench/Sources"),
+        .executableTarget(
+            name: "signalroom-bench",
+            dependencies: ["SignalRoomEngine", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles"],
+            path: "bench/Sources"
+        ),
         .testTarget(name: "SignalRoomEngineTests", dependencies: ["SignalRoomEngine", "SignalRoomWorkflows"]),
         .testTarget(name: "SignalRoomSchedulesTests", dependencies: ["SignalRoomSchedules"]),
         .testTarget(name: "SignalRoomSchedulerTests", dependencies: ["SignalRoomScheduler", "SignalRoomEngine"]),
+        .testTarget(name: "SignalRoomPipelinesTests", dependencies: ["SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles"]),
+        .testTarget(name: "SignalRoomFilesTests", dependencies: ["SignalRoomFiles", "SignalRoomPipelines"]),
         // Process-level tests against the built `signalroom` binary.
         .testTarget(name: "SignalRoomCLITests", dependencies: ["signalroom", "SignalRoomEngine"]),
     ]

@@ -2,8 +2,14 @@ import SignalRoomEngine
 
 /// Every workflow and activity this build of SignalRoom can run.
 public enum BuiltinWorkflows {
-    public static func registry() -> WorkflowRegistry {
+    /// `services` configures the activities that reach the outside world; processes that
+    /// only check workflow names and inputs can leave it unconfigured.
+    public static func registry(services: PipelineServices = .unconfigured) -> WorkflowRegistry {
         var registry = WorkflowRegistry()
+        registry.register(workflow: SyncSourceWorkflow.self)
+        registry.register(workflow: ScheduledSyncWorkflow.self)
+        registry.register(activity: RunPipelineActivity(services: services))
+        registry.register(activity: SendNotificationActivity(services: services))
         registry.register(workflow: DemoWorkflow.self)
         registry.register(activity: DemoStepActivity())
         registry.register(activity: DemoSummaryActivity())

@@ -20,7 +20,7 @@ struct SignalRoomCommand: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [WorkflowCommand.self, ScheduleSetupCommand.self, RunDueCommand.self, ScheduleCommand.self,
-                      SyncCommand.self, ReportCommand.self])
+                      SyncCommand.self, SourcesCommand.self, PipelineCommand.self, ReportCommand.self])
 
     /// Parses, runs, and turns every error into one line on stderr plus a documented exit
     /// code (ArgumentParser's own handling would print usage for domain errors).

@@ -6,12 +6,6 @@ private func notYet(_ command: String, _ arrives: String) -> CommandFailure {
     CommandFailure("`signalroom \(command)` is not available in this build yet (it arrives with \(arrives))", code: .usage)
 }
 
-struct SyncCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sync", abstract: "Sync sources into the warehouse (not available yet).")
-    @Argument(parsing: .allUnrecognized) var arguments: [String] = []
-    func run() throws { throw notYet("sync", "the pipelines work") }
-}
-
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "report", abstract: "Render and send a report (not available yet).")
     @Argument(parsing: .allUnrecognized) var arguments: [String] = []

@@ -1,5 +1,7 @@
 import Foundation
 import SignalRoomEngine
+import SignalRoomPipelines
+import SignalRoomWorkflows
 
 /// The documented exit codes (see `signalroom --help`).
 enum ExitStatus: Int32 {
@@ -36,6 +38,10 @@ struct CommandFailure: Error {
             case .io: .stateDamaged
             }
             self.init(failure.description, code: code)
+        case let failure as SourceConfigurationError:
+            self.init(failure.description, code: .usage)
+        case let failure as RetryClassifiedError:
+            self.init(failure.description, code: .workflowUnsuccessful)
         case let failure as HistoryDamagedError:
             self.init(failure.description, code: .stateDamaged)
         case let failure as EngineError:

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SignalRoomEngine
+import SignalRoomPipelines
 import SignalRoomWorkflows
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -22,6 +23,8 @@ struct Settings {
     var redactor: SecretRedactor
     /// How long closed runs are kept unless a command's `--retention` says otherwise.
     var retention: String
+    /// The environment the settings were read from, passed on to pipeline activities.
+    var environment: [String: String]
 
     init(_ options: GlobalOptions, environment: [String: String] = Settings.environment()) throws {
         let state = options.stateDirectory ?? environment["SIGNALROOM_STATE"] ?? "./state"
@@ -50,6 +53,24 @@ struct Settings {
         killAfterEvent = environment["SIGNALROOM_TEST_KILL_AFTER_EVENT"].flatMap(Int.init)
         redactor = SecretRedactor(environment: environment)
         retention = environment["SIGNALROOM_RETENTION"] ?? "30d"
+        self.environment = environment
+    }
+
+    /// Configuration for the activities that reach sources and the warehouse. With
+    /// `--json`, the stdout notification channel writes to stderr so stdout stays one
+    /// JSON document.
+    func pipelineServices(progress: @escaping @Sendable (LoadProgress) -> Void = { _ in }) -> PipelineServices {
+        let toStderr = json
+        return PipelineServices(
+            environment: environment, stateDirectory: stateDirectory,
+            notificationOutput: { text in
+                if toStderr {
+                    FileHandle.standardError.write(Data((text + "\n").utf8))
+                } else {
+                    print(text)
+                }
+            },
+            progress: progress)
     }
 
     /// The process environment over the `.env` file of the working directory.
@@ -68,7 +89,7 @@ struct Settings {
         return FileHistoryStore(root: stateDirectory)
     }
 
-    func engine(store: FileHistoryStore) -> WorkflowEngine {
+    func engine(store: FileHistoryStore, services: PipelineServices? = nil) -> WorkflowEngine {
         let logger = Logger(label: "signalroom.engine")
         let killAfter = killAfterEvent
         let redactor = redactor
@@ -88,7 +109,7 @@ struct Settings {
                 if let killAfter, eventId >= killAfter { kill(getpid(), SIGKILL) }
             },
             redact: { redactor.redact($0) })
-        return WorkflowEngine(store: store, registry: BuiltinWorkflows.registry(), configuration: configuration)
+        return WorkflowEngine(store: store, registry: BuiltinWorkflows.registry(services: services ?? pipelineServices()), configuration: configuration)
     }
 }
 

@@ -49,7 +49,7 @@ struct WorkflowStart: AsyncParsableCommand {
         let run = claimed.run
         if detach {
             claimed.lease.release()
-            try spawnResume(run, settings: settings)
+            try BackgroundResume.spawnResume(run, settings: settings)
             if settings.json {
                 try Output.json(["workflowId": run.workflowId, "runId": run.runId, "status": "started"])
             } else {
@@ -61,9 +61,12 @@ struct WorkflowStart: AsyncParsableCommand {
         throw ExitCode(try OutcomeReport(run: run, outcome: outcome).emit(json: settings.json).rawValue)
     }
 
-    /// Runs `signalroom workflow resume ID` in a new session, detached from this terminal.
-    /// If it never starts, the run stays in the open index for `workflow resume --due`.
-    private func spawnResume(_ run: RunReference, settings: Settings) throws {
+}
+
+/// Runs `signalroom workflow resume ID` in a new session, detached from this terminal.
+/// If it never starts, the run stays in the open index for `workflow resume --due`.
+enum BackgroundResume {
+    static func spawnResume(_ run: RunReference, settings: Settings) throws {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).path
         let arguments = [executable, "--state", settings.stateDirectory.path, "workflow", "resume", run.workflowId, "--run", run.runId]
         var attributes = posix_spawnattr_t()

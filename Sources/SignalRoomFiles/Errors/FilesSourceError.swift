@@ -1,0 +1,32 @@
+import SignalRoomPipelines
+
+/// Why the `files` source cannot read its directory. None of these is cured by retrying.
+public enum FilesSourceError: RetryClassifiedError, Equatable {
+    case directoryNotFound(path: String, variable: String)
+    case notADirectory(path: String)
+    case noFiles(path: String)
+    /// A CSV file with a header line and no rows: an export that should have had rows.
+    case noRows(file: String)
+
+    public var isRetryable: Bool { false }
+
+    public var description: String {
+        switch self {
+        case .directoryNotFound(let path, let variable):
+            "files source: directory \(path) does not exist; set \(variable) to the folder that holds the exports"
+        case .notADirectory(let path):
+            "files source: \(path) is a file, not a directory of exports"
+        case .noFiles(let path):
+            "files source: \(path) holds no .csv, .jsonl or .ndjson files"
+        case .noRows(let file):
+            "\(file) has a header line but no rows; remove the file or re-export it with its rows"
+        }
+    }
+}
+
+extension FileFormatError: RetryClassifiedError {
+    public var isRetryable: Bool {
+        if case .readFailed = self { return true }
+        return false
+    }
+}

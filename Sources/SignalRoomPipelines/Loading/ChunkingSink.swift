@@ -1,0 +1,154 @@
+/// Collects a resource's batches and commits them to the load's stage table in chunks of
+/// about `chunkRows` rows, each at a batch that carries a resume token.
+final class ChunkingSink: RowSink, @unchecked Sendable {
+    private let loader: ResourceLoader
+    private let resource: any Resource
+    /// The table's columns when the load began; a field the table already has keeps its
+    /// column name.
+    private let table: TableSchema?
+    private(set) var load: LoadRecord
+    private var buffered: [RowBatch] = []
+    private var bufferedRows = 0
+    private(set) var lastToken: String?
+    private(set) var rowsRead = 0
+    private(set) var bytesRead = 0
+    private(set) var chunks = 0
+    private var advancedCursor: String?
+
+    init(loader: ResourceLoader, resource: any Resource, table: TableSchema?, load: LoadRecord) {
+        self.loader = loader
+        self.resource = resource
+        self.table = table
+        self.load = load
+        rowsRead = load.rows
+    }
+
+    func write(_ batch: RowBatch, resumeToken: String?) async throws {
+        if !batch.isEmpty {
+            buffered.append(batch)
+            bufferedRows += batch.count
+            rowsRead += batch.count
+        }
+        if let resumeToken {
+            lastToken = resumeToken
+            if bufferedRows >= loader.options.chunkRows { try await flush(resumeToken: resumeToken, force: false) }
+        }
+    }
+
+    func didRead(bytes: Int) {
+        bytesRead += bytes
+    }
+
+    func advanceCursor(to value: String) {
+        advancedCursor = CursorOrdering.maximum(advancedCursor, value)
+    }
+
+    /// Commits what is buffered as one chunk. With `force`, commits even an empty chunk
+    /// when the cursor moved, so the end of extraction is always recorded.
+    func flush(resumeToken: String?, force: Bool) async throws {
+        let cursorMoved = advancedCursor.map { CursorOrdering.maximum(load.pendingCursor, $0) != load.pendingCursor } ?? false
+        guard bufferedRows > 0 || (force && cursorMoved) else { return }
+        var chunk = try await normalize()
+        chunk.load.resumeToken = resumeToken
+        chunk.load.pendingCursor = CursorOrdering.maximum(chunk.load.pendingCursor, advancedCursor)
+        try await loader.connection.stage(chunk)
+        load = chunk.load
+        buffered.removeAll(keepingCapacity: true)
+        bufferedRows = 0
+        chunks += 1
+        try await loader.checkpoint(load.loadId, resource.name, .staged(chunk: chunks, rows: load.rows))
+        loader.progress(LoadProgress(resource: resource.name, table: resource.table, rows: load.rows,
+                                     rowsRead: rowsRead, bytesRead: bytesRead, finished: false))
+    }
+
+    /// Types the buffered values, evolves the load's columns, and lays the rows out by
+    /// column with every value converted to its column's type.
+    private func normalize() async throws -> StagedChunk {
+        var next = load
+        // Types seen per field, in order of first appearance.
+        var fieldOrder: [String] = []
+        var accumulators: [String: FieldTypeAccumulator] = [:]
+        var cursorMaximum: String? = nil
+        let cursorField = resource.incremental?.field
+        for batch in buffered {
+            var local = [FieldTypeAccumulator](repeating: FieldTypeAccumulator(), count: batch.fields.count)
+            for row in batch.rows {
+                for index in 0..<min(row.count, local.count) { local[index].observe(row[index]) }
+            }
+            for (index, field) in batch.fields.enumerated() {
+                if accumulators[field] == nil { fieldOrder.append(field) }
+                var merged = accumulators[field] ?? FieldTypeAccumulator()
+                merged.merge(local[index])
+                accumulators[field] = merged
+                if field == cursorField {
+                    for row in batch.rows where index < row.count {
+                        if let text = CursorOrdering.text(of: row[index]) { cursorMaximum = CursorOrdering.maximum(cursorMaximum, text) }
+                    }
+                }
+            }
+        }
+        // Columns for this chunk's fields: existing load columns widen, new ones are added.
+        var changes: [SchemaChange] = []
+        var columnOfField: [String: Int] = [:]
+        for field in fieldOrder {
+            guard let type = accumulators[field]?.resolved else { continue }
+            if let index = next.schema.index(ofField: field) {
+                let current = next.schema.columns[index].type
+                var widened = current.joined(with: type)
+                if widened == .double, current == .bigint || accumulators[field]?.hasWideInteger == true {
+                    var wide = accumulators[field]?.hasWideInteger == true
+                    if !wide, current == .bigint {
+                        wide = try await loader.connection.hasIntegersBeyondDoublePrecision(
+                            table: load.stageTable, column: next.schema.columns[index].name)
+                    }
+                    if wide { widened = .decimal }
+                }
+                if widened != current {
+                    changes.append(.widenColumn(name: next.schema.columns[index].name, from: current, to: widened))
+                    next.schema.columns[index].type = widened
+                }
+                columnOfField[field] = index
+            } else {
+                let name = table?.columns.first(where: { $0.field == field })?.name
+                    ?? next.schema.columnName(forNewField: field, reserved: reservedNames())
+                let column = ColumnDefinition(name: name, type: type, field: field)
+                next.schema.columns.append(column)
+                changes.append(.addColumn(column))
+                columnOfField[field] = next.schema.columns.count - 1
+            }
+        }
+        let columns = next.schema.columns
+        let keyIndexes = try resource.writeDisposition.primaryKey.map { key -> Int in
+            guard let index = columns.firstIndex(where: { $0.name == key }) else {
+                throw PipelineError.missingPrimaryKey(resource: resource.name, column: key, row: "every row so far")
+            }
+            return index
+        }
+        var rows: [[FieldValue]] = []
+        rows.reserveCapacity(bufferedRows)
+        for batch in buffered {
+            let targets = batch.fields.map { columnOfField[$0] }
+            for row in batch.rows {
+                var out = [FieldValue](repeating: .null, count: columns.count)
+                for (index, value) in row.enumerated() where index < targets.count {
+                    guard let column = targets[index] else { continue }
+                    out[column] = value.coerced(to: columns[column].type)
+                }
+                for key in keyIndexes where out[key] == .null {
+                    throw PipelineError.missingPrimaryKey(resource: resource.name, column: columns[key].name,
+                                                          row: "row \(next.rows + rows.count + 1) of this load")
+                }
+                rows.append(out)
+            }
+        }
+        next.rows += rows.count
+        next.pendingCursor = CursorOrdering.maximum(next.pendingCursor, cursorMaximum)
+        return StagedChunk(load: next, changes: changes, columns: columns.map(\.name), rows: rows)
+    }
+
+    private func reservedNames() -> Set<String> {
+        var names: Set<String> = ["_load_id"]
+        for column in table?.columns ?? [] { names.insert(column.name) }
+        return names
+    }
+}

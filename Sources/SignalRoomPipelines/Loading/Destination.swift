@@ -1,0 +1,107 @@
+/// A warehouse SignalRoom loads into: SQLite files under `state/`, or PostgreSQL.
+public protocol Destination: Sendable {
+    /// Where the warehouse is, for messages: never includes a password.
+    var location: String { get }
+    /// Opens a dataset (a SQLite database ATTACHed under its name, a PostgreSQL schema),
+    /// creating it and its ledger tables if needed.
+    func open(dataset: String) async throws -> any DatasetConnection
+}
+
+/// A connection to one dataset. Every method that writes is one transaction: a crash
+/// leaves either all of it or none of it.
+public protocol DatasetConnection: AnyObject, Sendable {
+    var dataset: String { get }
+    /// The table's columns as SignalRoom recorded them; nil when the table does not exist.
+    func tableSchema(_ table: String) async throws -> TableSchema?
+    /// The resource's cursor value, nil before its first completed incremental load.
+    func cursor(pipeline: String, resource: String) async throws -> String?
+    /// Loads of the resource still `running` (staged, not applied).
+    func unfinishedLoads(pipeline: String, resource: String) async throws -> [LoadRecord]
+    /// Records the load as running and creates its empty stage table.
+    func begin(_ load: LoadRecord) async throws
+    /// Adds rows to the load's stage table and records the load's new position.
+    func stage(_ chunk: StagedChunk) async throws
+    /// Applies the staged rows to the table by the load's write disposition, evolves the
+    /// table's columns to `load.schema`, sets the cursor (when `cursor` is not nil), marks
+    /// the load completed and drops its stage table.
+    func complete(_ load: LoadRecord, cursor: CursorValue?) async throws
+    /// Marks the load failed or abandoned and drops its stage table.
+    func discard(_ load: LoadRecord, status: LoadRecord.Status, error: String?) async throws
+    /// Whether an integer column holds values a double would round (beyond ±2^53).
+    func hasIntegersBeyondDoublePrecision(table: String, column: String) async throws -> Bool
+    func rowCount(table: String) async throws -> Int
+    /// What `signalroom pipeline info` shows.
+    func describe(pipeline: String) async throws -> DatasetDescription
+    func close() async
+}
+
+/// A resource's cursor as `_signalroom_state` keeps it.
+public struct CursorValue: Sendable, Hashable, Codable {
+    public var field: String
+    public var value: String
+
+    public init(field: String, value: String) {
+        self.field = field
+        self.value = value
+    }
+}
+
+/// A dataset's tables, cursors and last loads for one pipeline.
+public struct DatasetDescription: Sendable, Codable {
+    public struct Table: Sendable, Codable {
+        public var name: String
+        public var rows: Int
+        public var columns: Int
+        public init(name: String, rows: Int, columns: Int) {
+            self.name = name
+            self.rows = rows
+            self.columns = columns
+        }
+    }
+    public struct Cursor: Sendable, Codable {
+        public var resource: String
+        public var field: String
+        public var value: String
+        public var loadId: String
+        public var updated: String
+        public init(resource: String, field: String, value: String, loadId: String, updated: String) {
+            self.resource = resource
+            self.field = field
+            self.value = value
+            self.loadId = loadId
+            self.updated = updated
+        }
+    }
+    public struct Load: Sendable, Codable {
+        public var loadId: String
+        public var resource: String
+        public var table: String
+        public var status: String
+        public var rows: Int
+        public var started: String
+        public var finished: String?
+        public var error: String?
+        public init(loadId: String, resource: String, table: String, status: String, rows: Int, started: String,
+                    finished: String?, error: String?) {
+            self.loadId = loadId
+            self.resource = resource
+            self.table = table
+            self.status = status
+            self.rows = rows
+            self.started = started
+            self.finished = finished
+            self.error = error
+        }
+    }
+    public var dataset: String
+    public var tables: [Table]
+    public var cursors: [Cursor]
+    public var loads: [Load]
+
+    public init(dataset: String, tables: [Table], cursors: [Cursor], loads: [Load]) {
+        self.dataset = dataset
+        self.tables = tables
+        self.cursors = cursors
+        self.loads = loads
+    }
+}

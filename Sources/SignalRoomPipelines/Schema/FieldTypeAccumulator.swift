@@ -1,0 +1,44 @@
+/// The type a column needs for the values seen so far.
+struct FieldTypeAccumulator {
+    private(set) var type: ColumnType?
+    /// An integer beyond ±2^53 was seen: a double column would round it.
+    private(set) var hasWideInteger = false
+
+    mutating func observe(_ value: FieldValue) {
+        guard let valueType = value.columnType else { return }
+        if case .int(let integer) = value, integer.magnitude > 1 << 53 { hasWideInteger = true }
+        if let current = type {
+            if current != valueType { type = current.joined(with: valueType) }
+        } else {
+            type = valueType
+        }
+    }
+
+    /// The column type, with whole and fractional numbers meeting in `decimal` instead of
+    /// `double` when a double would round one of the integers.
+    var resolved: ColumnType? {
+        type == .double && hasWideInteger ? .decimal : type
+    }
+}
+
+extension FieldValue {
+    /// The value converted to a column type at least as wide as its own (see
+    /// `ColumnType.joined(with:)`); the conversion never loses the value.
+    func coerced(to type: ColumnType) -> FieldValue {
+        guard let own = columnType, own != type else { return self }
+        switch (self, type) {
+        case (.int(let integer), .double): return .double(Double(integer))
+        case (.int(let integer), .decimal): return .decimal(String(integer))
+        case (.double(let double), .decimal): return .decimal(DoubleText.format(double))
+        default: return textForm.map(FieldValue.text) ?? .null
+        }
+    }
+}
+
+extension FieldTypeAccumulator {
+    mutating func merge(_ other: FieldTypeAccumulator) {
+        if other.hasWideInteger { hasWideInteger = true }
+        guard let otherType = other.type else { return }
+        type = type.map { $0 == otherType ? $0 : $0.joined(with: otherType) } ?? otherType
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import SignalRoomPipelines
+import SignalRoomWarehouse
+
+/// What pipeline activities need from the process that runs them: configuration read once
+/// from flags, the environment and `.env`, and where progress and notifications go.
+public struct PipelineServices: Sendable {
+    /// Environment variables (process environment over `.env`).
+    public var environment: [String: String]
+    public var stateDirectory: URL
+    /// Where the stdout notification channel writes (stderr when stdout carries `--json`).
+    public var notificationOutput: @Sendable (String) -> Void
+    /// Progress of running loads, for a terminal's progress line.
+    public var progress: @Sendable (LoadProgress) -> Void
+    /// Rows per staged chunk (`SIGNALROOM_LOAD_CHUNK_ROWS`).
+    public var chunkRows: Int
+    /// Testing only (`SIGNALROOM_TEST_KILL_AT`): SIGKILL the process at a load checkpoint,
+    /// `begun`, `staged:N` or `completed`, to crash at exact points of a load.
+    public var killAt: String?
+
+    public init(environment: [String: String], stateDirectory: URL,
+                notificationOutput: @escaping @Sendable (String) -> Void = { print($0) },
+                progress: @escaping @Sendable (LoadProgress) -> Void = { _ in }) {
+        self.environment = environment
+        self.stateDirectory = stateDirectory
+        self.notificationOutput = notificationOutput
+        self.progress = progress
+        chunkRows = environment["SIGNALROOM_LOAD_CHUNK_ROWS"].flatMap(Int.init).map { max(1, $0) } ?? 50_000
+        killAt = environment["SIGNALROOM_TEST_KILL_AT"]
+    }
+
+    /// Services for processes that only validate workflow inputs (schedule setup).
+    public static let unconfigured = PipelineServices(environment: [:], stateDirectory: URL(fileURLWithPath: "state"))
+
+    /// PostgreSQL when `DATABASE_URL` is set, otherwise SQLite files under `state/warehouse`.
+    public func destination() throws -> any Destination {
+        if let url = environment["DATABASE_URL"], !url.isEmpty {
+            return try PostgresWarehouse(databaseURL: url)
+        }
+        return SQLiteWarehouse(directory: stateDirectory.appendingPathComponent("warehouse"))
+    }
+
+    public var sources: SourceCatalog { SourceCatalog(environment: environment) }
+}

@@ -1,0 +1,109 @@
+import SignalRoomEngine
+
+/// Syncs one source into the warehouse and, if asked, says how it went.
+///
+/// `signalroom sync files` runs it; the morning schedule runs it for one source. The
+/// pipeline activity gets 30 minutes per attempt and the default retry policy; a failure
+/// sends a notification naming the source and the error (unless `notifyOnFailure` is
+/// false) and then fails the run.
+public struct SyncSourceWorkflow: Workflow {
+    public static let name = "SyncSourceWorkflow"
+
+    public init() {}
+
+    public struct Input: Codable, Sendable, Equatable {
+        public var source: String
+        public var resources: [String]?
+        public var startDate: String?
+        public var endDate: String?
+        public var fullRefresh = false
+        public var notifyOnSuccess = false
+        public var notifyOnFailure = true
+
+        public init(source: String) {
+            self.source = source
+        }
+
+        static let fields = ["source", "resources", "startDate", "endDate", "fullRefresh", "notifyOnSuccess", "notifyOnFailure"]
+
+        public init(from decoder: Decoder) throws {
+            let input = try StrictInputContainer(decoder, fields: Self.fields)
+            guard let source: String = try input.optional("source"), !source.isEmpty else {
+                throw input.fail("source", "`source` is required (e.g. \"files\")")
+            }
+            self.source = source
+            resources = try input.optional("resources")
+            startDate = try input.optional("startDate")
+            endDate = try input.optional("endDate")
+            fullRefresh = try input.value("fullRefresh", false)
+            notifyOnSuccess = try input.value("notifyOnSuccess", false)
+            notifyOnFailure = try input.value("notifyOnFailure", true)
+            for (name, date) in [("startDate", startDate), ("endDate", endDate)] {
+                if let date, !SyncDates.isValid(date) {
+                    throw input.fail(name, "`\(name)` is \"\(date)\"; give a date as YYYY-MM-DD")
+                }
+            }
+            if let startDate, let endDate, startDate > endDate {
+                throw input.fail("endDate", "`endDate` \(endDate) is before `startDate` \(startDate)")
+            }
+        }
+
+        var pipelineInput: RunPipelineActivity.Input {
+            RunPipelineActivity.Input(source: source, resources: resources, startDate: startDate, endDate: endDate,
+                                      fullRefresh: fullRefresh ? true : nil)
+        }
+    }
+
+    public typealias Output = RunPipelineActivity.Output
+
+    /// The original platform's limits for a pipeline run.
+    static let pipelineOptions = ActivityOptions(startToCloseTimeout: .seconds(30 * 60))
+    static let notificationOptions = ActivityOptions(startToCloseTimeout: .seconds(60))
+
+    public func run(context: WorkflowContext, input: Input) async throws -> Output {
+        let result: Output
+        do {
+            result = try await context.executeActivity(RunPipelineActivity.self, options: Self.pipelineOptions, input: input.pipelineInput)
+        } catch let failure as ActivityFailure {
+            if input.notifyOnFailure {
+                _ = try await context.executeActivity(
+                    SendNotificationActivity.self, options: Self.notificationOptions,
+                    input: SyncNotifications.failure(source: input.source, failure: failure, workflowId: context.info.workflowId))
+            }
+            throw failure
+        }
+        if input.notifyOnSuccess {
+            _ = try await context.executeActivity(
+                SendNotificationActivity.self, options: Self.notificationOptions,
+                input: SyncNotifications.success(result, workflowId: context.info.workflowId))
+        }
+        return result
+    }
+}
+
+/// Dates as sync inputs spell them: `YYYY-MM-DD`, a real calendar day.
+public enum SyncDates {
+    public static func isValid(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard text.utf8.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1...12).contains(month), day >= 1 else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        return day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    }
+}
+
+enum SyncNotifications {
+    static func failure(source: String, failure: ActivityFailure, workflowId: String) -> SendNotificationActivity.Input {
+        SendNotificationActivity.Input(
+            level: "error", title: "Sync failed: \(source)", message: failure.failure.rootCause.message,
+            details: ["source": source, "workflow": workflowId, "attempts": String(failure.attempt),
+                      "error type": failure.failure.rootCause.type])
+    }
+
+    static func success(_ result: RunPipelineActivity.Output, workflowId: String) -> SendNotificationActivity.Input {
+        var details = ["source": result.source, "workflow": workflowId, "destination": result.destination]
+        for table in result.tables { details["\(result.dataset).\(table.table)"] = "\(table.rows) rows" }
+        return SendNotificationActivity.Input(level: "info", title: "Sync completed: \(result.source)",
+                                              message: "\(result.rows) rows loaded into \(result.dataset)", details: details)
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import SignalRoomPipelines
+import SignalRoomWarehouse
+import SignalRoomWorkflows
+
+struct PipelineCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline",
+        abstract: "Inspect pipelines: their cursors, loads and tables.",
+        subcommands: [PipelineInfo.self])
+}
+
+struct PipelineInfo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Show a source's cursor values, last loads and row counts per table.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Source name.")
+    var source: String
+
+    func run() async throws {
+        let settings = try global.settings()
+        let services = settings.pipelineServices()
+        let configured = try services.sources.source(named: source)
+        let destination = try services.destination()
+        if let embedded = destination as? SQLiteWarehouse,
+           !FileManager.default.fileExists(atPath: embedded.databasePath(dataset: configured.dataset)) {
+            throw CommandFailure("source \(source) has never been loaded: no \(embedded.databasePath(dataset: configured.dataset)); run `signalroom sync \(source)`", code: .notFound)
+        }
+        let connection = try await destination.open(dataset: configured.dataset)
+        let description: DatasetDescription
+        do {
+            description = try await connection.describe(pipeline: configured.name)
+        } catch {
+            await connection.close()
+            throw error
+        }
+        await connection.close()
+        if settings.json {
+            try Output.json(description)
+            return
+        }
+        print("source \(source), dataset \(description.dataset) in \(destination.location)")
+        print("\ntables:")
+        print(Output.table(["table", "rows", "columns"], description.tables.map { ["\(description.dataset).\($0.name)", SyncProgressLine.count($0.rows), String($0.columns)] }))
+        print("\ncursors:")
+        if description.cursors.isEmpty { print("(none yet)") }
+        else {
+            print(Output.table(["resource", "field", "value", "load", "updated"], description.cursors.map { [$0.resource, $0.field, $0.value, $0.loadId, $0.updated] }))
+        }
+        print("\nlast loads:")
+        print(Output.table(["load", "resource", "table", "status", "rows", "started", "finished"], description.loads.map {
+            [$0.loadId, $0.resource, $0.table, $0.status, SyncProgressLine.count($0.rows), $0.started, $0.finished ?? "-"]
+        }))
+        for load in description.loads where load.error != nil {
+            print("  \(load.loadId): \(load.error!)")
+        }
+    }
+}
