@@ -2,6 +2,12 @@
 /// are taken as transient: the load stays resumable for the next attempt.
 public protocol RetryClassifiedError: Error, CustomStringConvertible {
     var isRetryable: Bool { get }
+    /// The failure type histories record (what retry policies match on).
+    var failureType: String { get }
+}
+
+extension RetryClassifiedError {
+    public var failureType: String { isRetryable ? "TransientError" : "InvalidInput" }
 }
 
 /// Errors of the loader itself; all about the data, so none is retryable.

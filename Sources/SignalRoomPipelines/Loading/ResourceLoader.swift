@@ -76,22 +76,27 @@ public struct ResourceLoader: Sendable {
         let request = ExtractRequest(cursor: storedCursor ?? resource.incremental?.initialValue, resumeToken: load.resumeToken,
                                      startDate: options.startDate, endDate: options.endDate)
         let sink = ChunkingSink(loader: self, resource: resource, table: table, load: load)
+        var finished: LoadRecord
+        let cursor: CursorValue?
         do {
             try await resource.extract(request, into: sink)
             try await sink.flush(resumeToken: sink.lastToken ?? load.resumeToken, force: true)
+            finished = sink.load
+            finished.status = .completed
+            finished.finished = Self.timestamp()
+            let pending = finished.pendingCursor
+            cursor = resource.incremental.flatMap { incremental in
+                CursorOrdering.maximum(pending, storedCursor).map { CursorValue(field: incremental.field, value: $0) }
+            }
+            try await connection.complete(finished, cursor: cursor)
         } catch {
+            // Bad data stays bad: give the load up so the table is left as it was. Anything
+            // else (a crash, a lost connection) leaves it to resume from its checkpoint.
             if let classified = error as? RetryClassifiedError, !classified.isRetryable {
                 try? await connection.discard(sink.load, status: .failed, error: classified.description)
             }
             throw error
         }
-        var finished = sink.load
-        finished.status = .completed
-        finished.finished = Self.timestamp()
-        let cursor = resource.incremental.flatMap { incremental in
-            CursorOrdering.maximum(finished.pendingCursor, storedCursor).map { CursorValue(field: incremental.field, value: $0) }
-        }
-        try await connection.complete(finished, cursor: cursor)
         try await checkpoint(finished.loadId, resource.name, .completed)
         let tableRows = try await connection.rowCount(table: resource.table)
         progress(LoadProgress(resource: resource.name, table: resource.table, rows: finished.rows,

@@ -21,6 +21,15 @@ public enum WarehouseError: RetryClassifiedError, Equatable {
         }
     }
 
+    public var failureType: String {
+        switch self {
+        case .unreachable: "WarehouseUnreachable"
+        case .authenticationFailed: "WarehouseAuthenticationFailed"
+        case .invalidDatabaseURL, .invalidDatasetName: "ConfigurationError"
+        default: "WarehouseError"
+        }
+    }
+
     public var description: String {
         switch self {
         case .invalidDatasetName(let name):

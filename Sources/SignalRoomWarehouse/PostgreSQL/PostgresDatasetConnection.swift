@@ -55,8 +55,8 @@ final class PostgresDatasetConnection: DatasetConnection, @unchecked Sendable {
     }
 
     private func tableExists(_ table: String) async throws -> Bool {
-        let rows = try await session.query("SELECT to_regclass($1) IS NOT NULL", [.text(qualified(table))])
-        return rows.first?.first == "t" || rows.first?.first == "true"
+        let rows = try await session.query("SELECT (to_regclass($1) IS NOT NULL)::text", [.text(qualified(table))])
+        return rows.first?.first == "true"
     }
 
     func tableSchema(_ table: String) async throws -> TableSchema? {

@@ -66,6 +66,7 @@ public enum SourceConfigurationError: RetryClassifiedError, Equatable {
     case missingVariable(source: String, variable: String, purpose: String)
 
     public var isRetryable: Bool { false }
+    public var failureType: String { "ConfigurationError" }
 
     public var description: String {
         switch self {
