@@ -5,7 +5,8 @@ public enum FilesSourceError: RetryClassifiedError, Equatable {
     case directoryNotFound(path: String, variable: String)
     case notADirectory(path: String)
     case noFiles(path: String)
-    /// A CSV file with a header line and no rows: an export that should have had rows.
+    /// A file with no rows (a CSV file with only its header line, a JSON Lines file with
+    /// only blank lines): an export that should have had rows.
     case noRows(file: String)
 
     public var isRetryable: Bool { false }
@@ -19,7 +20,7 @@ public enum FilesSourceError: RetryClassifiedError, Equatable {
         case .noFiles(let path):
             "files source: \(path) holds no .csv, .jsonl or .ndjson files"
         case .noRows(let file):
-            "\(file) has a header line but no rows; remove the file or re-export it with its rows"
+            "\(file) has no rows (nothing after its header line); remove the file or re-export it with its rows"
         }
     }
 }

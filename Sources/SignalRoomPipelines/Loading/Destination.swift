@@ -15,6 +15,8 @@ public protocol DatasetConnection: AnyObject, Sendable {
     func tableSchema(_ table: String) async throws -> TableSchema?
     /// The resource's cursor value, nil before its first completed incremental load.
     func cursor(pipeline: String, resource: String) async throws -> String?
+    /// The ledger's record of a load, whatever its status; nil when there is none.
+    func loadRecord(id: String) async throws -> LoadRecord?
     /// Loads of the resource still `running` (staged, not applied).
     func unfinishedLoads(pipeline: String, resource: String) async throws -> [LoadRecord]
     /// Records the load as running and creates its empty stage table.

@@ -51,6 +51,15 @@ public struct ResourceLoader: Sendable {
     }
 
     public func load(_ resource: any Resource, resumeLoadId: String?) async throws -> ResourceLoadResult {
+        // An attempt that died after its load was applied must not load again (an append
+        // would duplicate): the ledger has the result.
+        if let resumeLoadId, let done = try await connection.loadRecord(id: resumeLoadId),
+           done.status == .completed, done.resource == resource.name {
+            return ResourceLoadResult(resource: resource.name, table: done.table, loadId: done.loadId, rows: done.rows,
+                                      tableRows: try await connection.rowCount(table: done.table),
+                                      cursor: try await connection.cursor(pipeline: pipeline, resource: resource.name),
+                                      resumed: true, chunks: 0)
+        }
         let unfinished = try await connection.unfinishedLoads(pipeline: pipeline, resource: resource.name)
         var resumed: LoadRecord? = nil
         for load in unfinished {

@@ -89,6 +89,12 @@ final class PostgresDatasetConnection: DatasetConnection, @unchecked Sendable {
                    schema: try LedgerRow.schema(from: row[12] ?? "{}"), error: row[13])
     }
 
+    func loadRecord(id: String) async throws -> LoadRecord? {
+        try await session.query("""
+            SELECT \(Self.ledgerColumns) FROM \(qualified("_signalroom_loads")) WHERE "load_id" = $1
+            """, [.text(id)]).first.map(Self.record)
+    }
+
     func unfinishedLoads(pipeline: String, resource: String) async throws -> [LoadRecord] {
         try await session.query("""
             SELECT \(Self.ledgerColumns) FROM \(qualified("_signalroom_loads"))

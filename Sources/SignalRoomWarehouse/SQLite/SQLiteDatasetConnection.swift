@@ -96,6 +96,13 @@ final class SQLiteDatasetConnection: DatasetConnection, @unchecked Sendable {
         }
     }
 
+    func loadRecord(id: String) async throws -> LoadRecord? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM \(self.qualified("_signalroom_loads")) WHERE \"load_id\" = ?", arguments: [id])
+                .map(LedgerRow.record(from:))
+        }
+    }
+
     func unfinishedLoads(pipeline: String, resource: String) async throws -> [LoadRecord] {
         try await read { db in
             try Row.fetchAll(db, sql: """
