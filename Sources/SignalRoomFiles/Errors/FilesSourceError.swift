@@ -20,7 +20,7 @@ public enum FilesSourceError: RetryClassifiedError, Equatable {
         case .noFiles(let path):
             "files source: \(path) holds no .csv, .jsonl or .ndjson files"
         case .noRows(let file):
-            "\(file) has no rows (nothing after its header line); remove the file or re-export it with its rows"
+            "\(file) has no rows; remove the file or re-export it with its rows"
         }
     }
 }
