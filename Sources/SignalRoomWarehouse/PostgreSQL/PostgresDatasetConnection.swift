@@ -179,15 +179,27 @@ final class PostgresDatasetConnection: DatasetConnection, @unchecked Sendable {
                 return column.type.postgresConversion(of: SQLIdentifier.quote(column.name), to: type)
             }
             var sql = "INSERT INTO \(target) (\(SQLIdentifier.list(names + ["_load_id"]))) SELECT "
+            var indexAfterInsert: String? = nil
+            // Sorting the stage for DISTINCT ON and index builds run in server memory, not on disk.
+            try await session.query("SET LOCAL work_mem = '256MB'")
+            try await session.query("SET LOCAL maintenance_work_mem = '256MB'")
             switch load.disposition {
             case .merge(let key):
-                try await session.query("CREATE UNIQUE INDEX IF NOT EXISTS \(SQLIdentifier.quote(load.table + "__key")) ON \(target) (\(SQLIdentifier.list(key)))")
+                let index = "CREATE UNIQUE INDEX IF NOT EXISTS \(SQLIdentifier.quote(load.table + "__key")) ON \(target) (\(SQLIdentifier.list(key)))"
                 // DISTINCT ON keeps the last staged row of each key: an upsert may not touch a row twice.
                 sql += "DISTINCT ON (\(SQLIdentifier.list(key))) \((selected + ["$1"]).joined(separator: ", ")) FROM \(qualified(load.stageTable))"
-                sql += " ORDER BY \(SQLIdentifier.list(key)), \"_signalroom_seq\" DESC ON CONFLICT (\(SQLIdentifier.list(key))) DO "
-                let updates = (names + ["_load_id"]).filter { !key.contains($0) }
-                    .map { "\(SQLIdentifier.quote($0)) = excluded.\(SQLIdentifier.quote($0))" }
-                sql += updates.isEmpty ? "NOTHING" : "UPDATE SET " + updates.joined(separator: ", ")
+                sql += " ORDER BY \(SQLIdentifier.list(key)), \"_signalroom_seq\" DESC"
+                if current == nil {
+                    // A table created by this load is empty: insert, then build the key
+                    // index in one pass, which is much faster than maintaining it per row.
+                    indexAfterInsert = index
+                } else {
+                    try await session.query(index)
+                    sql += " ON CONFLICT (\(SQLIdentifier.list(key))) DO "
+                    let updates = (names + ["_load_id"]).filter { !key.contains($0) }
+                        .map { "\(SQLIdentifier.quote($0)) = excluded.\(SQLIdentifier.quote($0))" }
+                    sql += updates.isEmpty ? "NOTHING" : "UPDATE SET " + updates.joined(separator: ", ")
+                }
             case .replace:
                 try await session.query("DELETE FROM \(target)")
                 sql += "\((selected + ["$1"]).joined(separator: ", ")) FROM \(qualified(load.stageTable)) ORDER BY \"_signalroom_seq\""
@@ -195,6 +207,7 @@ final class PostgresDatasetConnection: DatasetConnection, @unchecked Sendable {
                 sql += "\((selected + ["$1"]).joined(separator: ", ")) FROM \(qualified(load.stageTable)) ORDER BY \"_signalroom_seq\""
             }
             try await session.query(sql, [.text(load.loadId)], label: "applying load \(load.loadId) to \(dataset).\(load.table)")
+            if let indexAfterInsert { try await session.query(indexAfterInsert) }
             try await session.query("DELETE FROM \(qualified("_signalroom_columns")) WHERE \"table_name\" = $1", [.text(load.table)])
             for (ordinal, column) in result.columns.enumerated() {
                 try await session.query("""
