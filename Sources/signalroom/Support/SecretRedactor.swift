@@ -14,13 +14,25 @@ struct SecretRedactor: Sendable {
         pattern: "([?&;](?:api[_-]?key|key|token|access_token|secret|password|signature|x-amz-signature|x-amz-credential)=)[^&\\s\"']+",
         options: [.caseInsensitive])
     private static let bearer = try! NSRegularExpression(pattern: "(Bearer\\s+)[A-Za-z0-9._~+/=-]+", options: [])
+    /// The password of a URL's user info (`postgres://user:password@host`).
+    private static let userInfoPassword = try! NSRegularExpression(pattern: "([a-z][a-z0-9+.-]*://[^:/@\\s]+:)[^@\\s]+@", options: [.caseInsensitive])
 
     init(environment: [String: String]) {
-        secrets = environment.compactMap { name, value in
+        var secrets = environment.compactMap { name, value in
             guard value.count >= 6 else { return nil }
             let upper = name.uppercased()
             return Self.secretNameParts.contains { upper.contains($0) } ? value : nil
-        }.sorted { $0.count > $1.count }
+        } + Self.urlPasswords(environment).filter { $0.count >= 4 }
+        secrets.sort { $0.count > $1.count }
+        self.secrets = secrets
+    }
+
+    /// Passwords inside URL-valued variables (`DATABASE_URL`), raw and percent-decoded.
+    private static func urlPasswords(_ environment: [String: String]) -> [String] {
+        environment.values.filter { $0.contains("://") }.flatMap { value -> [String] in
+            guard let password = URLComponents(string: value)?.password, !password.isEmpty else { return [] }
+            return [password, password.removingPercentEncoding ?? password]
+        }
     }
 
     func redact(_ text: String) -> String {
@@ -31,6 +43,7 @@ struct SecretRedactor: Sendable {
         for pattern in [Self.queryCredential, Self.bearer] {
             result = pattern.stringByReplacingMatches(in: result, range: NSRange(result.startIndex..., in: result), withTemplate: "$1***")
         }
+        result = Self.userInfoPassword.stringByReplacingMatches(in: result, range: NSRange(result.startIndex..., in: result), withTemplate: "$1***@")
         return result
     }
 }
