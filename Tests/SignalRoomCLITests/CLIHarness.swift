@@ -36,6 +36,21 @@ struct CLIHarness {
         env.removeValue(forKey: "SIGNALROOM_TEST_KILL_AFTER_EVENT")
         env.removeValue(forKey: "SIGNALROOM_STATE")
         for (key, value) in environment { env[key] = value }
+        // The working directory is set by a shell that then execs the binary (same pid):
+        // glibc's posix_spawn_file_actions_addchdir_np is not visible to Swift here.
+        let argv = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", root.path, Self.binary, "--state", state.path] + arguments
+        return try spawn(argv, environment: env)
+    }
+
+    /// Runs another program (`sqlite3`, `psql`), found on PATH, to completion; its output
+    /// goes through files in the harness's directory like the binary's.
+    func runTool(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        return try await spawn(arguments, environment: env).finish()
+    }
+
+    private func spawn(_ argv: [String], environment env: [String: String]) throws -> RunningCommand {
         let id = UUID().uuidString
         let out = root.appendingPathComponent("out-\(id)")
         let err = root.appendingPathComponent("err-\(id)")
@@ -45,9 +60,6 @@ struct CLIHarness {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, out.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, err.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        // The working directory is set by a shell that then execs the binary (same pid):
-        // glibc's posix_spawn_file_actions_addchdir_np is not visible to Swift here.
-        let argv = ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", root.path, Self.binary, "--state", state.path] + arguments
         var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         var cEnvironment: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -55,9 +67,9 @@ struct CLIHarness {
             cEnvironment.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, "/bin/sh", &actions, nil, &cArguments, &cEnvironment)
+        let status = posix_spawnp(&pid, argv[0], &actions, nil, &cArguments, &cEnvironment)
         guard status == 0 else {
-            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "posix_spawn \(Self.binary): \(String(cString: strerror(status)))"])
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "posix_spawn \(argv[0]): \(String(cString: strerror(status)))"])
         }
         return RunningCommand(pid: pid, stdoutPath: out, stderrPath: err)
     }

@@ -11,6 +11,13 @@ public enum FilesSourceError: RetryClassifiedError, Equatable {
 
     public var isRetryable: Bool { false }
 
+    /// A directory that is missing, not a directory or empty is a setting to fix; a file
+    /// without rows is bad data.
+    public var failureType: String {
+        if case .noRows = self { return "InvalidInput" }
+        return "ConfigurationError"
+    }
+
     public var description: String {
         switch self {
         case .directoryNotFound(let path, let variable):

@@ -90,7 +90,7 @@ public struct RunPipelineActivity: Activity {
                       tables: results, rows: results.reduce(0) { $0 + $1.rows })
     }
 
-    static func select(_ names: [String]?, from source: any Source) async throws -> [any Resource] {
+    public static func select(_ names: [String]?, from source: any Source) async throws -> [any Resource] {
         let all = try await source.resources()
         guard let names, !names.isEmpty else { return all }
         return try names.map { name in

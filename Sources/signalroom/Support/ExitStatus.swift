@@ -41,7 +41,7 @@ struct CommandFailure: Error {
         case let failure as SourceConfigurationError:
             self.init(failure.description, code: .usage)
         case let failure as RetryClassifiedError:
-            self.init(failure.description, code: .workflowUnsuccessful)
+            self.init(failure.description, code: failure.failureType == "ConfigurationError" ? .usage : .workflowUnsuccessful)
         case let failure as HistoryDamagedError:
             self.init(failure.description, code: .stateDamaged)
         case let failure as EngineError:

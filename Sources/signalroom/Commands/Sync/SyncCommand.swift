@@ -76,6 +76,10 @@ struct SyncCommand: AsyncParsableCommand {
         let services = settings.pipelineServices(progress: { progress?.update($0) })
         // Configuration errors and an unreachable warehouse fail here, before a run exists.
         let configured = try sources.map { try services.sources.source(named: $0) }
+        // Listing resources finds a missing export directory or an unknown resource now.
+        for source in configured {
+            _ = try await RunPipelineActivity.select(sources.count == 1 ? resourceList : nil, from: source)
+        }
         if dryRun {
             try await SyncDryRun(sources: configured, resources: resourceList, startDate: startDate, endDate: endDate,
                                  fullRefresh: fullRefresh, services: services, json: settings.json).print()
