@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // NIOHTTP1 for the tests' loopback servers (NIO itself comes with postgres-nio).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Durable workflows: histories, replay, retries, timeouts, locks. Foundation only.
@@ -34,10 +37,16 @@ let package = Package(
         ),
         // Local file exports: the RFC 4180 CSV and JSON Lines readers and the `files` source.
         .target(name: "SignalRoomFiles", dependencies: ["SignalRoomPipelines"]),
+        // Outside sources over HTTP: the HTTP client (URLSession), Everflow, RedTrack, and
+        // S3 exports with Signature V4 (swift-crypto).
+        .target(
+            name: "SignalRoomConnectors",
+            dependencies: ["SignalRoomPipelines", "SignalRoomFiles", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // The concrete workflows and activities wired onto the engine.
         .target(
             name: "SignalRoomWorkflows",
-            dependencies: ["SignalRoomEngine", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles"]
+            dependencies: ["SignalRoomEngine", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles", "SignalRoomConnectors"]
         ),
         // Cron and calendar maths in IANA time zones. Foundation only.
         .target(name: "SignalRoomSchedules"),
@@ -67,7 +76,17 @@ let package = Package(
         .testTarget(name: "SignalRoomSchedulerTests", dependencies: ["SignalRoomScheduler", "SignalRoomEngine"]),
         .testTarget(name: "SignalRoomPipelinesTests", dependencies: ["SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles"]),
         .testTarget(name: "SignalRoomFilesTests", dependencies: ["SignalRoomFiles", "SignalRoomPipelines"]),
-        // Process-level tests against the built `signalroom` binary.
-        .testTarget(name: "SignalRoomCLITests", dependencies: ["signalroom", "SignalRoomEngine"]),
+        .testTarget(name: "SignalRoomConnectorsTests", dependencies: ["SignalRoomConnectors", "SignalRoomPipelines"]),
+        // Process-level tests against the built `signalroom` binary, with the loopback
+        // servers that stand in for Everflow and RedTrack.
+        .testTarget(
+            name: "SignalRoomCLITests",
+            dependencies: [
+                "signalroom", "SignalRoomEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
     ]
 )

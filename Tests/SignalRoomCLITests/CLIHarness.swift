@@ -26,6 +26,8 @@ struct CLIHarness {
         var killedBySignal: Bool
         var stdout: String
         var stderr: String
+        /// The process's peak resident memory in kilobytes (`ru_maxrss` from wait4).
+        var peakMemoryKB: Int = 0
     }
 
     /// Starts the binary and returns the running process; stdout and stderr go to files.
@@ -135,8 +137,9 @@ struct RunningCommand {
 
     func finish() async throws -> CLIHarness.Result {
         var status: Int32 = 0
+        var usage = rusage()
         while true {
-            let reaped = waitpid(pid, &status, WNOHANG)
+            let reaped = wait4(pid, &status, WNOHANG, &usage)
             if reaped == pid { break }
             if reaped < 0, errno != EINTR { throw CocoaError(.fileReadUnknown) }
             try await Task.sleep(for: .milliseconds(5))
@@ -147,7 +150,8 @@ struct RunningCommand {
             status: signaled ? (status & 0x7F) : (status >> 8) & 0xFF,
             killedBySignal: signaled,
             stdout: (try? String(contentsOf: stdoutPath, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: stderrPath, encoding: .utf8)) ?? "")
+            stderr: (try? String(contentsOf: stderrPath, encoding: .utf8)) ?? "",
+            peakMemoryKB: Int(usage.ru_maxrss))
     }
 }
 

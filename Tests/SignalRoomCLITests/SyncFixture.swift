@@ -55,7 +55,9 @@ struct SyncFixture {
 
     /// Drops the PostgreSQL schema and removes the files.
     func cleanUp() async {
-        if kind == .postgres { _ = try? await query("DROP SCHEMA IF EXISTS \(dataset) CASCADE") }
+        if kind == .postgres {
+            for schema in [dataset, dataset + "_rt"] { _ = try? await query("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
+        }
         cli.cleanUp()
     }
 
@@ -84,6 +86,12 @@ struct SyncFixture {
         try await cli.run(["sync", "files"] + arguments, environment: environment.merging(extra) { $1 })
     }
 
+    /// Runs any command with the fixture's warehouse settings.
+    @discardableResult
+    func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> CLIHarness.Result {
+        try await cli.run(arguments, environment: environment.merging(extra) { $1 })
+    }
+
     func launchSync(_ arguments: [String] = [], environment extra: [String: String] = [:]) throws -> RunningCommand {
         try cli.launch(["sync", "files"] + arguments, environment: environment.merging(extra) { $1 })
     }
@@ -92,13 +100,16 @@ struct SyncFixture {
     /// (the SQLite file is ATTACHed under its name, as the binary does). Rows come back as
     /// strings, columns separated by `|` (rows are split on a record separator, so values
     /// may hold newlines).
-    func query(_ sql: String, attaching others: [SyncFixture] = []) async throws -> [String] {
+    func query(_ sql: String, attaching others: [SyncFixture] = [], datasets extra: [String] = []) async throws -> [String] {
         let result: CLIHarness.Result
         switch kind {
         case .sqlite:
             var arguments = ["sqlite3", "-batch", "-noheader", "-separator", "|", "-newline", Self.recordSeparator, "-bail"]
             for fixture in [self] + others {
                 arguments += ["-cmd", "ATTACH DATABASE '\(fixture.databasePath)' AS \(fixture.dataset)"]
+            }
+            for name in extra {
+                arguments += ["-cmd", "ATTACH DATABASE '\(cli.state.appendingPathComponent("warehouse/\(name).sqlite").path)' AS \(name)"]
             }
             result = try await cli.runTool(arguments + [":memory:", sql])
         case .postgres:

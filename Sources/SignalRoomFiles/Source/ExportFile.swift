@@ -21,7 +21,7 @@ public struct ExportFile: Sendable, Hashable {
         self.date = Self.firstDate(in: (name as NSString).lastPathComponent)
     }
 
-    static func format(ofFileNamed name: String) -> Format? {
+    public static func format(ofFileNamed name: String) -> Format? {
         let lower = name.lowercased()
         if lower.hasSuffix(".csv") { return .csv }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonLines }

@@ -42,23 +42,36 @@ public struct ExportFilesResource: Resource {
     public func extract(_ request: ExtractRequest, into sink: any RowSink) async throws {
         var selected = selectedFiles(request)[...]
         var skipRows = 0
-        if let token = request.resumeToken, let colon = token.firstIndex(of: ":") {
-            let done = token[..<colon], fileName = String(token[token.index(after: colon)...])
-            if let position = selected.firstIndex(where: { $0.name == fileName }) {
-                selected = selected[(done == "*" ? position + 1 : position)...]
-                skipRows = done == "*" ? 0 : Int(done) ?? 0
-            }
+        if let position = request.resumeToken.flatMap(Self.position(of:)),
+           let index = selected.firstIndex(where: { $0.name == position.file }) {
+            selected = selected[(position.rowsDone == nil ? index + 1 : index)...]
+            skipRows = position.rowsDone ?? 0
         }
         for file in selected {
             try Task.checkCancellation()
-            switch file.format {
-            case .csv: try await extractCSV(file, skipping: skipRows, into: sink)
-            case .jsonLines: try await extractJSONLines(file, skipping: skipRows, into: sink)
-            }
+            try await extractFile(file, skipping: skipRows, into: sink)
             skipRows = 0
-            if let date = file.date { sink.advanceCursor(to: date) }
-            try await sink.write(RowBatch(fields: []), resumeToken: "*:" + file.name)
         }
+    }
+
+    /// Where a resume token says a load stopped: in `file` after `rowsDone` rows, or
+    /// (`rowsDone` nil) after the whole file.
+    public static func position(of token: String) -> (file: String, rowsDone: Int?)? {
+        guard let colon = token.firstIndex(of: ":") else { return nil }
+        let done = token[..<colon], file = String(token[token.index(after: colon)...])
+        return (file, done == "*" ? nil : Int(done) ?? 0)
+    }
+
+    /// Reads one file (its rows after the first `skipRows`) into the sink, then commits
+    /// it as finished and moves the cursor to its date. The S3 source reads the objects it
+    /// downloaded through this too, so both sources load a file the same way.
+    public func extractFile(_ file: ExportFile, skipping skipRows: Int, into sink: any RowSink) async throws {
+        switch file.format {
+        case .csv: try await extractCSV(file, skipping: skipRows, into: sink)
+        case .jsonLines: try await extractJSONLines(file, skipping: skipRows, into: sink)
+        }
+        if let date = file.date { sink.advanceCursor(to: date) }
+        try await sink.commit(resumeToken: "*:" + file.name)
     }
 
     private func metadata(_ file: ExportFile, row: Int) -> [FieldValue] {

@@ -13,6 +13,7 @@ final class ChunkingSink: RowSink, @unchecked Sendable {
     private(set) var rowsRead = 0
     private(set) var bytesRead = 0
     private(set) var chunks = 0
+    private(set) var skippedRows = 0
     private var advancedCursor: String?
 
     init(loader: ResourceLoader, resource: any Resource, table: TableSchema?, load: LoadRecord) {
@@ -39,15 +40,26 @@ final class ChunkingSink: RowSink, @unchecked Sendable {
         bytesRead += bytes
     }
 
+    func commit(resumeToken: String) async throws {
+        lastToken = resumeToken
+        try await flush(resumeToken: resumeToken, force: true)
+    }
+
+    func didSkip(rows: Int) {
+        skippedRows += rows
+    }
+
     func advanceCursor(to value: String) {
         advancedCursor = CursorOrdering.maximum(advancedCursor, value)
     }
 
     /// Commits what is buffered as one chunk. With `force`, commits even an empty chunk
-    /// when the cursor moved, so the end of extraction is always recorded.
+    /// when the cursor or the position moved, so the end of a file, a day or the whole
+    /// extraction is always recorded.
     func flush(resumeToken: String?, force: Bool) async throws {
         let cursorMoved = advancedCursor.map { CursorOrdering.maximum(load.pendingCursor, $0) != load.pendingCursor } ?? false
-        guard bufferedRows > 0 || (force && cursorMoved) else { return }
+        let positionMoved = resumeToken != nil && resumeToken != load.resumeToken
+        guard bufferedRows > 0 || (force && (cursorMoved || positionMoved)) else { return }
         var chunk = try await normalize()
         chunk.load.resumeToken = resumeToken
         chunk.load.pendingCursor = CursorOrdering.maximum(chunk.load.pendingCursor, advancedCursor)

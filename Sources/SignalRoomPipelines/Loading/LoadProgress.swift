@@ -24,4 +24,6 @@ public struct ResourceLoadResult: Sendable, Codable, Hashable {
     public var resumed: Bool
     /// Chunks committed by this attempt.
     public var chunks: Int
+    /// Rows read but not loaded by this attempt (the resource says which and why).
+    public var skippedRows: Int = 0
 }

@@ -112,7 +112,7 @@ public struct ResourceLoader: Sendable {
                               rowsRead: sink.rowsRead, bytesRead: sink.bytesRead, finished: true))
         return ResourceLoadResult(resource: resource.name, table: resource.table, loadId: finished.loadId, rows: finished.rows,
                                   tableRows: tableRows, cursor: cursor?.value ?? storedCursor, resumed: resumed != nil,
-                                  chunks: sink.chunks)
+                                  chunks: sink.chunks, skippedRows: sink.skippedRows)
     }
 
     /// Sortable and unique enough across processes: start time in milliseconds plus

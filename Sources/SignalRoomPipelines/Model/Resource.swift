@@ -42,6 +42,12 @@ public protocol RowSink: AnyObject {
     func didRead(bytes: Int)
     /// Moves the cursor past what the rows show (a day with no rows is still done).
     func advanceCursor(to value: String)
+    /// Commits what is buffered now, whatever its size, with `resumeToken` as the position:
+    /// a finished file or day, so that a crash or a timeout resumes after it.
+    func commit(resumeToken: String) async throws
+    /// Rows the resource read but did not load (a RedTrack row without `source_id`),
+    /// reported in the result.
+    func didSkip(rows: Int)
 }
 
 /// A source: a named set of resources loaded into one dataset.

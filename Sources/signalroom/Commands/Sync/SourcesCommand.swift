@@ -25,7 +25,7 @@ struct SourcesCommand: AsyncParsableCommand {
         var listings: [Listing] = []
         for entry in catalog.entries {
             var listing = Listing(name: entry.name, dataset: entry.dataset, description: entry.description,
-                                  configured: entry.configured, variables: entry.variables, resources: [])
+                                  configured: entry.configured, variables: entry.variables, resources: entry.resources)
             if entry.configured {
                 do {
                     listing.resources = try await catalog.source(named: entry.name).resources().map(\.name)

@@ -1,0 +1,44 @@
+import SignalRoomPipelines
+
+/// Why an HTTP exchange failed, with the service named and secrets already masked. The
+/// connectors turn the statuses that mean "your key is wrong" into their own messages.
+public enum HTTPError: RetryClassifiedError, Equatable {
+    /// No answer: refused, reset, timed out, or the body stopped short. Transient.
+    case unreachable(service: String, url: String, reason: String)
+    /// An answer that is not a success after the retries this client makes.
+    case status(service: String, url: String, code: Int, excerpt: String)
+    /// A success whose body is not what the API documents (HTML, truncated JSON).
+    case unreadableBody(service: String, url: String, reason: String, excerpt: String)
+    /// A base URL from the environment that cannot be used.
+    case invalidBaseURL(variable: String, value: String)
+
+    public var isRetryable: Bool {
+        switch self {
+        case .unreachable: true
+        case .status(_, _, let code, _): code == 429 || code == 408 || code >= 500
+        case .unreadableBody, .invalidBaseURL: false
+        }
+    }
+
+    public var failureType: String {
+        switch self {
+        case .unreachable: "ServiceUnreachable"
+        case .status(_, _, let code, _): code == 401 || code == 403 ? "AuthenticationFailed" : isRetryable ? "ServiceUnavailable" : "RequestRejected"
+        case .unreadableBody: "UnreadableResponse"
+        case .invalidBaseURL: "ConfigurationError"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .unreachable(let service, let url, let reason):
+            "\(service) did not answer \(url): \(reason); check the network and the service's status, then run again"
+        case .status(let service, let url, let code, let excerpt):
+            "\(service) answered HTTP \(code) to \(url)" + (excerpt.isEmpty ? "" : ": \(excerpt)")
+        case .unreadableBody(let service, let url, let reason, let excerpt):
+            "\(service) sent an unreadable answer to \(url) (\(reason)); it began: \(excerpt)"
+        case .invalidBaseURL(let variable, let value):
+            "\(variable) \"\(value)\" is not an http(s) URL; set it to the service's base URL (e.g. https://api.example.com)"
+        }
+    }
+}
