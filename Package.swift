@@ -74,6 +74,7 @@ let package = Package(
         .testTarget(name: "SignalRoomEngineTests", dependencies: ["SignalRoomEngine", "SignalRoomWorkflows"]),
         .testTarget(name: "SignalRoomSchedulesTests", dependencies: ["SignalRoomSchedules"]),
         .testTarget(name: "SignalRoomSchedulerTests", dependencies: ["SignalRoomScheduler", "SignalRoomEngine"]),
+        // Write dispositions and queries against real SQLite files and the test PostgreSQL server.
         .testTarget(name: "SignalRoomPipelinesTests", dependencies: ["SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles"]),
         .testTarget(name: "SignalRoomFilesTests", dependencies: ["SignalRoomFiles", "SignalRoomPipelines"]),
         .testTarget(name: "SignalRoomConnectorsTests", dependencies: ["SignalRoomConnectors", "SignalRoomPipelines"]),

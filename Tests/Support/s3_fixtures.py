@@ -9,6 +9,8 @@
     s3_fixtures.py big FILE MEGABYTES            write a local CSV of about MEGABYTES MB;
                                                  prints its number of data rows
     s3_fixtures.py delete-bucket BUCKET          every object (and version), then the bucket
+    s3_fixtures.py iam-user USER                 on a moto that checks credentials: a user with
+                                                 s3:* and its access key, printed as KEY SECRET
 
 The server is S3_ENDPOINT_URL (scripts/moto prints it; the tests export it as
 SIGNALROOM_TEST_S3_ENDPOINT); the credentials are AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
@@ -155,6 +157,21 @@ def delete_bucket(args):
     s3.delete_bucket(Bucket=args.bucket)
 
 
+def iam_user(args):
+    """On a moto server that checks credentials (started with INITIAL_NO_AUTH_ACTION_COUNT=3),
+    the three free calls make a user allowed s3:* and its access key; prints `KEY SECRET`."""
+    import json
+    import boto3
+
+    iam = boto3.client("iam", endpoint_url=os.environ.get("S3_ENDPOINT_URL") or None,
+                       aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+    iam.create_user(UserName=args.user)
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    iam.put_user_policy(UserName=args.user, PolicyName="s3-all", PolicyDocument=json.dumps(policy))
+    key = iam.create_access_key(UserName=args.user)["AccessKey"]
+    print(key["AccessKeyId"], key["SecretAccessKey"])
+
+
 def main(argv):
     parser = argparse.ArgumentParser(prog="s3_fixtures.py", description="S3 fixtures for the tests")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -186,6 +203,10 @@ def main(argv):
     p.add_argument("file")
     p.add_argument("megabytes", type=float)
     p.set_defaults(run=big)
+
+    p = commands.add_parser("iam-user", help="create USER with s3:* and print its KEY SECRET (auth-checking moto)")
+    p.add_argument("user")
+    p.set_defaults(run=iam_user)
 
     p = commands.add_parser("delete-bucket", help="empty BUCKET and delete it")
     p.add_argument("bucket")

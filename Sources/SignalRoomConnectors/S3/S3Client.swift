@@ -112,7 +112,9 @@ public struct S3Client: Sendable {
 
     func signed(_ method: String, key: String?, query: [(String, String)], date: Date = Date()) -> HTTPRequest {
         let (host, base, prefix) = hostAndBase
-        let path = prefix + "/" + (key ?? "")
+        // Bucket-level requests go to `/bucket` without a trailing slash, as AWS's own
+        // clients send them (moto verifies the signature against that form).
+        let path = key.map { prefix + "/" + $0 } ?? (prefix.isEmpty ? "/" : prefix)
         let canonicalQuery = SignatureV4.canonicalQuery(query)
         let url = URL(string: base + SignatureV4.encode(path, keepingSlash: true) + (canonicalQuery.isEmpty ? "" : "?" + canonicalQuery))!
         let headers = signer.sign(method: method, host: host, path: path, query: query, date: date)

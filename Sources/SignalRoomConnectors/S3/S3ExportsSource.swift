@@ -51,8 +51,11 @@ struct S3PrefixResource: Resource {
 
     /// The prefix's export files as the `files` source sees a directory.
     func listed() async throws -> ExportFilesResource {
-        let files = try await client.list(prefix: prefix).compactMap { object -> ExportFile? in
-            guard let format = ExportFile.format(ofFileNamed: object.key) else { return nil }
+        // Listed without the trailing slash and filtered here: `orders-create` also lists
+        // `orders-create-old/…`, which is dropped, and the query then holds no `/`, which
+        // some S3-compatible stores (moto) decode before checking the signature.
+        let files = try await client.list(prefix: String(prefix.dropLast())).compactMap { object -> ExportFile? in
+            guard object.key.hasPrefix(prefix), let format = ExportFile.format(ofFileNamed: object.key) else { return nil }
             return ExportFile(name: object.key, path: "", format: format, size: object.size)
         }.sorted { ($0.date ?? "", $0.name) < ($1.date ?? "", $1.name) }
         return ExportFilesResource(name: name, table: table, files: files, clientId: clientId)

@@ -26,10 +26,11 @@ enum S3XML {
         return ListPage(objects: objects, isTruncated: truncated, nextContinuationToken: text(of: "NextContinuationToken", in: xml))
     }
 
-    /// `Code` and `Message` of an `<Error>` document.
+    /// `Code` and `Message` of an `<Error>` document; also from the start of one that was
+    /// cut short (error excerpts are), where the message may be missing.
     static func error(_ xml: String) -> (code: String, message: String)? {
-        guard let body = elements("Error", in: xml).first else { return nil }
-        return (text(of: "Code", in: body) ?? "UnknownError", text(of: "Message", in: body) ?? "")
+        guard xml.contains("<Error>"), let code = text(of: "Code", in: xml) else { return nil }
+        return (code, text(of: "Message", in: xml) ?? "")
     }
 
     /// The inner text of each `<name>…</name>` (not nested in itself).

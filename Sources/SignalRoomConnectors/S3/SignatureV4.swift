@@ -25,7 +25,8 @@ public struct SignatureV4: Sendable {
 
     public static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-    /// The headers to add to the request: `Authorization`, `x-amz-date`,
+    /// The headers to add to the request (the Authorization parts separated by ", " as AWS's
+    /// own clients write them; moto only parses that form): `Authorization`, `x-amz-date`,
     /// `x-amz-content-sha256` (and `x-amz-security-token` with temporary credentials).
     /// `path` is the decoded path (`/bucket/key with spaces.csv`); `query` the decoded
     /// parameters; `headers` any further headers to sign (e.g. `range`).
@@ -53,7 +54,7 @@ public struct SignatureV4: Sendable {
         let scope = "\(day)/\(region)/\(service)/aws4_request"
         let stringToSign = "AWS4-HMAC-SHA256\n\(amzDate)\n\(scope)\n\(Self.hex(SHA256.hash(data: Data(canonicalRequest.utf8))))"
         let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: signingKey(day: day)))
-        var result = ["Authorization": "AWS4-HMAC-SHA256 Credential=\(accessKeyId)/\(scope),SignedHeaders=\(signedHeaders),Signature=\(signature)",
+        var result = ["Authorization": "AWS4-HMAC-SHA256 Credential=\(accessKeyId)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)",
                       "x-amz-date": amzDate, "x-amz-content-sha256": payloadHash]
         if let sessionToken { result["x-amz-security-token"] = sessionToken }
         return result

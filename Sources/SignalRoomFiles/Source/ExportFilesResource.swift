@@ -11,6 +11,8 @@ public struct ExportFilesResource: Resource {
     public let files: [ExportFile]
     public let clientId: String
     public var batchRows = 10_000
+    /// A batch also ends after this many bytes of file, so wide rows keep memory bounded.
+    public var batchBytes = 4 << 20
 
     public var writeDisposition: WriteDisposition { .merge(primaryKey: ["_file_name", "_row_id"]) }
     public var incremental: IncrementalCursor? { IncrementalCursor(field: "_file_date") }
@@ -95,7 +97,7 @@ public struct ExportFilesResource: Resource {
             for text in record { values.append(TextInference.value(of: text)) }
             values.append(contentsOf: metadata(file, row: row))
             batch.rows.append(values)
-            if batch.rows.count >= batchRows {
+            if batch.rows.count >= batchRows || reader.bytesRead - reported >= batchBytes {
                 sink.didRead(bytes: reader.bytesRead - reported)
                 reported = reader.bytesRead
                 try await sink.write(batch, resumeToken: "\(row + 1):\(file.name)")
@@ -140,7 +142,7 @@ public struct ExportFilesResource: Resource {
                 fields.append(key)
                 return (fields.count - 1, value)
             })
-            if rows.count >= batchRows { try await emit() }
+            if rows.count >= batchRows || reader.bytesRead - reported >= batchBytes { try await emit() }
         }
         if row == 0 { throw FilesSourceError.noRows(file: file.name) }
         try await emit()

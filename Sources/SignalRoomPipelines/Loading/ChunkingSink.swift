@@ -9,6 +9,9 @@ final class ChunkingSink: RowSink, @unchecked Sendable {
     private(set) var load: LoadRecord
     private var buffered: [RowBatch] = []
     private var bufferedRows = 0
+    /// Source bytes behind the buffered rows (as the resource reported them): a chunk of
+    /// wide rows ends by size before it reaches `chunkRows`.
+    private var bufferedBytes = 0
     private(set) var lastToken: String?
     private(set) var rowsRead = 0
     private(set) var bytesRead = 0
@@ -32,12 +35,15 @@ final class ChunkingSink: RowSink, @unchecked Sendable {
         }
         if let resumeToken {
             lastToken = resumeToken
-            if bufferedRows >= loader.options.chunkRows { try await flush(resumeToken: resumeToken, force: false) }
+            if bufferedRows >= loader.options.chunkRows || bufferedBytes >= loader.options.chunkBytes {
+                try await flush(resumeToken: resumeToken, force: false)
+            }
         }
     }
 
     func didRead(bytes: Int) {
         bytesRead += bytes
+        bufferedBytes += bytes
     }
 
     func commit(resumeToken: String) async throws {
@@ -67,6 +73,7 @@ final class ChunkingSink: RowSink, @unchecked Sendable {
         load = chunk.load
         buffered.removeAll(keepingCapacity: true)
         bufferedRows = 0
+        bufferedBytes = 0
         chunks += 1
         try await loader.checkpoint(load.loadId, resource.name, .staged(chunk: chunks, rows: load.rows))
         loader.progress(LoadProgress(resource: resource.name, table: resource.table, rows: load.rows,

@@ -5,6 +5,8 @@ public protocol Destination: Sendable {
     /// Opens a dataset (a SQLite database ATTACHed under its name, a PostgreSQL schema),
     /// creating it and its ledger tables if needed.
     func open(dataset: String) async throws -> any DatasetConnection
+    /// A connection that sees every dataset, for models, seeds and report queries.
+    func session() async throws -> any WarehouseSession
 }
 
 /// A connection to one dataset. Every method that writes is one transaction: a crash

@@ -11,13 +11,16 @@ import Foundation
 public struct ResourceLoader: Sendable {
     public struct Options: Sendable {
         /// Rows per staged chunk (one transaction and one checkpoint each).
-        public var chunkRows: Int = 50_000
+        public var chunkRows: Int = 20_000
+        /// A chunk also commits once its rows came from this many source bytes, so memory
+        /// stays bounded however wide the rows are.
+        public var chunkBytes: Int = 16 << 20
         /// Ignore the cursor and read from the resource's initial value.
         public var fullRefresh = false
         public var startDate: String?
         public var endDate: String?
 
-        public init(chunkRows: Int = 50_000, fullRefresh: Bool = false, startDate: String? = nil, endDate: String? = nil) {
+        public init(chunkRows: Int = 20_000, fullRefresh: Bool = false, startDate: String? = nil, endDate: String? = nil) {
             self.chunkRows = chunkRows
             self.fullRefresh = fullRefresh
             self.startDate = startDate
