@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/stencilproject/Stencil", from: "0.15.1"),
         // NIOHTTP1 for the tests' loopback servers (NIO itself comes with postgres-nio).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
@@ -37,16 +38,26 @@ let package = Package(
         ),
         // Local file exports: the RFC 4180 CSV and JSON Lines readers and the `files` source.
         .target(name: "SignalRoomFiles", dependencies: ["SignalRoomPipelines"]),
-        // Outside sources over HTTP: the HTTP client (URLSession), Everflow, RedTrack, and
-        // S3 exports with Signature V4 (swift-crypto).
+        // HTTP for connectors and channels: URLSession (libcurl) with timeouts, bounded
+        // retries honouring Retry-After, and errors with secrets masked.
+        .target(name: "SignalRoomHTTP", dependencies: ["SignalRoomPipelines"]),
+        // Outside sources over HTTP: Everflow, RedTrack, and S3 exports with Signature V4
+        // (swift-crypto).
         .target(
             name: "SignalRoomConnectors",
-            dependencies: ["SignalRoomPipelines", "SignalRoomFiles", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["SignalRoomPipelines", "SignalRoomFiles", "SignalRoomHTTP", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Reports: definitions, models and seeds, queries, Stencil templates, notification
+        // channels (Slack, Resend, Twilio, stdout) and alert hygiene.
+        .target(
+            name: "SignalRoomReports",
+            dependencies: ["SignalRoomPipelines", "SignalRoomFiles", "SignalRoomHTTP", .product(name: "Stencil", package: "Stencil")]
         ),
         // The concrete workflows and activities wired onto the engine.
         .target(
             name: "SignalRoomWorkflows",
-            dependencies: ["SignalRoomEngine", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles", "SignalRoomConnectors"]
+            dependencies: ["SignalRoomEngine", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles", "SignalRoomHTTP",
+                           "SignalRoomConnectors", "SignalRoomReports"]
         ),
         // Cron and calendar maths in IANA time zones. Foundation only.
         .target(name: "SignalRoomSchedules"),
@@ -62,6 +73,7 @@ let package = Package(
                 "SignalRoomScheduler",
                 "SignalRoomPipelines",
                 "SignalRoomWarehouse",
+                "SignalRoomReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -77,7 +89,8 @@ let package = Package(
         // Write dispositions and queries against real SQLite files and the test PostgreSQL server.
         .testTarget(name: "SignalRoomPipelinesTests", dependencies: ["SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles"]),
         .testTarget(name: "SignalRoomFilesTests", dependencies: ["SignalRoomFiles", "SignalRoomPipelines"]),
-        .testTarget(name: "SignalRoomConnectorsTests", dependencies: ["SignalRoomConnectors", "SignalRoomPipelines"]),
+        .testTarget(name: "SignalRoomConnectorsTests", dependencies: ["SignalRoomConnectors", "SignalRoomHTTP", "SignalRoomPipelines"]),
+        .testTarget(name: "SignalRoomReportsTests", dependencies: ["SignalRoomReports", "SignalRoomPipelines"]),
         // Process-level tests against the built `signalroom` binary, with the loopback
         // servers that stand in for Everflow and RedTrack.
         .testTarget(

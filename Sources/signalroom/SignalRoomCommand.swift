@@ -20,7 +20,8 @@ struct SignalRoomCommand: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [WorkflowCommand.self, ScheduleSetupCommand.self, RunDueCommand.self, ScheduleCommand.self,
-                      SyncCommand.self, SourcesCommand.self, PipelineCommand.self, ReportCommand.self])
+                      SyncCommand.self, SourcesCommand.self, PipelineCommand.self, ReportCommand.self,
+                      ReportsCommand.self, ModelsCommand.self])
 
     /// Parses, runs, and turns every error into one line on stderr plus a documented exit
     /// code (ArgumentParser's own handling would print usage for domain errors).

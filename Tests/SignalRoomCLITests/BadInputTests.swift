@@ -37,7 +37,7 @@ struct BadInputTests {
     @Test func unknownWorkflowTypeListsTheKnownOnes() async throws {
         let cli = try await populated()
         defer { cli.cleanUp() }
-        try await expectRejected(cli, ["workflow", "start", "nope"], status: 2, mentioning: "unknown workflow type \"nope\"; known types: demo")
+        try await expectRejected(cli, ["workflow", "start", "nope"], status: 2, mentioning: "unknown workflow type \"nope\"; known types: RunReportWorkflow, ScheduledSyncWorkflow, SyncSourceWorkflow, demo")
     }
 
     @Test(arguments: ["../x", "", String(repeating: "a", count: 300), "a/b"])
@@ -90,9 +90,9 @@ struct BadInputTests {
         try await expectRejected(cli, ["workflow", "describe", "ghost"], status: 4, mentioning: "no workflow with id ghost")
     }
 
-    @Test func reservedCommandsSaySoInsteadOfPretending() async throws {
+    @Test func sourceWithoutItsKeyIsAConfigurationErrorThatChangesNothing() async throws {
         let cli = try await populated()
         defer { cli.cleanUp() }
-        try await expectRejected(cli, ["sync", "everflow"], status: 2, mentioning: "not available in this build yet")
+        try await expectRejected(cli, ["sync", "everflow"], status: 2, mentioning: "source everflow needs EVERFLOW_API_KEY")
     }
 }

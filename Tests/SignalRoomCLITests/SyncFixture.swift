@@ -126,8 +126,8 @@ struct SyncFixture {
     }
 
     /// One value (the first column of the first row).
-    func scalar(_ sql: String, attaching others: [SyncFixture] = []) async throws -> String {
-        try await query(sql, attaching: others).first ?? ""
+    func scalar(_ sql: String, attaching others: [SyncFixture] = [], datasets: [String] = []) async throws -> String {
+        try await query(sql, attaching: others, datasets: datasets).first ?? ""
     }
 
     func count(_ table: String) async throws -> Int {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SignalRoomConnectors
+@testable import SignalRoomHTTP
 
 struct S3XMLTests {
     @Test func listPageReadsKeysSizesAndContinuation() throws {

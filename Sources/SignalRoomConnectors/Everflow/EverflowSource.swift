@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomHTTP
 import SignalRoomPipelines
 
 /// Everflow's affiliate reporting: one resource, `daily_stats`, per day, affiliate and

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomHTTP
 import SignalRoomPipelines
 
 /// RedTrack's spend by traffic source: one resource, `daily_spend`, one GET per day.

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomHTTP
 
 /// The two S3 calls the exports source makes, signed with Signature V4: ListObjectsV2 and
 /// GetObject (streamed to a file). Path-style URLs against `endpoint` (S3-compatible

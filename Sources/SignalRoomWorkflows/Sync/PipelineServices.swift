@@ -1,5 +1,7 @@
 import Foundation
+import SignalRoomHTTP
 import SignalRoomPipelines
+import SignalRoomReports
 import SignalRoomWarehouse
 
 /// What pipeline activities need from the process that runs them: configuration read once
@@ -41,4 +43,34 @@ public struct PipelineServices: Sendable {
     }
 
     public var sources: SourceCatalog { SourceCatalog(environment: environment) }
+
+    private func directory(_ variable: String, _ fallback: String) -> URL {
+        let path = environment[variable].flatMap { $0.isEmpty ? nil : $0 } ?? fallback
+        return URL(fileURLWithPath: path).standardizedFileURL
+    }
+
+    /// `reports/` in the working directory, or `SIGNALROOM_REPORTS_DIR`.
+    public var reports: ReportLibrary { ReportLibrary(directory: directory("SIGNALROOM_REPORTS_DIR", "reports")) }
+
+    /// `models/` and `seeds/` in the working directory, or `SIGNALROOM_MODELS_DIR` and
+    /// `SIGNALROOM_SEEDS_DIR`.
+    public var models: ModelLibrary {
+        ModelLibrary(modelsDirectory: directory("SIGNALROOM_MODELS_DIR", "models"), seedsDirectory: directory("SIGNALROOM_SEEDS_DIR", "seeds"))
+    }
+
+    public var channels: ChannelSettings {
+        var http = HTTPClient.Configuration()
+        if let initial = environment["SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS"].flatMap(Double.init), initial >= 0 { http.initialDelay = initial }
+        return ChannelSettings(environment: environment, http: http)
+    }
+
+    /// Failure alerts and recovery messages: `state/alerts/`, one window
+    /// (`SIGNALROOM_ALERT_WINDOW_SECONDS`, default 3600) per subject and error.
+    public var alerts: AlertLedger {
+        let window = environment["SIGNALROOM_ALERT_WINDOW_SECONDS"].flatMap(Double.init).map { max(0, $0) } ?? 3600
+        return AlertLedger(directory: stateDirectory.appendingPathComponent("alerts"), window: window)
+    }
+
+    /// Where sync and report failures are announced (`SIGNALROOM_ALERT_CHANNEL`, default stdout).
+    public var alertChannel: String { environment["SIGNALROOM_ALERT_CHANNEL"].flatMap { $0.isEmpty ? nil : $0 } ?? "stdout" }
 }

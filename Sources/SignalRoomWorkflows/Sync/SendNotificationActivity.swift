@@ -1,7 +1,12 @@
+import Foundation
 import SignalRoomEngine
+import SignalRoomPipelines
+import SignalRoomReports
 
-/// Sends a notification through a channel. This build has the `stdout` channel; Slack,
-/// e-mail and SMS arrive with the reports work.
+/// Sends an alert through a channel, rendered by the `alert` report (plain text when this
+/// installation has no `reports/alert`). A `failure` with a `subject` goes through the alert
+/// ledger: the same error for the same subject is sent once per window; a `success` sends
+/// a recovery message only when failures were alerted before it.
 public struct SendNotificationActivity: Activity {
     public static let name = "SendNotificationActivity"
 
@@ -12,19 +17,32 @@ public struct SendNotificationActivity: Activity {
         public var title: String
         public var message: String
         public var details: [String: String]
+        /// failure, success or info (nil: info).
+        public var kind: String?
+        /// What the alert is about (a schedule or a workflow id): the unit of suppression.
+        public var subject: String?
+        /// The failure's type, part of what makes two failures "the same error".
+        public var errorType: String?
 
-        public init(channel: String = "stdout", level: String, title: String, message: String, details: [String: String] = [:]) {
+        public init(channel: String = "stdout", level: String, title: String, message: String, details: [String: String] = [:],
+                    kind: String? = nil, subject: String? = nil, errorType: String? = nil) {
             self.channel = channel
             self.level = level
             self.title = title
             self.message = message
             self.details = details
+            self.kind = kind
+            self.subject = subject
+            self.errorType = errorType
         }
     }
 
     public struct Output: Codable, Sendable, Equatable {
         public var channel: String
         public var delivered: Bool
+        /// Held back by the alert ledger (the same alert went out within the window).
+        public var suppressed: Bool?
+        public var recovery: Bool?
     }
 
     let services: PipelineServices
@@ -34,12 +52,58 @@ public struct SendNotificationActivity: Activity {
     }
 
     public func run(context: ActivityContext, input: Input) async throws -> Output {
-        guard input.channel == "stdout" else {
-            throw ApplicationError.invalidInput("notification channel \(input.channel) is not available in this build; use stdout")
+        do {
+            return try await deliver(input)
+        } catch let error as RetryClassifiedError {
+            throw ApplicationError(error.description, type: error.failureType, isNonRetryable: !error.isRetryable)
         }
-        var text = "[\(input.level.uppercased())] \(input.title)\n\(input.message)"
-        for key in input.details.keys.sorted() { text += "\n  \(key): \(input.details[key]!)" }
-        services.notificationOutput(text)
-        return Output(channel: input.channel, delivered: true)
+    }
+
+    private func deliver(_ requested: Input) async throws -> Output {
+        var input = requested
+        if input.channel == "alerts" { input.channel = services.alertChannel }
+        var alert = input
+        var recovery = false
+        if let subject = input.subject {
+            switch input.kind {
+            case "failure":
+                let decision = try services.alerts.failure(
+                    subject: subject, fingerprint: AlertLedger.fingerprint(type: input.errorType ?? "", message: input.message))
+                switch decision {
+                case .suppress: return Output(channel: input.channel, delivered: false, suppressed: true, recovery: nil)
+                case .sendFailure(let suppressed) where suppressed > 0:
+                    alert.details["repeats held back"] = "\(suppressed) in the last window"
+                default: break
+                }
+            case "success":
+                guard case .sendRecovery(let failures) = try services.alerts.success(subject: subject) else {
+                    return Output(channel: input.channel, delivered: false, suppressed: nil, recovery: nil)
+                }
+                recovery = true
+                alert = Input(channel: input.channel, level: "info", title: "Recovered: \(subject)",
+                              message: "\(subject) succeeded again after \(failures) failure\(failures == 1 ? "" : "s")", details: input.details)
+            default: break
+            }
+        }
+        let rendered = try await render(alert)
+        let channel = try services.channels.channel(named: input.channel, output: services.notificationOutput)
+        _ = try await channel.send(rendered)
+        return Output(channel: input.channel, delivered: true, suppressed: alert.details["repeats held back"] != nil ? false : nil,
+                      recovery: recovery ? true : nil)
+    }
+
+    private func render(_ input: Input) async throws -> RenderedReport {
+        guard let report = try? services.reports.report(named: "alert") else {
+            var text = "[\(input.level.uppercased())] \(input.title)\n\(input.message)"
+            for key in input.details.keys.sorted() { text += "\n  \(key): \(input.details[key]!)" }
+            return RenderedReport(report: "alert", channel: input.channel, subject: input.title, text: text)
+        }
+        let details = try JSONSerialization.data(withJSONObject: input.details, options: [.sortedKeys])
+        let given = ["level": input.level, "title": input.title, "message": input.message,
+                     "details": String(decoding: details, as: UTF8.self), "source": input.details["source"] ?? input.subject ?? "",
+                     "time": Date.ISO8601FormatStyle().format(Date())]
+        let known = Set(report.parameters.map(\.name))
+        let parameters = try ReportParameters(resolving: given.filter { known.contains($0.key) }, for: report, now: Date())
+        return try await ReportRenderer().render(report, channel: input.channel, parameters: parameters, session: nil)
     }
 }

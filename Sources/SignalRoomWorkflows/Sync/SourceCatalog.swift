@@ -1,5 +1,6 @@
 import Foundation
 import SignalRoomConnectors
+import SignalRoomHTTP
 import SignalRoomFiles
 import SignalRoomPipelines
 

@@ -60,7 +60,12 @@ public struct SyncSourceWorkflow: Workflow {
     static let pipelineOptions = ActivityOptions(startToCloseTimeout: .seconds(30 * 60))
     static let notificationOptions = ActivityOptions(startToCloseTimeout: .seconds(60))
 
+    /// Models are refreshed after a load, once: a model that cannot be built yet (a source
+    /// it reads was never synced) must not fail the sync; the next sync or report retries.
+    static let modelsOptions = ActivityOptions(startToCloseTimeout: .seconds(5 * 60), retryPolicy: RetryPolicy(maximumAttempts: 1))
+
     public func run(context: WorkflowContext, input: Input) async throws -> Output {
+        let subject = context.info.schedule?.scheduleId ?? context.info.workflowId
         let result: Output
         do {
             result = try await context.executeActivity(RunPipelineActivity.self, options: Self.pipelineOptions, input: input.pipelineInput)
@@ -68,10 +73,15 @@ public struct SyncSourceWorkflow: Workflow {
             if input.notifyOnFailure {
                 _ = try await context.executeActivity(
                     SendNotificationActivity.self, options: Self.notificationOptions,
-                    input: SyncNotifications.failure(source: input.source, failure: failure, workflowId: context.info.workflowId))
+                    input: SyncNotifications.failure(source: input.source, failure: failure, workflowId: context.info.workflowId, subject: subject))
             }
             throw failure
         }
+        _ = try? await context.executeActivity(ApplyModelsActivity.self, options: Self.modelsOptions, input: ApplyModelsActivity.Input())
+        // A recovery message when earlier failures of this sync were alerted; else nothing.
+        _ = try await context.executeActivity(
+            SendNotificationActivity.self, options: Self.notificationOptions,
+            input: SyncNotifications.recovery(source: input.source, workflowId: context.info.workflowId, subject: subject))
         if input.notifyOnSuccess {
             _ = try await context.executeActivity(
                 SendNotificationActivity.self, options: Self.notificationOptions,
@@ -93,17 +103,26 @@ public enum SyncDates {
 }
 
 enum SyncNotifications {
-    static func failure(source: String, failure: ActivityFailure, workflowId: String) -> SendNotificationActivity.Input {
+    /// Notifications go to the configured alert channel (`SIGNALROOM_ALERT_CHANNEL`).
+    static let channel = "alerts"
+
+    static func failure(source: String, failure: ActivityFailure, workflowId: String, subject: String) -> SendNotificationActivity.Input {
         SendNotificationActivity.Input(
-            level: "error", title: "Sync failed: \(source)", message: failure.failure.rootCause.message,
+            channel: channel, level: "error", title: "Sync failed: \(source)", message: failure.failure.rootCause.message,
             details: ["source": source, "workflow": workflowId, "attempts": String(failure.attempt),
-                      "error type": failure.failure.rootCause.type])
+                      "error type": failure.failure.rootCause.type],
+            kind: "failure", subject: subject, errorType: failure.failure.rootCause.type)
+    }
+
+    static func recovery(source: String, workflowId: String, subject: String) -> SendNotificationActivity.Input {
+        SendNotificationActivity.Input(channel: channel, level: "info", title: "Sync recovered: \(source)", message: "",
+                                       details: ["source": source, "workflow": workflowId], kind: "success", subject: subject)
     }
 
     static func success(_ result: RunPipelineActivity.Output, workflowId: String) -> SendNotificationActivity.Input {
         var details = ["source": result.source, "workflow": workflowId, "destination": result.destination]
         for table in result.tables { details["\(result.dataset).\(table.table)"] = "\(table.rows) rows" }
-        return SendNotificationActivity.Input(level: "info", title: "Sync completed: \(result.source)",
+        return SendNotificationActivity.Input(channel: channel, level: "info", title: "Sync completed: \(result.source)",
                                               message: "\(result.rows) rows loaded into \(result.dataset)", details: details)
     }
 }

@@ -2,9 +2,9 @@ import Foundation
 
 /// `Retry-After` as servers send it: delta seconds (`120`) or an HTTP date
 /// (`Wed, 21 Oct 2015 07:28:00 GMT`).
-enum RetryAfter {
+public enum RetryAfter {
     /// Seconds to wait from `now`; nil when the header is absent or unreadable.
-    static func seconds(_ value: String?, now: Date = Date()) -> Double? {
+    public static func seconds(_ value: String?, now: Date = Date()) -> Double? {
         guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
         if let seconds = Double(value), seconds.isFinite, seconds >= 0 { return seconds }
         let formatter = DateFormatter()

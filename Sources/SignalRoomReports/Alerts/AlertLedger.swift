@@ -1,0 +1,101 @@
+import Foundation
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// Alert hygiene, durable under `state/alerts/`: a failure alert for the same subject (a
+/// schedule or workflow) and the same error is sent once per window, with a count of the
+/// repeats it held back; the first success after failures sends one recovery message.
+/// One file per subject, changed under an exclusive `flock`, written atomically.
+public struct AlertLedger: Sendable {
+    public enum Decision: Sendable, Equatable {
+        /// Send the failure alert; `suppressed` repeats were held back since the last one.
+        case sendFailure(suppressed: Int)
+        /// Hold it back: the same alert went out less than a window ago.
+        case suppress
+        /// Send a recovery message after `failures` failures.
+        case sendRecovery(failures: Int)
+        /// Nothing to say: no failure was alerted before this success.
+        case nothing
+    }
+
+    public let directory: URL
+    public let window: TimeInterval
+
+    public init(directory: URL, window: TimeInterval = 3600) {
+        self.directory = directory
+        self.window = window
+    }
+
+    struct Entry: Codable {
+        var subject: String
+        var fingerprint: String
+        var failures: Int
+        var suppressed: Int
+        var lastSent: Date
+    }
+
+    /// Two failures are "the same error" when their type and text match, digits aside
+    /// (attempt counts and timestamps vary between runs).
+    public static func fingerprint(type: String, message: String) -> String {
+        var result = type + ":"
+        var inDigits = false
+        for character in message {
+            if character.isNumber {
+                if !inDigits { result.append("#") }
+                inDigits = true
+            } else {
+                inDigits = false
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    public func failure(subject: String, fingerprint: String, now: Date = Date()) throws -> Decision {
+        try locked(subject) { entry in
+            if var current = entry, current.fingerprint == fingerprint, now.timeIntervalSince(current.lastSent) < window {
+                current.failures += 1
+                current.suppressed += 1
+                return (current, .suppress)
+            }
+            let suppressed = entry.map { $0.fingerprint == fingerprint ? $0.suppressed : 0 } ?? 0
+            let failures = (entry?.failures ?? 0) + 1
+            return (Entry(subject: subject, fingerprint: fingerprint, failures: failures, suppressed: 0, lastSent: now), .sendFailure(suppressed: suppressed))
+        }
+    }
+
+    public func success(subject: String) throws -> Decision {
+        try locked(subject) { entry in
+            guard let entry, entry.failures > 0 else { return (nil, .nothing) }
+            return (nil, .sendRecovery(failures: entry.failures))
+        }
+    }
+
+    private func path(_ subject: String) -> String {
+        let safe = subject.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? String($0) : "_" }.joined()
+        return directory.appendingPathComponent(String(safe.prefix(150)) + ".json").path
+    }
+
+    private func locked(_ subject: String, _ change: (Entry?) -> (Entry?, Decision)) throws -> Decision {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let file = path(subject)
+        let lock = open(file + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: file]) }
+        defer { close(lock) }
+        guard flock(lock, LOCK_EX) == 0 else { throw CocoaError(.fileLocking, userInfo: [NSFilePathErrorKey: file]) }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let current = FileManager.default.contents(atPath: file).flatMap { try? decoder.decode(Entry.self, from: $0) }
+        let (next, decision) = change(current)
+        if let next {
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .iso8601
+            encoder.outputFormatting = [.sortedKeys]
+            try encoder.encode(next).write(to: URL(fileURLWithPath: file), options: .atomic)
+        } else if current != nil {
+            try? FileManager.default.removeItem(atPath: file)
+        }
+        return decision
+    }
+}

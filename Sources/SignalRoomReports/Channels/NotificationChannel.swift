@@ -1,0 +1,102 @@
+import Foundation
+import SignalRoomHTTP
+import SignalRoomPipelines
+
+/// Where a rendered report goes. Implementations say which failures are worth retrying
+/// (a bad token is not; a rate limit or a 5xx is) through `RetryClassifiedError`.
+public protocol NotificationChannel: Sendable {
+    var name: String { get }
+    func send(_ message: RenderedReport) async throws -> Delivery
+}
+
+/// What the service said it did: its id for the message (Slack's `ts`, Resend's `id`,
+/// Twilio's `sid`).
+public struct Delivery: Sendable, Codable, Equatable {
+    public var channel: String
+    public var id: String?
+
+    public init(channel: String, id: String?) {
+        self.channel = channel
+        self.id = id
+    }
+}
+
+/// A service refused a message in its own words (Slack's `ok: false`).
+public struct ChannelRejection: RetryClassifiedError, Equatable {
+    public var channel: String
+    public var code: String
+    public var hint: String
+    public var isRetryable: Bool
+
+    public var failureType: String { isRetryable ? "ChannelUnavailable" : "ChannelRejected" }
+    public var description: String { "\(channel) refused the message (\(code)); \(hint)" }
+}
+
+/// The channels, configured from the environment (process environment over `.env`).
+public struct ChannelSettings: Sendable {
+    public let environment: [String: String]
+    public var http: HTTPClient.Configuration
+
+    public init(environment: [String: String], http: HTTPClient.Configuration = .init()) {
+        self.environment = environment
+        self.http = http
+    }
+
+    private func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+
+    private func required(_ name: String, channel: String, purpose: String) throws -> String {
+        guard let text = value(name) else { throw ReportError.missingSetting(channel: channel, variable: name, purpose: purpose) }
+        return text
+    }
+
+    private func url(_ name: String, default fallback: String) throws -> URL {
+        let text = value(name) ?? fallback
+        guard let url = URL(string: text.hasSuffix("/") ? String(text.dropLast()) : text), url.scheme == "http" || url.scheme == "https" else {
+            throw HTTPError.invalidBaseURL(variable: name, value: text)
+        }
+        return url
+    }
+
+    /// `output` receives what the stdout channel prints.
+    public func channel(named name: String, output: @escaping @Sendable (String) -> Void) throws -> any NotificationChannel {
+        switch name {
+        case "stdout":
+            return StdoutChannel(output: output)
+        case "slack":
+            if let token = value("SLACK_BOT_TOKEN") {
+                return SlackChannel(token: token, channelId: try required("SLACK_CHANNEL_ID", channel: "slack", purpose: "the channel to post to, e.g. C0123ABCD"),
+                                    baseURL: try url("SLACK_API_BASE_URL", default: "https://slack.com/api"), http: http)
+            }
+            guard let webhook = value("SLACK_WEBHOOK_URL") else {
+                throw ReportError.missingSetting(channel: "slack", variable: "SLACK_BOT_TOKEN", purpose: "a bot token (with SLACK_CHANNEL_ID), or set SLACK_WEBHOOK_URL")
+            }
+            return SlackWebhookChannel(url: try url("SLACK_WEBHOOK_URL", default: webhook), http: http)
+        case "email":
+            return ResendChannel(apiKey: try required("RESEND_API_KEY", channel: "email", purpose: "the Resend API key"),
+                                 from: try required("RESEND_FROM_EMAIL", channel: "email", purpose: "the sender address"),
+                                 to: try required("REPORT_EMAIL_TO", channel: "email", purpose: "recipients, comma-separated")
+                                    .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                                 baseURL: try url("RESEND_BASE_URL", default: "https://api.resend.com"), http: http)
+        case "sms":
+            return TwilioChannel(accountSid: try required("TWILIO_ACCOUNT_SID", channel: "sms", purpose: "the account SID"),
+                                 authToken: try required("TWILIO_AUTH_TOKEN", channel: "sms", purpose: "the auth token"),
+                                 from: try required("TWILIO_FROM_NUMBER", channel: "sms", purpose: "the sending number"),
+                                 to: try required("REPORT_SMS_TO", channel: "sms", purpose: "recipient numbers, comma-separated")
+                                    .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                                 baseURL: try url("TWILIO_BASE_URL", default: "https://api.twilio.com"), http: http)
+        default:
+            throw ReportError.unknownChannel(report: "-", channel: name, channels: ["slack", "email", "sms", "stdout"])
+        }
+    }
+}
+
+/// Prints the text (stderr when stdout carries `--json`; the caller decides).
+struct StdoutChannel: NotificationChannel {
+    let output: @Sendable (String) -> Void
+    var name: String { "stdout" }
+
+    func send(_ message: RenderedReport) async throws -> Delivery {
+        output((message.subject.map { "Subject: \($0)\n\n" } ?? "") + message.text)
+        return Delivery(channel: name, id: nil)
+    }
+}
