@@ -34,6 +34,19 @@ struct ChannelTests {
         await server.stop()
     }
 
+    @Test func slackWebhookIsUsedWithoutABotToken() async throws {
+        let channels = FakeChannels()
+        let server = try await LoopbackHTTPServer.start(channels.handle)
+        try await SyncFixture.with(.sqlite) { fixture in
+            let result = try await run(["report", "alert", "--send", "--channel", "slack", "--param", "title=via webhook"], server,
+                                       extra: ["SLACK_BOT_TOKEN": "", "SLACK_WEBHOOK_URL": server.baseURL + "/hooks/T000/B000/secret-hook-path"], in: fixture)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(channels.messages.map(\.service) == ["webhook"])
+            #expect(channels.messages.first?.text.contains("*via webhook*") == true)
+        }
+        await server.stop()
+    }
+
     @Test func slackInvalidAuthIsFinalAndTheTokenIsNeverPrinted() async throws {
         let channels = FakeChannels()
         let server = try await LoopbackHTTPServer.start(channels.handle)

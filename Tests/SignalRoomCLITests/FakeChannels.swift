@@ -68,6 +68,10 @@ final class FakeChannels: @unchecked Sendable {
                 }
                 delivered.append(Message(service: "sms", text: body, subject: nil, to: [to]))
                 return .json(["sid": "SM\(delivered.count)abc", "status": "queued"], status: 201)
+            case ("POST", "/hooks/T000/B000/secret-hook-path"):
+                guard let text = request.json?["text"] as? String, !text.isEmpty else { return .text("no_text", status: 400) }
+                delivered.append(Message(service: "webhook", text: text, subject: nil, to: []))
+                return .text("ok", status: 200)
             default:
                 return .json(["error": "not found"], status: 404)
             }

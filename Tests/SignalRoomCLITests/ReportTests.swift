@@ -13,8 +13,8 @@ struct ReportTests {
     }
 
     /// Two days of Everflow (an internal affiliate, an external one with conversions, one
-    /// with none, another advertiser) and RedTrack (a mapped source, one mapped to an
-    /// affiliate with no Everflow rows, rows without a source), then the seeds and models.
+    /// with none, another advertiser) and RedTrack (a mapped source, an unmapped one whose
+    /// spend must not count, rows without a source), then the seeds and models.
     func seededWarehouse(_ kind: WarehouseKind, _ body: (SyncFixture, [String: String]) async throws -> Void) async throws {
         var stats: [FakeEverflow.Stat] = []
         for day in ["2024-12-01", "2024-12-02"] {
@@ -49,7 +49,7 @@ struct ReportTests {
             }
             let applied = try await fixture.run(["models", "apply"], environment: environment)
             try #require(applied.status == 0, "\(applied.stderr)")
-            #expect(applied.stdout.contains("seed analytics.affiliate_mapping: 3 rows") && applied.stdout.contains("model daily_performance"), "\(applied.stdout)")
+            #expect(applied.stdout.contains("seed analytics.affiliate_mapping: 2 rows") && applied.stdout.contains("model daily_performance"), "\(applied.stdout)")
             try await body(fixture, environment)
         }
         await everflow.stop()
