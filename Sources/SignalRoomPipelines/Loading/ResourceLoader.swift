@@ -11,7 +11,7 @@ import Foundation
 public struct ResourceLoader: Sendable {
     public struct Options: Sendable {
         /// Rows per staged chunk (one transaction and one checkpoint each).
-        public var chunkRows: Int = 20_000
+        public var chunkRows: Int = 10_000
         /// A chunk also commits once its rows came from this many source bytes, so memory
         /// stays bounded however wide the rows are.
         public var chunkBytes: Int = 16 << 20
@@ -20,7 +20,7 @@ public struct ResourceLoader: Sendable {
         public var startDate: String?
         public var endDate: String?
 
-        public init(chunkRows: Int = 20_000, fullRefresh: Bool = false, startDate: String? = nil, endDate: String? = nil) {
+        public init(chunkRows: Int = 10_000, fullRefresh: Bool = false, startDate: String? = nil, endDate: String? = nil) {
             self.chunkRows = chunkRows
             self.fullRefresh = fullRefresh
             self.startDate = startDate
@@ -93,6 +93,7 @@ public struct ResourceLoader: Sendable {
         do {
             try await resource.extract(request, into: sink)
             try await sink.flush(resumeToken: sink.lastToken ?? load.resumeToken, force: true)
+            try await sink.drain()
             finished = sink.load
             finished.status = .completed
             finished.finished = Self.timestamp()
@@ -102,6 +103,8 @@ public struct ResourceLoader: Sendable {
             }
             try await connection.complete(finished, cursor: cursor)
         } catch {
+            // A chunk still committing finishes (or fails) before anything else touches the load.
+            try? await sink.drain()
             // Bad data stays bad: give the load up so the table is left as it was. Anything
             // else (a crash, a lost connection) leaves it to resume from its checkpoint.
             if let classified = error as? RetryClassifiedError, !classified.isRetryable {

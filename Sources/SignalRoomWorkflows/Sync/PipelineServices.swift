@@ -27,7 +27,7 @@ public struct PipelineServices: Sendable {
         self.stateDirectory = stateDirectory
         self.notificationOutput = notificationOutput
         self.progress = progress
-        chunkRows = environment["SIGNALROOM_LOAD_CHUNK_ROWS"].flatMap(Int.init).map { max(1, $0) } ?? 20_000
+        chunkRows = environment["SIGNALROOM_LOAD_CHUNK_ROWS"].flatMap(Int.init).map { max(1, $0) } ?? 10_000
         killAt = environment["SIGNALROOM_TEST_KILL_AT"]
     }
 
