@@ -79,7 +79,7 @@ public struct ModelLibrary: Sendable {
             do {
                 _ = try await session.query("SELECT * FROM \(model.name) LIMIT 0", parameters: [:])
             } catch let error as QueryError {
-                throw ReportError.invalidModel(file: model.file, reason: "\(error)")
+                throw ReportError.invalidModel(file: model.file, reason: "\(error); sync the sources it reads first (`signalroom sync …`)")
             }
         }
     }

@@ -43,7 +43,8 @@ public struct ReportRenderer: Sendable {
                     return row
                 }
             } catch let error as QueryError {
-                throw ReportError.query(report: report.name, query: query.name, reason: "\(error) (\(query.file))")
+                throw ReportError.query(report: report.name, query: query.name,
+                                        reason: "\(error) (\(query.file)); a missing table means its source was never synced")
             }
             switch query.returns {
             case .row:

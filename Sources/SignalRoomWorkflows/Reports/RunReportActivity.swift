@@ -67,11 +67,25 @@ public struct RunReportActivity: Activity {
             return try await ReportRenderer().render(report, channel: input.channel, parameters: parameters, session: nil)
         }
         let session = try await services.destination().session()
+        // A model that cannot be built (a source it reads was never synced) matters only to
+        // reports that read it: their query failure is then reported as the model's.
+        var modelProblem: ReportError? = nil
         do {
             try await services.models.prepare(session)
+        } catch let problem as ReportError {
+            modelProblem = problem
+        } catch {
+            await session.close()
+            throw error
+        }
+        do {
             let rendered = try await ReportRenderer().render(report, channel: input.channel, parameters: parameters, session: session)
             await session.close()
             return rendered
+        } catch ReportError.query(let name, let query, let reason) {
+            await session.close()
+            if let modelProblem { throw modelProblem }
+            throw ReportError.query(report: name, query: query, reason: reason)
         } catch {
             await session.close()
             throw error
