@@ -70,13 +70,7 @@ struct S3PrefixResource: Resource {
 
     func extract(_ request: ExtractRequest, into sink: any RowSink) async throws {
         let resource = try await listed()
-        var selected = resource.selectedFiles(request)[...]
-        var skipRows = 0
-        if let position = request.resumeToken.flatMap(ExportFilesResource.position(of:)),
-           let index = selected.firstIndex(where: { $0.name == position.file }) {
-            selected = selected[(position.rowsDone == nil ? index + 1 : index)...]
-            skipRows = position.rowsDone ?? 0
-        }
+        var (selected, skipRows) = resource.remainingFiles(request)
         let directory = scratchDirectory.appendingPathComponent("signalroom-s3-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -42,18 +42,21 @@ public struct ExportFilesResource: Resource {
     }
 
     public func extract(_ request: ExtractRequest, into sink: any RowSink) async throws {
-        var selected = selectedFiles(request)[...]
-        var skipRows = 0
-        if let position = request.resumeToken.flatMap(Self.position(of:)),
-           let index = selected.firstIndex(where: { $0.name == position.file }) {
-            selected = selected[(position.rowsDone == nil ? index + 1 : index)...]
-            skipRows = position.rowsDone ?? 0
-        }
-        for file in selected {
+        var (files, skipRows) = remainingFiles(request)
+        for file in files {
             try Task.checkCancellation()
             try await extractFile(file, skipping: skipRows, into: sink)
             skipRows = 0
         }
+    }
+
+    /// The files still to read for the request, and how many rows of the first of them a
+    /// resumed load already committed.
+    public func remainingFiles(_ request: ExtractRequest) -> (files: ArraySlice<ExportFile>, skipRows: Int) {
+        let selected = selectedFiles(request)[...]
+        guard let position = request.resumeToken.flatMap(Self.position(of:)),
+              let index = selected.firstIndex(where: { $0.name == position.file }) else { return (selected, 0) }
+        return (selected[(position.rowsDone == nil ? index + 1 : index)...], position.rowsDone ?? 0)
     }
 
     /// Where a resume token says a load stopped: in `file` after `rowsDone` rows, or

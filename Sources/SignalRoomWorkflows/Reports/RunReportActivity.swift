@@ -51,7 +51,7 @@ public struct RunReportActivity: Activity {
             let delivery = try await channel.send(rendered)
             return Output(report: input.report, channel: input.channel, subject: rendered.subject, text: rendered.text, sent: true, deliveryId: delivery.id)
         } catch let error as RetryClassifiedError {
-            throw ApplicationError(error.description, type: error.failureType, isNonRetryable: !error.isRetryable)
+            throw ApplicationError(classified: error)
         }
     }
 
@@ -121,7 +121,7 @@ public struct ApplyModelsActivity: Activity {
             // After a sync, models that read a source not loaded yet wait for it quietly.
             return try await Self.apply(services, strict: false)
         } catch let error as RetryClassifiedError {
-            throw ApplicationError(error.description, type: error.failureType, isNonRetryable: !error.isRetryable)
+            throw ApplicationError(classified: error)
         }
     }
 

@@ -52,7 +52,7 @@ public struct RunPipelineActivity: Activity {
         do {
             return try await load(context: context, input: input)
         } catch let error as RetryClassifiedError {
-            throw ApplicationError(error.description, type: error.failureType, isNonRetryable: !error.isRetryable)
+            throw ApplicationError(classified: error)
         }
     }
 

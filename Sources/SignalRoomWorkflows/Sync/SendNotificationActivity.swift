@@ -55,7 +55,7 @@ public struct SendNotificationActivity: Activity {
         do {
             return try await deliver(input)
         } catch let error as RetryClassifiedError {
-            throw ApplicationError(error.description, type: error.failureType, isNonRetryable: !error.isRetryable)
+            throw ApplicationError(classified: error)
         }
     }
 
