@@ -98,25 +98,44 @@ final class RunExecution: Sendable {
                         activityId: progress.scheduledEventId),
             attempt: attempt, deadline: deadline, lastHeartbeatDetails: progress.lastHeartbeatDetails, journal: journal)
         let input = progress.input
-        // An unstructured task, so the run's watchdog can cancel this attempt alone.
-        let task = Task { try await body(context, input) }
+        // An unstructured task, so the run's watchdog can cancel this attempt alone. It notes
+        // when the body returned: on a loaded machine the watchdog can look before this
+        // function gets back to `endWatch`, and an attempt that had already finished by then
+        // must not be recorded as timed out.
+        let clock = configuration.clock
+        let task = Task { () -> (Result<JSONValue, any Error>, Date) in
+            do {
+                let value = try await body(context, input)
+                return (.success(value), clock())
+            } catch {
+                return (.failure(error), clock())
+            }
+        }
         await journal.beginWatch(AttemptWatch(
             scheduledEventId: progress.scheduledEventId, deadline: deadline, deadlineType: deadlineType,
             heartbeatTimeout: progress.options.heartbeatTimeout, cancel: { task.cancel() }))
-        let result = await withTaskCancellationHandler { await task.result } onCancel: { task.cancel() }
+        let (result, finishedAt) = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
         // The first outcome stands: once the attempt has returned, the watchdog is done
         // with it, so a deadline passing a moment later cannot turn it into a timeout.
-        switch await journal.endWatch() {
+        let decided = await journal.endWatch()
+        let attemptCameFirst = decided.map { finishedAt < $0.at } ?? true
+        switch decided?.signal {
         case nil:
-            switch result {
-            case .success(let value): return .completed(value)
-            case .failure(let error): return .failed(error)
-            }
+            return Self.outcome(of: result)
+        case .timedOut where attemptCameFirst:
+            return Self.outcome(of: result)
         case .timedOut(let type): return .timedOut(type)
         case .cancelRequested:
             if case .success(let value) = result { return .completed(value) } // finished anyway: keep the work
             return .canceled
         case .stopped: return .stopped
+        }
+    }
+
+    private static func outcome(of result: Result<JSONValue, any Error>) -> AttemptOutcome {
+        switch result {
+        case .success(let value): return .completed(value)
+        case .failure(let error): return .failed(error)
         }
     }
 

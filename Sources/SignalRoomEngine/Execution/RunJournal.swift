@@ -330,10 +330,11 @@ actor RunJournal {
     /// Starts watching an attempt's deadlines and the run's requests for it.
     func beginWatch(_ watch: AttemptWatch) { currentWatch = watch }
 
-    /// Stops watching; returns what the watchdog decided, if it decided anything.
-    func endWatch() -> AttemptWatch.Signal? {
+    /// Stops watching; returns what the watchdog decided and when, if it decided anything.
+    func endWatch() -> (signal: AttemptWatch.Signal, at: Date)? {
         defer { currentWatch = nil }
-        return currentWatch?.signal
+        guard let watch = currentWatch, let signal = watch.signal, let at = watch.signaledAt else { return nil }
+        return (signal, at)
     }
 
     /// One look at the running attempt: cancels it when a deadline has passed, its
@@ -362,6 +363,7 @@ actor RunJournal {
                 watch.signal = .stopped
             }
         }
+        if watch.signal != nil { watch.signaledAt = now }
         currentWatch = watch
         if watch.signal != nil { watch.cancel() }
         return .milliseconds(Int64(max(1, nextLook * 1000)))
@@ -477,6 +479,7 @@ struct AttemptWatch: Sendable {
     var heartbeatTimeout: Duration?
     var cancel: @Sendable () -> Void
     var signal: Signal?
+    var signaledAt: Date?
 }
 
 struct TimerProgress: Sendable {
