@@ -119,6 +119,25 @@ struct ReportTests {
         }
     }
 
+    @Test func outputWritesWhatStdoutWouldShowAndABadPathIsAUsageError() async throws {
+        try await seededWarehouse(.sqlite) { fixture, environment in
+            let arguments = ["report", "daily_ccw", "--date", "2024-12-01", "--channel", "email"]
+            let printed = try await fixture.run(arguments, environment: environment)
+            #expect(printed.stdout.hasPrefix("Subject: CCW daily report: Sun, Dec 1, 2024\n\n"), "\(printed.stdout)")
+            let file = fixture.exports.appendingPathComponent("email.html")
+            let written = try await fixture.run(arguments + ["--output", file.path], environment: environment)
+            #expect(written.status == 0 && written.stdout.isEmpty, "\(written.stderr)")
+            #expect(try String(contentsOf: file, encoding: .utf8) == printed.stdout)
+
+            let missing = fixture.exports.appendingPathComponent("no-such-dir/email.html").path
+            let refused = try await fixture.run(arguments + ["--output", missing], environment: environment)
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains("cannot write --output \(missing)") && refused.stderr.contains("directory exists"), "\(refused.stderr)")
+            let both = try await fixture.run(arguments + ["--output", file.path, "--send"], environment: environment)
+            #expect(both.status == 2 && both.stderr.contains("cannot be combined with --send"), "\(both.stderr)")
+        }
+    }
+
     @Test func templateErrorNamesTheTemplateAndLine() async throws {
         let reports = FileManager.default.temporaryDirectory.appendingPathComponent("signalroom-reports-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: reports) }

@@ -4,13 +4,17 @@ import SignalRoomEngine
 /// Results go to stdout: readable text for people, or one JSON document with `--json`.
 enum Output {
     static func json<T: Encodable>(_ value: T) throws {
+        print(try jsonText(value))
+    }
+
+    static func jsonText<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(Timestamp.format(date))
         }
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     static func time(_ date: Date?) -> String {

@@ -69,18 +69,27 @@ struct ReportCommand: AsyncParsableCommand {
                 throw ReportError.unknownChannel(report: name, channel: chosen, channels: report.channels)
             }
             _ = try ReportParameters(resolving: input.params, for: report, now: Date())
-            if send { _ = try services.channels.channel(named: chosen, output: { _ in }) }
+            if send { _ = try services.channels().channel(named: chosen, output: { _ in }) }
         } catch let error as ReportError {
             throw CommandFailure(error.description, code: .usage)
         }
         guard send else {
             let rendered = try await RunReportActivity.render(input, services: services)
-            if let output {
-                try Data(rendered.text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-            } else if settings.json {
-                try Output.json(rendered)
-            } else {
-                print((rendered.subject.map { "Subject: \($0)\n\n" } ?? "") + rendered.text)
+            let text = settings.json
+                ? try Output.jsonText(rendered)
+                : (rendered.subject.map { "Subject: \($0)\n\n" } ?? "") + rendered.text
+            guard let output else {
+                print(text)
+                return
+            }
+            do {
+                // The same bytes as stdout would get; atomic, so a failed write never leaves
+                // half a report where the old one was.
+                try Data((text + "\n").utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            } catch {
+                let reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
+                throw CommandFailure("cannot write --output \(output): \(reason); check that its directory exists and is writable",
+                                     code: .usage)
             }
             return
         }
