@@ -110,7 +110,7 @@ struct CLIHarness {
         while let path = walker.nextObject() as? String {
             let full = state.appendingPathComponent(path).path
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
             snapshot[path] = isDirectory.boolValue ? Data() : FileManager.default.contents(atPath: full)
         }
         return snapshot

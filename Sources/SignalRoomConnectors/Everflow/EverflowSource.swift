@@ -64,10 +64,7 @@ struct EverflowDailyStats: Resource {
                          "clicks", "conversions", "revenue", "payout", "profit", "_client_id"]
 
     func range(_ request: ExtractRequest) -> (from: CalendarDay, to: CalendarDay) {
-        let yesterday = CalendarDay.of(now(), in: settings.timeZone).adding(days: -1)
-        let from = request.startDate.flatMap(CalendarDay.init) ?? request.cursor.flatMap(CalendarDay.init) ?? settings.startDate
-        let to = request.endDate.flatMap(CalendarDay.init) ?? yesterday
-        return (from, to)
+        request.dayWindow(startingAt: settings.startDate, in: settings.timeZone, now: now())
     }
 
     func plan(_ request: ExtractRequest) async throws -> [String] {
@@ -92,12 +89,7 @@ struct EverflowDailyStats: Resource {
         while true {
             try Task.checkCancellation()
             let request = try reportRequest(from: from, to: to, page: page)
-            let response: HTTPResponse
-            do {
-                response = try await client.send(request)
-            } catch HTTPError.status(_, _, let code, let excerpt) where code == 401 || code == 403 {
-                throw ConnectorError.credentialsRefused(service: "Everflow", variable: "EVERFLOW_API_KEY", status: code, detail: excerpt)
-            }
+            let response = try await client.send(request, keyedBy: "EVERFLOW_API_KEY")
             sink.didRead(bytes: response.body.count)
             let entries = try tableEntries(try client.json(response, from: request), client: client, url: request.url)
             var batch = RowBatch(fields: Self.fields)

@@ -54,13 +54,12 @@ struct RedTrackDailySpend: Resource {
     static let fields = ["date", "source_id", "source_name", "source_alias", "clicks", "conversions", "cost", "_client_id"]
 
     func days(_ request: ExtractRequest) -> [CalendarDay] {
-        let yesterday = CalendarDay.of(now(), in: settings.timeZone).adding(days: -1)
-        var from = request.startDate.flatMap(CalendarDay.init) ?? request.cursor.flatMap(CalendarDay.init) ?? settings.startDate
-        let to = request.endDate.flatMap(CalendarDay.init) ?? yesterday
+        let window = request.dayWindow(startingAt: settings.startDate, in: settings.timeZone, now: now())
+        var from = window.from
         if let token = request.resumeToken, token.hasPrefix("day:"), let done = CalendarDay(String(token.dropFirst(4))), done >= from {
             from = done.adding(days: 1)
         }
-        return CalendarDay.range(from, through: to)
+        return CalendarDay.range(from, through: window.to)
     }
 
     func plan(_ request: ExtractRequest) async throws -> [String] {
@@ -75,12 +74,7 @@ struct RedTrackDailySpend: Resource {
             try Task.checkCancellation()
             if index > 0, settings.pacing > 0 { try await Task.sleep(for: .milliseconds(Int(settings.pacing * 1000))) }
             let request = reportRequest(day)
-            let response: HTTPResponse
-            do {
-                response = try await client.send(request)
-            } catch HTTPError.status(_, _, let code, let excerpt) where code == 401 || code == 403 {
-                throw ConnectorError.credentialsRefused(service: "RedTrack", variable: "REDTRACK_API_KEY", status: code, detail: excerpt)
-            }
+            let response = try await client.send(request, keyedBy: "REDTRACK_API_KEY")
             sink.didRead(bytes: response.body.count)
             guard let entries = try client.json(response, from: request) as? [Any] else {
                 throw ConnectorError.unexpectedShape(service: "RedTrack", url: client.masked(request.url.absoluteString),

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomPipelines
 
 /// A calendar day spelled `YYYY-MM-DD`, with the arithmetic day-by-day connectors need.
 public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -58,5 +59,16 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
     static func length(year: Int, month: Int) -> Int {
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    }
+}
+
+extension ExtractRequest {
+    /// The days a day-by-day resource reads: from `--start-date`, else the cursor, else the
+    /// source's first day; through `--end-date`, else yesterday in the report's zone (today
+    /// is never complete). Everflow and RedTrack read this one rule.
+    func dayWindow(startingAt firstDay: CalendarDay, in zone: TimeZone, now: Date) -> (from: CalendarDay, to: CalendarDay) {
+        let yesterday = CalendarDay.of(now, in: zone).adding(days: -1)
+        let from = startDate.flatMap(CalendarDay.init) ?? cursor.flatMap(CalendarDay.init) ?? firstDay
+        return (from, endDate.flatMap(CalendarDay.init) ?? yesterday)
     }
 }

@@ -58,10 +58,9 @@ public struct PipelineServices: Sendable {
         ModelLibrary(modelsDirectory: directory("SIGNALROOM_MODELS_DIR", "models"), seedsDirectory: directory("SIGNALROOM_SEEDS_DIR", "seeds"))
     }
 
-    public var channels: ChannelSettings {
-        var http = HTTPClient.Configuration()
-        if let initial = environment["SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS"].flatMap(Double.init), initial >= 0 { http.initialDelay = initial }
-        return ChannelSettings(environment: environment, http: http)
+    /// The notification channels, with the same HTTP retry settings as the sources.
+    public func channels() throws -> ChannelSettings {
+        ChannelSettings(environment: environment, http: try sources.httpConfiguration())
     }
 
     /// Failure alerts and recovery messages: `state/alerts/`, one window

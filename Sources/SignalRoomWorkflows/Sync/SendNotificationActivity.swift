@@ -86,7 +86,7 @@ public struct SendNotificationActivity: Activity {
             }
         }
         let rendered = try await render(alert)
-        let channel = try services.channels.channel(named: input.channel, output: services.notificationOutput)
+        let channel = try services.channels().channel(named: input.channel, output: services.notificationOutput)
         _ = try await channel.send(rendered)
         return Output(channel: input.channel, delivered: true, suppressed: alert.details["repeats held back"] != nil ? false : nil,
                       recovery: recovery ? true : nil)

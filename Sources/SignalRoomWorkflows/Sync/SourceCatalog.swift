@@ -193,7 +193,8 @@ public struct SourceCatalog: Sendable {
         return number
     }
 
-    private func httpConfiguration() throws -> HTTPClient.Configuration {
+    /// `SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS`, read in this one place for sources and channels.
+    func httpConfiguration() throws -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
         configuration.initialDelay = try seconds("SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS", default: 1)
         return configuration
