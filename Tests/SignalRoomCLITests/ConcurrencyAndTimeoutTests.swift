@@ -6,7 +6,9 @@ struct ConcurrencyAndTimeoutTests {
     @Test func twoProcessesStartingTheSameIdAtOnceRunItOnceAndTheOtherGetsExitCode3() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let input = demoInput(["steps": 1, "slowStep": 1, "slowSeconds": 1.5, "journal": cli.journal])
+        // The first holds the run for 4 s: long enough that the second, even started late on
+        // a loaded machine, finds it running rather than finished.
+        let input = demoInput(["steps": 1, "slowStep": 1, "slowSeconds": 4, "journal": cli.journal])
         let first = try cli.launch(["workflow", "start", "demo", "--id", "same", "--input", input])
         let second = try cli.launch(["workflow", "start", "demo", "--id", "same", "--input", input])
         let results = [try await first.finish(), try await second.finish()]
@@ -37,7 +39,8 @@ struct ConcurrencyAndTimeoutTests {
     @Test func longTimerParksTheRunAndALaterResumeFinishesIt() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let input = demoInput(["steps": 2, "timerSeconds": 1.5, "journal": cli.journal])
+        // 4 s: the "nothing is due yet" look must come before the timer fires, even on a loaded machine.
+        let input = demoInput(["steps": 2, "timerSeconds": 4, "journal": cli.journal])
         let parked = try await cli.run(["--park-after", "0.5", "workflow", "start", "demo", "--id", "nap", "--input", input])
         #expect(parked.status == 5, "\(parked.stderr)")
         #expect(parked.stdout.contains("parked until"))
@@ -45,7 +48,7 @@ struct ConcurrencyAndTimeoutTests {
         #expect(listed.stdout.contains("nap"))
         let early = try await cli.run(["workflow", "resume", "--due"])
         #expect(early.status == 0 && early.stdout.isEmpty, "nothing is due yet")
-        try await Task.sleep(for: .milliseconds(1700))
+        try await Task.sleep(for: .milliseconds(4200))
         let due = try await cli.run(["workflow", "resume", "--due"])
         #expect(due.stdout.contains("nap (run") && due.stdout.contains("completed"))
         let history = try cli.historyLines("nap")

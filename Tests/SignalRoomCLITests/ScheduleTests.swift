@@ -156,7 +156,7 @@ struct ScheduleTests {
         defer { cli.cleanUp() }
         let file = try writeSchedules(cli, [
             ["id": "flaky", "cron": "* * * * *", "workflow": "demo",
-             "input": ["steps": 1, "failStep": 1, "failTimes": 1, "retryInitialSeconds": 2, "journal": cli.journal]],
+             "input": ["steps": 1, "failStep": 1, "failTimes": 1, "retryInitialSeconds": 5, "journal": cli.journal]],
         ])
         #expect(try await setup(cli, file, now: "2026-11-25T10:00:00Z").status == 0)
         let first = try await cli.run(["--park-after", "0.5", "run-due", "--now", "2026-11-25T10:01:00Z"])
@@ -164,7 +164,7 @@ struct ScheduleTests {
         let early = try await cli.run(["--park-after", "0.5", "run-due", "--now", "2026-11-25T10:01:10Z"])
         #expect(early.stdout.isEmpty, "nothing is due yet: \(early.stdout)")
         #expect(cli.journalLines().filter { $0.hasPrefix("start step=1 ") }.count == 1)
-        try await Task.sleep(for: .milliseconds(2200))
+        try await Task.sleep(for: .milliseconds(5200))
         let due = try await cli.run(["--park-after", "0.5", "run-due", "--now", "2026-11-25T10:01:20Z"])
         #expect(due.stdout.contains("resumed flaky-2026-11-25T10:01:00Z") && due.stdout.contains("completed"), "\(due.stdout)")
         #expect(cli.journalLines().filter { $0.hasPrefix("start step=1 ") }.count == 2)
