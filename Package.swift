@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/stencilproject/Stencil", from: "0.15.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // NIOHTTP1 for the tests' loopback servers (NIO itself comes with postgres-nio).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
@@ -38,9 +39,20 @@ let package = Package(
         ),
         // Local file exports: the RFC 4180 CSV and JSON Lines readers and the `files` source.
         .target(name: "SignalRoomFiles", dependencies: ["SignalRoomPipelines"]),
-        // HTTP for connectors and channels: URLSession (libcurl) with timeouts, bounded
-        // retries honouring Retry-After, and errors with secrets masked.
-        .target(name: "SignalRoomHTTP", dependencies: ["SignalRoomPipelines"]),
+        // HTTP for connectors and channels: AsyncHTTPClient (SwiftNIO) with timeouts,
+        // bounded retries honouring Retry-After, and errors with secrets masked. Not
+        // URLSession: FoundationNetworking drags libcurl and its 30 libraries into every
+        // start of the binary, doubling the cost of a quiet `run-due` (see HTTPClient.swift).
+        .target(
+            name: "SignalRoomHTTP",
+            dependencies: [
+                "SignalRoomPipelines",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // Outside sources over HTTP: Everflow, RedTrack, and S3 exports with Signature V4
         // (swift-crypto).
         .target(
