@@ -177,6 +177,8 @@ public struct HTTPClient: Sendable {
         var outgoing = HTTPClientRequest(url: request.url.absoluteString)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.replaceOrAdd(name: name, value: value) }
+        // URLSession and curl send one; some APIs behind web firewalls refuse requests without.
+        if !outgoing.headers.contains(name: "User-Agent") { outgoing.headers.add(name: "User-Agent", value: "signalroom") }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
         let remaining = ContinuousClock.now.duration(to: deadline)
         let nanoseconds = remaining.components.seconds * 1_000_000_000 + remaining.components.attoseconds / 1_000_000_000

@@ -65,6 +65,7 @@ struct ConnectorSyncTests {
             #expect(requests.count == 3)
             #expect(requests.compactMap { ($0.json?["query"] as? [String: Any])?["page"] as? Int } == [1, 2, 3])
             #expect(requests.allSatisfy { $0.headers["x-eflow-api-key"] == FakeEverflow.key })
+            #expect(requests.allSatisfy { $0.headers["user-agent"] == "signalroom" }, "\(requests.map(\.headers))")
             #expect(requests.allSatisfy { $0.json?["from"] as? String == "2024-12-01" && $0.json?["to"] as? String == "2024-12-02" })
 
             let rows = try await fixture.query("""
