@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "SignalRoomCLITests",
             dependencies: [
-                "signalroom", "SignalRoomEngine",
+                "signalroom", "SignalRoomEngine", "SignalRoomHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

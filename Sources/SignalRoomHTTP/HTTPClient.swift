@@ -68,8 +68,15 @@ public struct HTTPClient: Sendable {
             let status = Int(response.status.code)
             let target = directory.appendingPathComponent("download-\(UUID().uuidString)")
             if !(200..<300).contains(status) {
-                // Error bodies are small: keep the start for the message, write no file.
-                let head = try await Self.within(deadline) { Data(try await response.body.collect(upTo: 1 << 20).readableBytesView.prefix(512)) }
+                // Keep the start of an error body for the message and leave the rest unread.
+                let head = try await Self.within(deadline) {
+                    var head = Data()
+                    for try await chunk in response.body {
+                        head.append(contentsOf: chunk.readableBytesView.prefix(512 - head.count))
+                        if head.count >= 512 { break }
+                    }
+                    return head
+                }
                 return (DownloadedBody(status: status, headers: headers(of: response), file: target, bytes: 0), head)
             }
             guard FileManager.default.createFile(atPath: target.path, contents: nil) else {
