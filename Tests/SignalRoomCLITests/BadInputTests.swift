@@ -61,7 +61,7 @@ struct BadInputTests {
         for command in [["workflow", "describe", "damaged"], ["workflow", "show", "damaged"], ["workflow", "resume", "damaged"]] {
             try await expectRejected(cli, command, status: 6, mentioning: "\(file.lastPathComponent) is damaged at line 2")
         }
-        try await expectRejected(cli, ["workflow", "start", "demo", "--id", "damaged"], status: 3, mentioning: "already running")
+        try await expectRejected(cli, ["workflow", "start", "demo", "--id", "damaged"], status: 6, mentioning: "is damaged at line 2")
         let other = try await cli.run(["workflow", "describe", "existing"])
         #expect(other.status == 0, "only the damaged run is affected")
     }

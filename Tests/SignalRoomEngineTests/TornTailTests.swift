@@ -320,7 +320,10 @@ struct FailingAppendStore: HistoryStore {
     func post(_ request: RunRequest, to run: RunReference) throws { try files.post(request, to: run) }
     func pendingRequest(for run: RunReference) -> RunRequest? { files.pendingRequest(for: run) }
     func prune(closedBefore cutoff: Date) throws -> Int { try files.prune(closedBefore: cutoff) }
-    func rebuildIndex() throws { try files.rebuildIndex() }
+    func rebuildIndex() throws -> [HistoryDamagedError] { try files.rebuildIndex() }
+    func closeDamagedRun(_ run: RunReference, closing: ([HistoryEvent], String) -> HistoryEvent) throws -> String {
+        try files.closeDamagedRun(run, closing: closing)
+    }
 }
 
 final class FailingAppendLease: RunLease, @unchecked Sendable {

@@ -7,6 +7,13 @@ public struct HistoryDamagedError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         "history \(path) is damaged at line \(line): \(reason); this run cannot continue; "
-            + "restore the file from a backup or terminate the workflow"
+            + "restore the file from a backup, or close the run with `signalroom workflow terminate \(workflowId) --reason …` "
+            + "(the damaged file is kept aside)"
+    }
+
+    /// The id the history belongs to: its directory's name (`workflows/<id>/<run>.jsonl`).
+    var workflowId: String {
+        let parts = path.split(separator: "/")
+        return parts.count >= 2 ? String(parts[parts.count - 2]) : "ID"
     }
 }

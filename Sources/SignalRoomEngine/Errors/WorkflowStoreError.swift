@@ -7,6 +7,7 @@ public enum WorkflowStoreError: Error, Sendable, CustomStringConvertible, Equata
     case notFound(workflowId: String)
     case runNotFound(workflowId: String, runId: String)
     case alreadyClosed(workflowId: String, runId: String, status: String)
+    case notDamaged(workflowId: String, runId: String)
     case io(path: String, reason: String)
 
     public var description: String {
@@ -26,6 +27,8 @@ public enum WorkflowStoreError: Error, Sendable, CustomStringConvertible, Equata
             return "workflow \(id) has no run \(run)"
         case .alreadyClosed(let id, let run, let status):
             return "workflow \(id) (run \(run)) is already closed (\(status))"
+        case .notDamaged(let id, let run):
+            return "workflow \(id) (run \(run)) has a readable history; nothing to set aside"
         case .io(let path, let reason):
             return "\(path): \(reason)"
         }

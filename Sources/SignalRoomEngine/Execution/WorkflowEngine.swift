@@ -156,6 +156,19 @@ public struct WorkflowEngine: Sendable {
         return try await deliver(request, to: run)
     }
 
+    /// A damaged run cannot be replayed, but it can be closed: its history is set aside and
+    /// what can still be read of it is closed as terminated, saying where the damaged file is.
+    private func terminateDamaged(_ run: RunReference, damage: HistoryDamagedError, request: RunRequest) throws -> RunOutcome {
+        var reason = ""
+        _ = try store.closeDamagedRun(run) { readable, keptAt in
+            reason = "\(request.reason ?? "terminated"); history damaged at line \(damage.line) (\(damage.reason)), kept as \(keptAt)"
+            let time = max(Timestamp.truncated(configuration.clock()), readable.last?.time ?? .distantPast)
+            return HistoryEvent(eventId: readable.count + 1, time: time,
+                                attributes: .workflowExecutionTerminated(.init(reason: reason, identity: request.identity)))
+        }
+        return .terminated(reason: reason)
+    }
+
     public enum ControlResult: Sendable, Equatable {
         /// Applied here; the run ended with this outcome.
         case applied(RunReference, RunOutcome)
@@ -164,7 +177,12 @@ public struct WorkflowEngine: Sendable {
     }
 
     private func deliver(_ request: RunRequest, to run: RunReference) async throws -> ControlResult {
-        let history = try store.history(of: run)
+        let history: [HistoryEvent]
+        do {
+            history = try store.history(of: run)
+        } catch let damage as HistoryDamagedError where request.kind == .terminate {
+            return .applied(run, try terminateDamaged(run, damage: damage, request: request))
+        }
         if let summary = RunSummary(events: history), summary.status.isClosed {
             throw WorkflowStoreError.alreadyClosed(workflowId: run.workflowId, runId: run.runId, status: summary.status.rawValue)
         }

@@ -33,6 +33,36 @@ enum EventLineCodec {
 
     static func decode(_ data: Data, path: String) throws -> Decoded {
         var events: [HistoryEvent] = []
+        return try decode(data, path: path, into: &events)
+    }
+
+    /// The events before the first damaged line, and the damage; for setting a damaged
+    /// history aside while keeping what can still be read of it.
+    static func decodeReadablePrefix(_ data: Data, path: String) -> (events: [HistoryEvent], damage: HistoryDamagedError?) {
+        var events: [HistoryEvent] = []
+        do {
+            _ = try decode(data, path: path, into: &events)
+            return (events, nil)
+        } catch {
+            return (events, error as? HistoryDamagedError ?? HistoryDamagedError(path: path, line: events.count + 1, reason: "\(error)"))
+        }
+    }
+
+    /// The event on the last complete line of `tail` (the end of a history), when that line
+    /// is whole and intact; nil when it cannot be told from `tail` alone.
+    static func lastEvent(_ tail: Data) -> HistoryEvent? {
+        let bytes = [UInt8](tail)
+        guard bytes.last == 0x0A else { return nil }
+        let end = bytes.count - 1
+        guard let previous = bytes[..<end].lastIndex(of: 0x0A) else { return nil }
+        let line = Array(bytes[(previous + 1)..<end])
+        return line.withUnsafeBufferPointer { buffer -> HistoryEvent? in
+            guard isIntact(buffer) else { return nil }
+            return try? HistoryEvent(json: try JSONParser.parse(buffer))
+        }
+    }
+
+    private static func decode(_ data: Data, path: String, into events: inout [HistoryEvent]) throws -> Decoded {
         events.reserveCapacity(data.count / 200)
         var validLength = 0
         var lineNumber = 0

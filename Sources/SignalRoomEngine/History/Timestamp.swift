@@ -30,7 +30,9 @@ public enum Timestamp {
             + pad(secondOfDay % 60, 2) + "." + pad(millis, 3) + "Z"
     }
 
-    /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` or with a `±HH:MM` offset. Returns nil otherwise.
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` or with a `±HH:MM` offset. Returns nil otherwise,
+    /// and for a day or time the calendar does not have (`2026-02-31`, `24:00`, a leap
+    /// second `:60`): rolling those over into the next day would run another day's work.
     public static func parse(_ text: String) -> Date? {
         var text = text
         return text.withUTF8 { parse(utf8: $0) }
@@ -51,7 +53,7 @@ public enum Timestamp {
         }
         guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
               let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+              (1...12).contains(month), day >= 1, day <= daysInMonth(year, month), hour < 24, minute < 60, second < 60
         else { return nil }
         var index = 19
         var millis = 0
@@ -70,7 +72,7 @@ public enum Timestamp {
         if bytes[index] == 0x5A, index == bytes.count - 1 {
             offsetSeconds = 0
         } else if bytes[index] == 0x2B || bytes[index] == 0x2D, bytes.count - index == 6, bytes[index + 3] == 0x3A,
-                  let offsetHours = number(index + 1, 2), let offsetMinutes = number(index + 4, 2) {
+                  let offsetHours = number(index + 1, 2), let offsetMinutes = number(index + 4, 2), offsetHours < 24, offsetMinutes < 60 {
             offsetSeconds = (offsetHours * 3600 + offsetMinutes * 60) * (bytes[index] == 0x2D ? -1 : 1)
         } else {
             return nil
@@ -79,6 +81,11 @@ public enum Timestamp {
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         // Sub-millisecond digits are dropped: histories keep milliseconds.
         return Date(timeIntervalSince1970: Double(seconds * 1000 + millis) / 1000)
+    }
+
+    static func daysInMonth(_ year: Int, _ month: Int) -> Int {
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
     }
 
     private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {

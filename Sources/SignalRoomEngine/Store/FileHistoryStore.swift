@@ -21,14 +21,21 @@ public struct FileHistoryStore: HistoryStore {
     let workflowsPath: String
     let openIndexPath: String
     let closedIndexPath: String
+    /// Told what the store repaired on its own (a missing index rebuilt), for the log.
+    let notices: StoreNotices
 
     /// Uses the state directory at `root`. Nothing is created until the first run is
     /// (directories mode 0700), so reading a mistyped path leaves nothing behind.
-    public init(root: URL) {
+    public init(root: URL, notices: StoreNotices = StoreNotices()) {
+        self.init(root: root, indexPath: root.appendingPathComponent("index").path, notices: notices)
+    }
+
+    init(root: URL, indexPath: String, notices: StoreNotices = StoreNotices()) {
         self.root = root
+        self.notices = notices
         workflowsPath = root.appendingPathComponent("workflows").path
-        openIndexPath = root.appendingPathComponent("index/open").path
-        closedIndexPath = root.appendingPathComponent("index/closed").path
+        openIndexPath = indexPath + "/open"
+        closedIndexPath = indexPath + "/closed"
     }
 
     func createDirectories() throws {
@@ -54,9 +61,11 @@ public struct FileHistoryStore: HistoryStore {
     public func createRun(workflowId: String, workflowType: String, runId: String, started: HistoryEvent,
                           onlyIfNeverUsed: Bool) throws -> any RunLease {
         try WorkflowId.validate(workflowId)
+        try rebuildIndexIfMissing()
         try createDirectories()
         return try withClaimLock(workflowId) {
-            if let existing = try openRunStillOpen(workflowId, repair: true) {
+            if let existing = try openRunStillOpen(workflowId, repair: true) ?? openRunByHistory(workflowId) {
+                if let damage = damage(of: existing.run) { throw damage }
                 throw WorkflowStoreError.alreadyRunning(workflowId: workflowId, runId: existing.runId)
             }
             if onlyIfNeverUsed, let earlier = runIds(of: workflowId).last {
@@ -100,6 +109,8 @@ public struct FileHistoryStore: HistoryStore {
         guard PosixFile.exists(path) else { throw WorkflowStoreError.runNotFound(workflowId: run.workflowId, runId: run.runId) }
         let file = try PosixFile(path: path, mode: .readWrite)
         guard try file.lock(wait: false) else { throw WorkflowStoreError.runLocked(workflowId: run.workflowId, runId: run.runId) }
+        // A previous owner killed while replacing the run's index entry left its temporary file.
+        PosixFile.removeAbandonedTemporaries(in: openIndexPath, prefix: run.workflowId + ".json.tmp-")
         let decoded = try EventLineCodec.decode(try file.readAll(), path: path)
         if decoded.droppedTornTail { try file.truncate(to: decoded.validLength) }
         guard case .workflowExecutionStarted(let started)? = decoded.events.first?.attributes else {
@@ -159,6 +170,75 @@ public struct FileHistoryStore: HistoryStore {
             PosixFile.remove(openEntryPath(workflowId))
         }
         return nil
+    }
+
+    /// The id's open run as its newest history says, for when the index has no entry (it
+    /// was deleted or lost in a crash): the histories are the truth, the index a cache. Only
+    /// the newest run can be open, since a run is created only once the previous one closed.
+    /// Reads the history's last line, or the whole history when that line cannot tell.
+    func openRunByHistory(_ workflowId: String) throws -> OpenRunEntry? {
+        guard let newest = runIds(of: workflowId).last else { return nil }
+        let run = RunReference(workflowId: workflowId, runId: newest)
+        let path = historyPath(run)
+        let file = try PosixFile(path: path, mode: .readOnly)
+        if EventLineCodec.lastEvent(try file.readTail(16 * 1024))?.attributes.closingStatus != nil { return nil }
+        let (events, damage) = EventLineCodec.decodeReadablePrefix(try file.readAll(), path: path)
+        guard let summary = RunSummary(events: events) else {
+            // Not even its first event is readable: open, for a person to look at.
+            return OpenRunEntry(workflowId: workflowId, runId: newest, workflowType: "unknown",
+                                startTime: PosixFile.modificationTime(path) ?? Date(), wakeUpTime: nil)
+        }
+        if summary.closeTime != nil, damage == nil { return nil }
+        let entry = OpenRunEntry(workflowId: workflowId, runId: newest, workflowType: summary.workflowType,
+                                 startTime: summary.startTime, wakeUpTime: summary.wakeUpTime)
+        try writeOpenEntry(entry)
+        return entry
+    }
+
+    /// The run's history damage, if its history cannot be read.
+    func damage(of run: RunReference) -> HistoryDamagedError? {
+        do {
+            _ = try history(of: run)
+            return nil
+        } catch {
+            return error as? HistoryDamagedError
+        }
+    }
+
+    /// Moves a damaged history aside to `<run-id>.jsonl.damaged-<time>` (kept for a person
+    /// to inspect) and gives the run a new history: the events that can still be read plus
+    /// `closing`. The id is free afterwards. A history whose first line is unreadable gets
+    /// no new history; the run is then gone but for the file kept aside.
+    public func closeDamagedRun(_ run: RunReference, closing: ([HistoryEvent], _ keptAt: String) -> HistoryEvent) throws -> String {
+        try WorkflowId.validate(run.workflowId)
+        return try withClaimLock(run.workflowId) {
+            let path = historyPath(run)
+            guard PosixFile.exists(path) else { throw WorkflowStoreError.runNotFound(workflowId: run.workflowId, runId: run.runId) }
+            let file = try PosixFile(path: path, mode: .readWrite)
+            guard try file.lock(wait: false) else { throw WorkflowStoreError.runLocked(workflowId: run.workflowId, runId: run.runId) }
+            let (readable, damage) = EventLineCodec.decodeReadablePrefix(try file.readAll(), path: path)
+            guard damage != nil else { throw WorkflowStoreError.notDamaged(workflowId: run.workflowId, runId: run.runId) }
+            let keptAt = path + ".damaged-" + Timestamp.format(Date()).filter { $0.isNumber }
+            guard rename(path, keptAt) == 0 else { throw PosixFile.error(path, "cannot move the damaged history aside") }
+            PosixFile.syncDirectory(directory(of: run.workflowId))
+            if case .workflowExecutionStarted(let started)? = readable.first?.attributes {
+                let last = closing(readable, keptAt)
+                let hidden = directory(of: run.workflowId) + "/.creating-" + run.runId
+                let replacement = try PosixFile(path: hidden, mode: .createNew)
+                var data = Data()
+                for event in readable + [last] { data.append(try EventLineCodec.encode(event)) }
+                try replacement.append(data, durable: true)
+                guard rename(hidden, path) == 0 else { throw PosixFile.error(path, "cannot create") }
+                PosixFile.syncDirectory(directory(of: run.workflowId))
+                if let status = last.attributes.closingStatus {
+                    try appendClosedLine(ClosedRunEntry(workflowId: run.workflowId, runId: run.runId, workflowType: started.workflowType,
+                                                        status: status, startTime: readable[0].time, closeTime: last.time),
+                                         durable: true)
+                }
+            }
+            if readOpenEntry(run.workflowId)?.runId == run.runId { PosixFile.remove(openEntryPath(run.workflowId)) }
+            return keptAt
+        }
     }
 
     /// Runs `body` holding the id's `.claim` lock, which serialises every change of the

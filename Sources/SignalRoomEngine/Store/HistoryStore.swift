@@ -26,10 +26,15 @@ public protocol HistoryStore: Sendable {
     /// Leaves a cancel or terminate request for the run's owner.
     func post(_ request: RunRequest, to run: RunReference) throws
     func pendingRequest(for run: RunReference) -> RunRequest?
+    /// Sets a damaged history aside for inspection and closes the run with `closing`, built
+    /// from the events that can still be read and where the damaged copy is kept; returns
+    /// that place. The run's id is free afterwards.
+    func closeDamagedRun(_ run: RunReference, closing: ([HistoryEvent], _ keptAt: String) -> HistoryEvent) throws -> String
     /// Deletes closed runs that closed before `cutoff`; returns how many.
     func prune(closedBefore cutoff: Date) throws -> Int
-    /// Rebuilds the open and closed indexes from the histories.
-    func rebuildIndex() throws
+    /// Rebuilds the open and closed indexes from the histories; returns the damaged ones.
+    @discardableResult
+    func rebuildIndex() throws -> [HistoryDamagedError]
 }
 
 extension HistoryStore {

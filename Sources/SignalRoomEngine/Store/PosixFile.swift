@@ -61,6 +61,22 @@ struct PosixFile: ~Copyable {
         }
     }
 
+    /// The last `count` bytes of the file (all of it when it is shorter).
+    func readTail(_ count: Int) throws -> Data {
+        let size = self.size()
+        let start = max(0, size - count)
+        var buffer = [UInt8](repeating: 0, count: size - start)
+        var filled = 0
+        while filled < buffer.count {
+            let read = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + filled, $0.count - filled, off_t(start + filled)) }
+            if read < 0, errno == EINTR { continue }
+            if read < 0 { throw PosixFile.error(path, "cannot read") }
+            if read == 0 { break }
+            filled += read
+        }
+        return Data(buffer[0..<filled])
+    }
+
     /// Appends at the end of the file and, when `durable`, waits until the bytes are on disk.
     func append(_ data: Data, durable: Bool) throws {
         guard lseek(descriptor, 0, SEEK_END) >= 0 else { throw PosixFile.error(path, "cannot seek") }
@@ -130,6 +146,23 @@ struct PosixFile: ~Copyable {
     }
 
     static func remove(_ path: String) { unlink(path) }
+
+    static func modificationTime(_ path: String) -> Date? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec))
+    }
+
+    /// Temporary files `replaceAtomically` left behind in `directory` when their writer
+    /// died (its pid is gone), for `prefix` (a file name) or all of them; removes them.
+    static func removeAbandonedTemporaries(in directory: String, prefix: String = "") {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let marker = name.range(of: ".tmp-", options: .backwards), let pid = pid_t(name[marker.upperBound...]),
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink(directory + "/" + name)
+        }
+    }
 
     static var identity: String {
         var name = [CChar](repeating: 0, count: 256)

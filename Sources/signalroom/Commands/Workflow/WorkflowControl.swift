@@ -99,20 +99,24 @@ struct WorkflowReindex: AsyncParsableCommand {
     func run() async throws {
         let settings = try global.settings()
         let store = try settings.store(create: false)
-        try store.rebuildIndex()
+        let damaged = try store.rebuildIndex()
         let open = try store.openRuns().count
         let closed = try store.closedRuns().count
-        if settings.json { return try Output.json(["open": open, "closed": closed]) }
-        print("index rebuilt: \(open) open, \(closed) closed runs")
+        if settings.json {
+            try Output.json(IndexReport(open: open, closed: closed, damaged: damaged.map(\.description)))
+        } else {
+            print("index rebuilt: \(open) open, \(closed) closed runs" + (damaged.isEmpty ? "" : ", \(damaged.count) damaged"))
+        }
+        guard damaged.isEmpty else {
+            // Each damaged history by name; the command fails so that a script notices.
+            for damage in damaged.dropLast() { FileHandle.standardError.write(Data("signalroom: error: \(damage.description)\n".utf8)) }
+            throw CommandFailure(damaged[damaged.count - 1].description, code: .stateDamaged)
+        }
     }
-}
 
-/// Durations as people write them: `30d`, `12h`, `90m`, `45s`, or plain seconds.
-enum DurationText {
-    static func seconds(_ text: String) -> Double? {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
-        if let unit = text.last, let scale = units[unit], let value = Double(text.dropLast()), value >= 0 { return value * scale }
-        if let value = Double(text), value >= 0 { return value }
-        return nil
+    private struct IndexReport: Encodable {
+        var open: Int
+        var closed: Int
+        var damaged: [String]
     }
 }
