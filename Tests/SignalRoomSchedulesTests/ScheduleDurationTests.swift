@@ -8,6 +8,7 @@ struct ScheduleDurationTests {
     static let accepted: [(String, Int)] = [
         ("30s", 30), ("15m", 900), ("24h", 86_400), ("7d", 604_800), ("1h30m", 5_400), ("1d12h", 129_600),
         ("2h0m5s", 7_205), ("0s", 0), ("90m", 5_400), (" 10m ", 600), ("1d2h3m4s", 93_784),
+        ("2w", 1_209_600), ("1w2d", 777_600),
     ]
 
     @Test("parses", arguments: accepted)
@@ -16,10 +17,11 @@ struct ScheduleDurationTests {
         #expect(try ScheduleDuration.seconds(text) == TimeInterval(seconds))
     }
 
-    static let allowed = "s, m, h, d (e.g. 30s, 15m, 24h, 7d, 1h30m)"
+    static let allowed = "s, m, h, d, w (e.g. 30s, 15m, 24h, 7d, 2w, 1h30m)"
     static let refused: [(String, String)] = [
         ("", "duration ``: is empty; allowed \(allowed)"),
-        ("30", "duration `30`: `30` has no unit; allowed \(allowed)"),
+        ("30", "duration `30`: a bare number has no unit; write e.g. 30d for 30 days or 30m for 30 minutes; allowed \(allowed)"),
+        ("2d1w", "duration `2d1w`: units must go from largest to smallest, each once; allowed \(allowed)"),
         ("1h30", "duration `1h30`: `30` has no unit; allowed \(allowed)"),
         ("15x", "duration `15x`: `x` is not a unit; allowed \(allowed)"),
         ("15M", "duration `15M`: `M` is not a unit; allowed \(allowed)"),

@@ -1,12 +1,14 @@
 import Foundation
 
-/// A whole number of seconds written the way schedules write them: `30s`, `15m`, `24h`, `7d`,
-/// or several units from largest to smallest, `1h30m`, `1d12h`. Used for catch-up windows and
-/// jitter.
+/// A whole number of seconds: `30s`, `15m`, `24h`, `7d`, `2w`, or several units from largest to
+/// smallest, `1h30m`, `1d12h`. The one duration grammar of SignalRoom: catch-up windows and
+/// jitter in `schedules.json`, and the CLI's `--retention`, `SIGNALROOM_RETENTION` and
+/// `--max-duration` all parse here, so a spelling that works in one works in all.
 ///
-/// Parsing accepts only lowercase `d`, `h`, `m`, `s`, each at most once and in that order, every
-/// unit preceded by a number; `0s` is zero. Anything else (a bare number, `1.5h`, `-5m`, `15M`,
-/// spaces inside) is a `ScheduleDurationError`, never a guess.
+/// Parsing accepts only lowercase `w`, `d`, `h`, `m`, `s`, each at most once and in that order,
+/// every unit preceded by a number; `0s` is zero. Anything else (a bare number, `1.5h`, `-5m`,
+/// `15M`, spaces inside) is a `ScheduleDurationError`, never a guess: a bare `30` meant seconds
+/// to one reader and days to another.
 public struct ScheduleDuration: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The length in seconds; never negative.
     public var seconds: Int
@@ -15,7 +17,7 @@ public struct ScheduleDuration: Sendable, Hashable, Comparable, CustomStringConv
         self.seconds = max(0, seconds)
     }
 
-    /// Parses `30s`, `15m`, `24h`, `7d`, `1h30m`; surrounding whitespace is ignored.
+    /// Parses `30s`, `15m`, `24h`, `7d`, `2w`, `1h30m`; surrounding whitespace is ignored.
     public init(parsing text: String) throws(ScheduleDurationError) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         func fail(_ problem: String) -> ScheduleDurationError {
@@ -40,14 +42,17 @@ public struct ScheduleDuration: Sendable, Hashable, Comparable, CustomStringConv
             }
             guard !number.isEmpty else { throw fail("unit `\(character)` has no number before it") }
             guard rank < previousRank else { throw fail("units must go from largest to smallest, each once") }
-            // Twelve digits of days (8.6e16 s) is already far beyond any schedule, and four
-            // such terms cannot overflow Int.
+            // Twelve digits of weeks (6e17 s) is already far beyond any use, and five such
+            // terms cannot overflow Int.
             guard number.count <= 12, let value = Int(number) else { throw fail("`\(number)` is too large") }
             total += value * unitSeconds
             number = ""
             previousRank = rank
         }
-        guard number.isEmpty else { throw fail("`\(number)` has no unit") }
+        guard number.isEmpty else {
+            if number == trimmed { throw fail("a bare number has no unit; write e.g. \(number)d for \(number) days or \(number)m for \(number) minutes") }
+            throw fail("`\(number)` has no unit")
+        }
         self.seconds = total
     }
 
@@ -60,7 +65,8 @@ public struct ScheduleDuration: Sendable, Hashable, Comparable, CustomStringConv
 
     public var duration: Duration { .seconds(seconds) }
 
-    /// The shortest spelling that parses back to the same value: `1h30m`, `7d`, `0s`.
+    /// The shortest spelling in days and smaller units that parses back to the same value:
+    /// `1h30m`, `7d`, `0s` (weeks are accepted but not written: `14d` reads more plainly).
     public var description: String {
         guard seconds > 0 else { return "0s" }
         var rest = seconds
@@ -76,8 +82,10 @@ public struct ScheduleDuration: Sendable, Hashable, Comparable, CustomStringConv
         lhs.seconds < rhs.seconds
     }
 
-    static let allowed = "s, m, h, d (e.g. 30s, 15m, 24h, 7d, 1h30m)"
+    static let allowed = "s, m, h, d, w (e.g. 30s, 15m, 24h, 7d, 2w, 1h30m)"
 
     /// Unit letter → (rank, seconds); a larger rank must come first.
-    private static let units: [Character: (Int, Int)] = ["d": (3, 86_400), "h": (2, 3_600), "m": (1, 60), "s": (0, 1)]
+    private static let units: [Character: (Int, Int)] = [
+        "w": (4, 604_800), "d": (3, 86_400), "h": (2, 3_600), "m": (1, 60), "s": (0, 1),
+    ]
 }

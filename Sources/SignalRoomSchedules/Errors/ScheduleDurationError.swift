@@ -1,7 +1,7 @@
-/// Why a duration such as a catch-up window or jitter was refused.
+/// Why a duration such as a catch-up window, jitter or retention was refused.
 ///
-/// `description` is one line, e.g. "duration `15x`: `x` is not a unit; allowed s, m, h, d
-/// (e.g. 30s, 15m, 24h, 7d, 1h30m)".
+/// `description` is one line, e.g. "duration `15x`: `x` is not a unit; allowed s, m, h, d, w
+/// (e.g. 30s, 15m, 24h, 7d, 2w, 1h30m)".
 public struct ScheduleDurationError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The text as given.
     public var text: String

@@ -30,9 +30,7 @@ struct RunDueCommand: AsyncParsableCommand {
         if options.logLevel == nil, Settings.environment()["SIGNALROOM_LOG_LEVEL"] == nil { options.logLevel = "warning" }
         let settings = try options.settings()
         let moment = try OptionValues.instant(now, option: "--now")
-        guard let budget = DurationText.seconds(maxDuration) else {
-            throw CommandFailure("--max-duration \"\(maxDuration)\" is not a duration; write e.g. 50m", code: .usage)
-        }
+        let budget = try OptionValues.duration(maxDuration, option: "--max-duration")
         let keep = try OptionValues.retention(retention, settings: settings).seconds
         let deadline = Date().addingTimeInterval(budget)
         let store = try settings.store()
