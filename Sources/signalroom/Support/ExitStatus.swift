@@ -33,7 +33,7 @@ struct CommandFailure: Error {
         case let failure as WorkflowStoreError:
             let code: ExitStatus = switch failure {
             case .invalidWorkflowId: .usage
-            case .alreadyRunning, .alreadyUsed, .runLocked, .alreadyClosed: .conflict
+            case .alreadyRunning, .alreadyUsed, .runLocked, .alreadyClosed, .notDamaged: .conflict
             case .notFound, .runNotFound: .notFound
             case .io: .stateDamaged
             }

@@ -86,7 +86,11 @@ struct Settings {
         if !create, !FileManager.default.fileExists(atPath: stateDirectory.path) {
             throw CommandFailure("state directory \(stateDirectory.path) does not exist; check --state or SIGNALROOM_STATE", code: .notFound)
         }
-        return FileHistoryStore(root: stateDirectory)
+        let logger = Logger(label: "signalroom.state")
+        return FileHistoryStore(root: stateDirectory, notices: StoreNotices(indexRebuilt: { state, open, closed, damaged in
+            logger.warning("\(state)/index was missing: rebuilt it from the histories (\(open) open, \(closed) closed runs)")
+            for damage in damaged { logger.error("\(damage.description)") }
+        }))
     }
 
     func engine(store: FileHistoryStore, services: PipelineServices? = nil) -> WorkflowEngine {
