@@ -55,4 +55,32 @@ struct SettingsInputTests {
         let again = try await cli.run(["workflow", "prune", "--retention", "1h"])
         #expect(again.stdout.contains("pruned 0"), "a pruned run is counted once: \(again.stdout)")
     }
+
+    @Test func everyDateAndInstantOptionIsCheckedAgainstTheCalendar() async throws {
+        let cli = try CLIHarness()
+        defer { cli.cleanUp() }
+        let file = cli.root.appendingPathComponent("schedules.json")
+        try Data(#"[{"id": "hourly", "cron": "0 * * * *", "workflow": "demo"}]"#.utf8).write(to: file)
+        let refused: [([String], String)] = [
+            (["run-due", "--now", "2026-02-31T00:00:00Z"], "--now \"2026-02-31T00:00:00Z\""),
+            (["run-due", "--now", "2026-04-31T12:00:00+02:00"], "--now \"2026-04-31T12:00:00+02:00\""),
+            (["run-due", "--now", "2026-01-01T23:59:60Z"], "--now \"2026-01-01T23:59:60Z\""),
+            (["run-due", "--now", "2026-01-01T10:00:00+25:00"], "--now \"2026-01-01T10:00:00+25:00\""),
+            (["schedule-setup", "--file", file.path, "--now", "2027-02-29T00:00:00Z"], "--now \"2027-02-29T00:00:00Z\""),
+            (["schedule", "next", "--cron", "0 * * * *", "--after", "2026-02-30T00:00:00Z"], "--after \"2026-02-30T00:00:00Z\""),
+            (["schedule", "backfill", "hourly", "--from", "2026-02-29T00:00:00Z", "--to", "2026-03-02T00:00:00Z"], "--from \"2026-02-29T00:00:00Z\""),
+            (["schedule", "backfill", "hourly", "--from", "2026-03-01T00:00:00Z", "--to", "2026-06-31T00:00:00Z"], "--to \"2026-06-31T00:00:00Z\""),
+            (["sync", "everflow", "--start-date", "2026-02-31"], "--start-date \"2026-02-31\""),
+            (["sync", "everflow", "--start-date", "2026-02-01", "--end-date", "2026-09-31"], "--end-date \"2026-09-31\""),
+        ]
+        for (arguments, mention) in refused {
+            let result = try await cli.run(arguments)
+            #expect(result.status == 2 && result.stderr.contains(mention), "\(arguments): \(result.stderr)")
+            oneLine(result)
+        }
+        #expect(!FileManager.default.fileExists(atPath: cli.state.appendingPathComponent("schedules").path), "nothing registered")
+        // A leap day is a day.
+        let leap = try await cli.run(["schedule", "next", "--cron", "0 0 * * *", "--after", "2028-02-29T00:00:00Z", "--count", "1"])
+        #expect(leap.status == 0 && leap.stdout.contains("2028-03-01T00:00:00Z"), "\(leap.stderr)")
+    }
 }

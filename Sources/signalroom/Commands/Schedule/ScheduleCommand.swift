@@ -220,9 +220,8 @@ struct ScheduleBackfill: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try global.settings()
-        guard let start = Timestamp.parse(from), let end = Timestamp.parse(to), start <= end else {
-            throw CommandFailure("--from and --to must be ISO 8601 times with --from not after --to", code: .usage)
-        }
+        let start = try OptionValues.instant(from, option: "--from"), end = try OptionValues.instant(to, option: "--to")
+        guard start <= end else { throw CommandFailure("--from \(from) is after --to \(to)", code: .usage) }
         let (scheduler, item) = try settings.registeredSchedule(id)
         let times = item.spec.cron.fireTimes(from: start.addingTimeInterval(-0.001), through: end, in: item.spec.timeZone)
         var failed = 0
