@@ -45,29 +45,45 @@ public struct Scheduler: Sendable {
         public var run: WorkflowEngine.ClaimedRun
     }
 
+    /// A fire time this pass dealt with without starting a run.
+    public struct Passed: Sendable {
+        public enum Kind: String, Sendable { case skipped, buffered }
+        public var scheduleId: String
+        public var fireTime: Date
+        public var kind: Kind
+    }
+
     public struct Problem: Sendable {
         public var scheduleId: String
         public var message: String
     }
 
+    /// What one `fireDue` pass did, schedule by schedule in id order.
+    public struct Pass: Sendable {
+        public var fired: [Fired] = []
+        public var passed: [Passed] = []
+        public var problems: [Problem] = []
+    }
+
     /// One pass over every registered schedule: starts the runs that are due (claimed by
     /// this process, not yet executed) and records what it did in each schedule's state.
     /// A schedule that cannot be handled is reported and does not hold up the others.
-    public func fireDue(now: Date) async -> (fired: [Fired], problems: [Problem]) {
+    public func fireDue(now: Date) async -> Pass {
         let openIds = Set((try? engine.store.openRuns().map(\.workflowId)) ?? [])
-        var fired: [Fired] = []
-        var problems: [Problem] = []
+        var pass = Pass()
         for id in schedules.ids() {
             do {
                 // Most minutes nothing is due: look without the lock first, so a quiet pass
                 // over many schedules takes no locks and writes nothing.
                 guard try hasWork(id, now: now, openIds: openIds) else { continue }
-                fired += try await schedules.withLock(id) { try await fire(id, now: now, openIds: openIds) }
+                let (fired, passed) = try await schedules.withLock(id) { try await fire(id, now: now, openIds: openIds) }
+                pass.fired += fired
+                pass.passed += passed
             } catch {
-                problems.append(Problem(scheduleId: id, message: "\(error)"))
+                pass.problems.append(Problem(scheduleId: id, message: "\(error)"))
             }
         }
-        return (fired, problems)
+        return pass
     }
 
     private func hasWork(_ id: String, now: Date, openIds: Set<String>) throws -> Bool {
@@ -77,12 +93,12 @@ public struct Scheduler: Sendable {
         return DuePlan.make(spec: spec, state: state, openRuns: stillOpen, now: now).state != state
     }
 
-    private func fire(_ id: String, now: Date, openIds: Set<String>) async throws -> [Fired] {
-        guard let state = try schedules.read(id) else { return [] }
+    private func fire(_ id: String, now: Date, openIds: Set<String>) async throws -> ([Fired], [Passed]) {
+        guard let state = try schedules.read(id) else { return ([], []) }
         let spec = try spec(of: state, id: id)
         let stillOpen = state.openRuns.filter { openIds.contains($0) }
         var plan = DuePlan.make(spec: spec, state: state, openRuns: stillOpen, now: now)
-        guard plan.state != state else { return [] }
+        guard plan.state != state else { return ([], []) }
         for workflowId in plan.stopOpenRuns {
             let kind: ScheduleState.Action.Kind = spec.overlap == .cancelOther ? .canceledOther : .terminatedOther
             _ = try? await (spec.overlap == .cancelOther
@@ -102,7 +118,9 @@ public struct Scheduler: Sendable {
             }
         }
         try schedules.write(plan.state, id: id)
-        return fired
+        let passed = plan.skipped.map { Passed(scheduleId: id, fireTime: $0, kind: .skipped) }
+            + plan.buffered.map { Passed(scheduleId: id, fireTime: $0, kind: .buffered) }
+        return (fired, passed)
     }
 
     /// Starts the run for one fire time; nil when that time already has a run (another

@@ -6,12 +6,17 @@ import SignalRoomEngine
 enum DueRuns {
     struct Result {
         var reports: [OutcomeReport] = []
-        var problems = 0
+        /// Runs that could not be handled (damaged history, unknown type, a failed write).
+        var unhandled: [(run: RunReference, message: String)] = []
+        var problems: Int { unhandled.count }
+        /// Runs that were resumed and closed as failed.
+        var failed: Int { reports.count { $0.status == "failed" } }
     }
 
     /// Resumes due runs one after another, printing one line per run it touched (none when
-    /// nothing was due). A run that cannot go on (damaged history, unknown type) is reported
-    /// and skipped: it must not hold up the others. Stops starting new ones at `deadline`.
+    /// nothing was due; nothing on stdout with `--json`, the caller prints the reports). A
+    /// run that cannot go on (damaged history, unknown type) is reported on stderr and
+    /// skipped: it must not hold up the others. Stops starting new ones at `deadline`.
     static func resume(store: FileHistoryStore, engine: WorkflowEngine, settings: Settings, deadline: Date,
                        prefix: String = "") async -> Result {
         var result = Result()
@@ -23,14 +28,27 @@ enum DueRuns {
                 let report = OutcomeReport(run: entry.run, outcome: try await engine.execute(try engine.claim(entry.run)))
                 result.reports.append(report)
                 if !settings.json { print("\(prefix)\(entry.workflowId) (run \(entry.runId)): \(report.status)") }
+                if let line = report.failureLine(redactor: settings.redactor) { FileHandle.standardError.write(Data(line.utf8)) }
             } catch WorkflowStoreError.runLocked {
                 continue
             } catch {
-                result.problems += 1
-                let message = CommandFailure(error)?.message ?? String(describing: error)
-                FileHandle.standardError.write(Data("signalroom: error: \(entry.workflowId) (run \(entry.runId)): \(settings.redactor.redact(message))\n".utf8))
+                let message = settings.redactor.redact(CommandFailure(error)?.message ?? String(describing: error))
+                result.unhandled.append((entry.run, message))
+                FileHandle.standardError.write(Data("signalroom: error: \(entry.workflowId) (run \(entry.runId)): \(message)\n".utf8))
             }
         }
         return result
+    }
+}
+
+extension OutcomeReport {
+    /// The stderr line for a run that closed as failed (nil otherwise): cron mails stderr,
+    /// so the reason must be there, not only in the history.
+    func failureLine(redactor: SecretRedactor) -> String? {
+        guard status == "failed" else { return nil }
+        let root = failure?.rootCause
+        var reason = failure?.message ?? "unknown failure"
+        if let root, !reason.contains(root.message) { reason += " (cause: \(root.message))" }
+        return "signalroom: error: \(workflowId) (run \(runId)) failed: \(redactor.redact(reason))\n"
     }
 }
