@@ -26,7 +26,10 @@ struct Settings {
     /// The environment the settings were read from, passed on to pipeline activities.
     var environment: [String: String]
 
-    init(_ options: GlobalOptions, environment: [String: String] = Settings.environment()) throws {
+    /// `environment` is for tests; by default the process environment over `.env`, whose
+    /// unreadable lines are a usage error here.
+    init(_ options: GlobalOptions, environment: [String: String]? = nil) throws {
+        let environment = try environment ?? Settings.readEnvironment()
         let state = options.stateDirectory ?? environment["SIGNALROOM_STATE"] ?? "./state"
         stateDirectory = URL(fileURLWithPath: state).standardizedFileURL
         json = options.json
@@ -73,11 +76,24 @@ struct Settings {
             progress: progress)
     }
 
-    /// The process environment over the `.env` file of the working directory.
-    static func environment() -> [String: String] {
-        var values = DotEnvFile.read(path: FileManager.default.currentDirectoryPath + "/.env")
+    /// The process environment over the `.env` file of the working directory (see
+    /// `DotEnvFile` for its rules); a line it cannot read is a usage error naming the line.
+    static func readEnvironment() throws -> [String: String] {
+        var values: [String: String]
+        do {
+            values = try DotEnvFile.read(path: FileManager.default.currentDirectoryPath + "/.env")
+        } catch {
+            throw CommandFailure("\(error)", code: .usage)
+        }
         for (key, value) in ProcessInfo.processInfo.environment { values[key] = value }
         return values
+    }
+
+    /// The same, without `.env` when it cannot be read: for peeking at a setting before
+    /// `Settings` is built (which reports the bad line) and for redacting secrets from the
+    /// report of some other failure.
+    static func environment() -> [String: String] {
+        (try? readEnvironment()) ?? ProcessInfo.processInfo.environment
     }
 
     /// The state directory's store; it creates directories only when a run is started.
@@ -122,26 +138,4 @@ enum LogFormat: String { case text, json }
 enum LogLevelName {
     static let all = Logger.Level.allCases.map(\.rawValue)
     static func parse(_ name: String) -> Logger.Level? { Logger.Level(rawValue: name.lowercased()) }
-}
-
-/// `KEY=VALUE` lines; `#` comments, blank lines, an `export ` prefix and matching quotes
-/// around the value are accepted. A missing file is an empty environment.
-enum DotEnvFile {
-    static func read(path: String) -> [String: String] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
-        var values: [String: String] = [:]
-        for rawLine in text.split(whereSeparator: \.isNewline) {
-            var line = rawLine.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            if line.hasPrefix("export ") { line = String(line.dropFirst(7)) }
-            guard let equals = line.firstIndex(of: "=") else { continue }
-            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
-            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
-                value = String(value.dropFirst().dropLast())
-            }
-            values[key] = value
-        }
-        return values
-    }
 }
