@@ -48,18 +48,22 @@ func updateSchedule(_ id: String, _ settings: Settings, _ change: (inout Schedul
 }
 
 struct ScheduleList: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "Registered schedules with their next fire time.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "Registered schedules with their next fire time.",
+        discussion: "A schedule whose state cannot be read is listed as damaged, named on stderr, and the command exits 6.")
     @OptionGroup var global: GlobalOptions
 
+    /// `damaged` (the error) is set, and the spec's fields are absent, for a state that cannot be read.
     struct Row: Encodable {
-        var id: String; var cron: String; var timezone: String; var workflow: String
-        var paused: Bool; var next: String?; var lastFire: String?
+        var id: String; var cron: String?; var timezone: String?; var workflow: String?
+        var paused: Bool?; var next: String?; var lastFire: String?; var damaged: String?
     }
 
     func run() async throws {
         let settings = try global.settings()
         let scheduler = try settings.scheduler()
         var rows: [Row] = []
+        var damage: [String] = []
         for id in scheduler.schedules.ids() {
             do {
                 let item = try scheduler.registered(id)
@@ -67,15 +71,25 @@ struct ScheduleList: AsyncParsableCommand {
                                 workflow: item.spec.workflow, paused: item.paused,
                                 next: item.spec.cron.nextFireTime(after: Date(), in: item.spec.timeZone).map(ScheduleTime.iso),
                                 lastFire: item.state.lastFire.map { ScheduleTime.iso($0.fireTime) }))
-            } catch {
-                throw scheduleFailure(error)
+            } catch let error as ScheduleStoreError {
+                // One bad file must not hide the others: list it as damaged and go on.
+                guard case .damaged = error else { throw scheduleFailure(error) }
+                rows.append(Row(id: id, damaged: error.description))
+                damage.append(error.description)
             }
         }
-        if settings.json { return try Output.json(rows) }
-        guard !rows.isEmpty else { return print("no schedules registered; `signalroom schedule-setup` registers schedules.json") }
-        print(Output.table(["ID", "CRON", "TIME ZONE", "WORKFLOW", "STATE", "NEXT (UTC)", "LAST FIRE"], rows.map {
-            [$0.id, $0.cron, $0.timezone, $0.workflow, $0.paused ? "paused" : "active", $0.next ?? "-", $0.lastFire ?? "-"]
-        }))
+        if settings.json {
+            try Output.json(rows)
+        } else if rows.isEmpty {
+            print("no schedules registered; `signalroom schedule-setup` registers schedules.json")
+        } else {
+            print(Output.table(["ID", "CRON", "TIME ZONE", "WORKFLOW", "STATE", "NEXT (UTC)", "LAST FIRE"], rows.map {
+                [$0.id, $0.cron ?? "-", $0.timezone ?? "-", $0.workflow ?? "-",
+                 $0.damaged != nil ? "damaged" : $0.paused == true ? "paused" : "active", $0.next ?? "-", $0.lastFire ?? "-"]
+            }))
+        }
+        for message in damage { FileHandle.standardError.write(Data("signalroom: error: \(message)\n".utf8)) }
+        if !damage.isEmpty { throw ExitCode(ExitStatus.stateDamaged.rawValue) }
     }
 }
 
@@ -89,23 +103,25 @@ struct ScheduleDescribe: AsyncParsableCommand {
         let item = try settings.registeredSchedule(id).item
         let view = ScheduleView(spec: item.spec, after: Date(), count: 5)
         let store = try settings.store()
+        // The state's list is as of the last `run-due`; the histories say which are still open.
+        let open = item.state.openRuns.compactMap { id in runStatus(store, id).flatMap { $0.closed ? nil : (id, $0.text) } }
         let recent = item.state.recent.reversed().map { action in
             [Output.time(action.at), action.kind.rawValue, ScheduleTime.iso(action.fireTime), action.workflowId ?? "-",
-             action.workflowId.flatMap { runStatus(store, $0) } ?? "-"]
+             action.workflowId.flatMap { runStatus(store, $0)?.text } ?? "-"]
         }
         if settings.json {
             struct Description: Encodable {
                 var schedule: ScheduleView; var paused: Bool; var note: String?; var openRuns: [String]
                 var buffered: [String]; var lastFire: String?; var recent: [[String]]
             }
-            return try Output.json(Description(schedule: view, paused: item.paused, note: item.note, openRuns: item.state.openRuns,
+            return try Output.json(Description(schedule: view, paused: item.paused, note: item.note, openRuns: open.map(\.0),
                                                buffered: item.state.buffered.map(ScheduleTime.iso),
                                                lastFire: item.state.lastFire.map { ScheduleTime.iso($0.fireTime) }, recent: recent))
         }
         print(view.text)
         print("state      \(item.paused ? "paused" : "active")\(item.note.map { " — \($0)" } ?? "")")
         print("last fire  \(item.state.lastFire.map { "\(ScheduleTime.iso($0.fireTime)) → \($0.workflowId ?? "-")" } ?? "never")")
-        print("open runs  \(item.state.openRuns.isEmpty ? "none" : item.state.openRuns.joined(separator: ", "))")
+        print("open runs  \(open.isEmpty ? "none" : open.map { "\($0.0) (\($0.1))" }.joined(separator: ", "))")
         if !item.state.buffered.isEmpty { print("buffered   \(item.state.buffered.map(ScheduleTime.iso).joined(separator: ", "))") }
         if !recent.isEmpty {
             print("recent:")
@@ -114,11 +130,13 @@ struct ScheduleDescribe: AsyncParsableCommand {
     }
 }
 
-/// The current status of a scheduled run, from its history (nil once pruned).
-private func runStatus(_ store: FileHistoryStore, _ workflowId: String) -> String? {
-    guard let run = try? store.currentRun(of: workflowId), let events = try? store.history(of: run),
-          let summary = RunSummary(events: events) else { return nil }
-    return summary.status.isClosed ? summary.status.rawValue : (summary.wakeUpTime.map { "parked until \(ScheduleTime.iso($0))" } ?? "running")
+/// The current status of a scheduled run, from its history (nil once pruned or never written).
+private func runStatus(_ store: FileHistoryStore, _ workflowId: String) -> (text: String, closed: Bool)? {
+    guard let run = try? store.currentRun(of: workflowId) else { return nil }
+    // A damaged history is still open: it holds its id until it is restored or terminated.
+    guard let events = try? store.history(of: run), let summary = RunSummary(events: events) else { return ("history damaged", false) }
+    if summary.status.isClosed { return (summary.status.rawValue, true) }
+    return (summary.wakeUpTime.map { "parked until \(ScheduleTime.iso($0))" } ?? "running", false)
 }
 
 struct ScheduleNext: AsyncParsableCommand {
