@@ -93,6 +93,7 @@ public struct AlertLedger: Sendable {
             encoder.dateEncodingStrategy = .iso8601
             encoder.outputFormatting = [.sortedKeys]
             try encoder.encode(next).write(to: URL(fileURLWithPath: file), options: .atomic)
+            chmod(file, 0o600) // Foundation's atomic write leaves 0666 less the umask
         } else if current != nil {
             try? FileManager.default.removeItem(atPath: file)
         }

@@ -1,6 +1,9 @@
 import Foundation
 import GRDB
 import SignalRoomPipelines
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
 
 /// The embedded warehouse: one SQLite file per dataset in `directory`
 /// (`state/warehouse/everflow.sqlite`), each ATTACHed under the dataset's name so SQL
@@ -33,7 +36,15 @@ public struct SQLiteWarehouse: Destination {
         } catch {
             throw WarehouseError.sqliteFailed(path: directory.path, reason: "cannot create the warehouse directory: \(error.localizedDescription)")
         }
-        let connection = try SQLiteDatasetConnection(dataset: dataset, path: databasePath(dataset: dataset))
+        let path = databasePath(dataset: dataset)
+        // SQLite would create the file 0644 less the umask, and gives its -wal and -shm the
+        // database file's mode: creating it first, 0600, keeps all three private.
+        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw WarehouseError.sqliteFailed(path: path, reason: "cannot create the database file: \(String(cString: strerror(errno)))")
+        }
+        close(descriptor)
+        let connection = try SQLiteDatasetConnection(dataset: dataset, path: path)
         try await connection.prepare()
         return connection
     }

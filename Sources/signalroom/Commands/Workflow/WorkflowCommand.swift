@@ -15,6 +15,7 @@ extension GlobalOptions {
     func settings() throws -> Settings {
         let settings = try Settings(self)
         StderrLogHandler.bootstrap(settings)
+        StateDirectoryMode.warnIfLoose(settings.stateDirectory)
         return settings
     }
 }
