@@ -18,7 +18,9 @@ public enum ScheduleFile {
         }
         let document: JSONValue
         do {
-            document = try JSONValue(parsing: data)
+            document = try JSONValue(parsingStrictly: data)
+        } catch let error as JSONSyntaxError {
+            throw fail(schedule(containing: error.offset, in: data), nil, "is not valid JSON (\(error))")
         } catch {
             throw fail(nil, nil, "is not valid JSON (\(error))")
         }
@@ -33,6 +35,35 @@ public enum ScheduleFile {
             specs.append(spec)
         }
         return specs
+    }
+
+    /// The schedule whose entry holds byte `offset`: its id, else `#<position>`; nil outside
+    /// the entries or when the file is not even lenient JSON (then only the offset helps).
+    /// Needed for what only the strict parse refuses (a duplicate member, bytes that are not
+    /// UTF-8), whose offset alone would send the reader counting bytes.
+    static func schedule(containing offset: Int, in data: Data) -> String? {
+        guard case .array(let entries)? = try? JSONValue(parsing: data) else { return nil }
+        // Offsets where each top-level element starts: after `[` or a `,` at depth 1.
+        var starts: [Int] = []
+        var depth = 0, inString = false, escaped = false
+        for (position, byte) in data.enumerated() {
+            if inString {
+                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+                continue
+            }
+            switch byte {
+            case 0x22: inString = true
+            case 0x5B, 0x7B:
+                depth += 1
+                if depth == 1 { starts.append(position + 1) }
+            case 0x5D, 0x7D: depth -= 1
+            case 0x2C where depth == 1: starts.append(position + 1)
+            default: break
+            }
+        }
+        guard let position = starts.lastIndex(where: { $0 <= offset }), position < entries.count else { return nil }
+        if case .string(let id)? = entries[position]["id"] { return id }
+        return "#\(position + 1)"
     }
 
     /// Checks one entry that is already parsed (a registered schedule's stored source).

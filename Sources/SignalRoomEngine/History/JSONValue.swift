@@ -23,6 +23,13 @@ public enum JSONValue: Sendable {
         self = try JSONParser.parse(data)
     }
 
+    /// Parses JSON a person wrote (e.g. `schedules.json`): as `init(parsing:)`, but a member
+    /// name twice in one object and bytes that are not UTF-8 are errors at their byte offset
+    /// instead of "last one wins" and U+FFFD.
+    public init(parsingStrictly data: Data) throws {
+        self = try JSONParser.parse(data, strict: true)
+    }
+
     /// Decodes this JSON into a typed value.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
         if T.self == JSONValue.self { return self as! T }
