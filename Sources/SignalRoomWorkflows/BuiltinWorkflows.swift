@@ -11,6 +11,7 @@ public enum BuiltinWorkflows {
         registry.register(activity: RunPipelineActivity(services: services))
         registry.register(activity: SendNotificationActivity(services: services))
         registry.register(activity: ApplyModelsActivity(services: services))
+        registry.register(activity: SettleLoadsActivity(services: services))
         registry.register(workflow: RunReportWorkflow.self)
         registry.register(activity: RunReportActivity(services: services))
         registry.register(workflow: DemoWorkflow.self)

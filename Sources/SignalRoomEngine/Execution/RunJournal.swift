@@ -30,6 +30,7 @@ actor RunJournal {
     private var lastHeartbeat: Date?
     private var activitiesAskedToCancel: Set<Int> = []
     private var heartbeatDetails: [Int: JSONValue] = [:]
+    private var checkpoints = CheckpointProgress()
     private var currentWatch: AttemptWatch?
 
     /// Why the workflow's code must not go on in this process.
@@ -201,8 +202,10 @@ actor RunJournal {
             switch event.attributes {
             case .activityTaskStarted(let a):
                 runningAttempt = a.attempt
+                checkpoints.attemptStarted(scheduled.eventId)
             case .activityTaskHeartbeatRecorded(let a):
                 progress.lastHeartbeatDetails = a.details
+                checkpoints.heartbeat(scheduled.eventId, attempt: a.attempt, details: a.details)
             case .activityTaskCompleted(let a):
                 advanceTime(to: event)
                 progress.resolution = .success(a.result)
@@ -256,6 +259,7 @@ actor RunJournal {
         try record(.activityTaskStarted(.init(scheduledEventId: progress.scheduledEventId, attempt: progress.nextAttempt,
                                               identity: configuration.identity)), flush: true)
         lastHeartbeat = configuration.clock()
+        checkpoints.attemptStarted(progress.scheduledEventId)
         return progress.nextAttempt
     }
 
@@ -273,14 +277,15 @@ actor RunJournal {
         let now = Timestamp.truncated(configuration.clock())
         var retryState = RetryState.inProgress
         var nextTime: Date?
+        let counted = checkpoints.countedAttempts(progress.scheduledEventId, through: attempt)
         if timeout == .scheduleToClose {
             retryState = .timeout
         } else if !policy.allowsRetry(of: failure) {
             retryState = .nonRetryableFailure
-        } else if !policy.hasAttemptsLeft(after: attempt) {
+        } else if !policy.hasAttemptsLeft(after: counted) {
             retryState = .maximumAttemptsReached
         } else {
-            let wait = retryAfter ?? policy.interval(afterAttempt: attempt)
+            let wait = retryAfter ?? policy.interval(afterAttempt: max(1, counted))
             let next = Timestamp.truncated(now.addingTimeInterval(wait.seconds))
             if let limit = progress.options.scheduleToCloseTimeout, next >= progress.scheduledTime.addingTimeInterval(limit.seconds) {
                 retryState = .timeout
@@ -375,6 +380,7 @@ actor RunJournal {
         lastHeartbeat = configuration.clock()
         if let details {
             heartbeatDetails[scheduledEventId] = details
+            checkpoints.heartbeat(scheduledEventId, attempt: attempt, details: details)
             try record(.activityTaskHeartbeatRecorded(.init(scheduledEventId: scheduledEventId, attempt: attempt, details: details)), flush: true)
         }
     }

@@ -19,7 +19,7 @@ public protocol DatasetConnection: AnyObject, Sendable {
     func cursor(pipeline: String, resource: String) async throws -> String?
     /// The ledger's record of a load, whatever its status; nil when there is none.
     func loadRecord(id: String) async throws -> LoadRecord?
-    /// Loads of the resource still `running` (staged, not applied).
+    /// Loads of the resource still `running` or `failed_resumable` (staged, not applied).
     func unfinishedLoads(pipeline: String, resource: String) async throws -> [LoadRecord]
     /// Records the load as running and creates its empty stage table.
     func begin(_ load: LoadRecord) async throws
@@ -29,6 +29,9 @@ public protocol DatasetConnection: AnyObject, Sendable {
     /// table's columns to `load.schema`, sets the cursor (when `cursor` is not nil), marks
     /// the load completed and drops its stage table.
     func complete(_ load: LoadRecord, cursor: CursorValue?) async throws
+    /// Records the load's status (`running` again, `failed_resumable`) and error, keeping
+    /// its staged rows.
+    func mark(_ load: LoadRecord, status: LoadRecord.Status, error: String?) async throws
     /// Marks the load failed or abandoned and drops its stage table.
     func discard(_ load: LoadRecord, status: LoadRecord.Status, error: String?) async throws
     /// Whether an integer column holds values a double would round (beyond ±2^53).

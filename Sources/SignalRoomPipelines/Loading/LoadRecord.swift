@@ -9,6 +9,11 @@ public struct LoadRecord: Sendable, Hashable {
         case failed
         /// Left behind by an earlier run that will not resume it; its staged rows were dropped.
         case abandoned
+        /// Its sync failed after its retries ran out, with a fault that may pass (a dead
+        /// process, an unreachable API): the staged rows are kept for the same sync run again,
+        /// which resumes it; a load of the resource with other options drops them.
+        /// (A build that predates it reads it as `running`, which it treats the same way.)
+        case failedResumable = "failed_resumable"
     }
 
     public var loadId: String

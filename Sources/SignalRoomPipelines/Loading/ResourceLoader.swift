@@ -74,7 +74,13 @@ public struct ResourceLoader: Sendable {
         }
         let table = try await connection.tableSchema(resource.table)
         let load: LoadRecord
-        if let resumed {
+        if var resumed {
+            if resumed.status != .running {
+                // A failed sync run again with the same options: its staged rows go on.
+                try await connection.mark(resumed, status: .running, error: nil)
+                resumed.status = .running
+                resumed.error = nil
+            }
             load = resumed
         } else {
             load = LoadRecord(loadId: Self.newLoadId(), pipeline: pipeline, resource: resource.name, table: resource.table,

@@ -98,7 +98,7 @@ final class PostgresDatasetConnection: DatasetConnection, @unchecked Sendable {
     func unfinishedLoads(pipeline: String, resource: String) async throws -> [LoadRecord] {
         try await session.query("""
             SELECT \(Self.ledgerColumns) FROM \(qualified("_signalroom_loads"))
-            WHERE "pipeline" = $1 AND "resource" = $2 AND "status" = 'running' ORDER BY "started"
+            WHERE "pipeline" = $1 AND "resource" = $2 AND "status" IN ('running', 'failed_resumable') ORDER BY "started"
             """, [.text(pipeline), .text(resource)]).map(Self.record)
     }
 
@@ -230,6 +230,13 @@ final class PostgresDatasetConnection: DatasetConnection, @unchecked Sendable {
                 """, [.int(load.rows), .text(load.finished), .text(try LedgerRow.schemaText(load.schema)), .text(load.loadId)])
             try await session.query("DROP TABLE IF EXISTS \(qualified(load.stageTable))")
         }
+    }
+
+    func mark(_ load: LoadRecord, status: LoadRecord.Status, error: String?) async throws {
+        try await session.query("""
+            UPDATE \(qualified("_signalroom_loads"))
+            SET "status" = $1, "finished" = CASE WHEN $1 = 'running' THEN NULL ELSE now() END, "error" = $2 WHERE "load_id" = $3
+            """, [.text(status.rawValue), .text(error), .text(load.loadId)])
     }
 
     func discard(_ load: LoadRecord, status: LoadRecord.Status, error: String?) async throws {

@@ -107,7 +107,7 @@ final class SQLiteDatasetConnection: DatasetConnection, @unchecked Sendable {
         try await read { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM \(self.qualified("_signalroom_loads"))
-                WHERE "pipeline" = ? AND "resource" = ? AND "status" = 'running' ORDER BY "started"
+                WHERE "pipeline" = ? AND "resource" = ? AND "status" IN ('running', 'failed_resumable') ORDER BY "started"
                 """, arguments: [pipeline, resource]).map(LedgerRow.record(from:))
         }
     }
@@ -240,6 +240,14 @@ final class SQLiteDatasetConnection: DatasetConnection, @unchecked Sendable {
                 INSERT INTO \(qualified("_signalroom_columns")) ("table_name", "column_name", "field_name", "data_type", "ordinal")
                 VALUES (?, ?, ?, ?, ?)
                 """, arguments: [schema.table, column.name, column.field, column.type.rawValue, ordinal])
+        }
+    }
+
+    func mark(_ load: LoadRecord, status: LoadRecord.Status, error: String?) async throws {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE \(self.qualified("_signalroom_loads")) SET "status" = ?, "finished" = ?, "error" = ? WHERE "load_id" = ?
+                """, arguments: [status.rawValue, status == .running ? nil : LedgerRow.now(), error, load.loadId])
         }
     }
 

@@ -18,9 +18,14 @@ public struct RunPipelineActivity: Activity {
         public var startDate: String?
         public var endDate: String?
         public var fullRefresh: Bool?
+        /// Loads of an earlier failed run to resume (resource → load id), when this
+        /// activity has no checkpoint of its own yet.
+        public var resumeLoads: [String: String]?
 
-        public init(source: String, resources: [String]? = nil, startDate: String? = nil, endDate: String? = nil, fullRefresh: Bool? = nil) {
+        public init(source: String, resources: [String]? = nil, startDate: String? = nil, endDate: String? = nil, fullRefresh: Bool? = nil,
+                    resumeLoads: [String: String]? = nil) {
             self.source = source
+            self.resumeLoads = resumeLoads
             self.resources = resources
             self.startDate = startDate
             self.endDate = endDate
@@ -37,9 +42,15 @@ public struct RunPipelineActivity: Activity {
         public var rows: Int
     }
 
-    /// Heartbeat details: the load of each resource begun by this activity.
+    /// Heartbeat details: the load of each resource begun by this activity and the chunks
+    /// its attempts have committed, recorded at every commit. A checkpoint that moves tells
+    /// the engine the attempt made progress, so a killed attempt that committed chunks does
+    /// not count towards giving the load up.
     struct Progress: Codable {
         var loads: [String: String] = [:]
+        /// Chunks committed per resource over all attempts (absent in histories written
+        /// before it was kept).
+        var committedChunks: [String: Int]?
     }
 
     let services: PipelineServices
@@ -61,7 +72,7 @@ public struct RunPipelineActivity: Activity {
         let resources = try await Self.select(input.resources, from: source)
         let destination = try services.destination()
         let connection = try await destination.open(dataset: source.dataset)
-        var progressState = context.lastHeartbeatDetails(as: Progress.self) ?? Progress()
+        var progressState = context.lastHeartbeatDetails(as: Progress.self) ?? Progress(loads: input.resumeLoads ?? [:])
         let chunkRows = services.chunkRows
         let killAt = services.killAt
         let heartbeats = HeartbeatRecorder(context: context, state: progressState)
@@ -74,8 +85,8 @@ public struct RunPipelineActivity: Activity {
                                    startDate: input.startDate, endDate: input.endDate),
                     checkpoint: { loadId, resource, stage in
                         if stage == .begun { try await heartbeats.record(resource: resource, loadId: loadId) }
+                        if case .staged = stage { try await heartbeats.committedChunk(of: resource) }
                         Self.killIfAsked(killAt, at: stage)
-                        if case .staged = stage { try await heartbeats.beat() }
                     },
                     progress: services.progress)
                 results.append(try await loader.load(resource, resumeLoadId: progressState.loads[resource.name]))
@@ -128,7 +139,10 @@ actor HeartbeatRecorder {
         try await context.heartbeat(state)
     }
 
-    func beat() async throws {
-        try await context.heartbeat()
+    /// A chunk is committed (rows, or only the position after a file's end): the
+    /// checkpoint moves.
+    func committedChunk(of resource: String) async throws {
+        state.committedChunks = (state.committedChunks ?? [:]).merging([resource: 1], uniquingKeysWith: +)
+        try await context.heartbeat(state)
     }
 }

@@ -43,6 +43,9 @@ public struct ScheduledSyncWorkflow: Workflow {
                     input: RunPipelineActivity.Input(source: source, fullRefresh: input.fullRefresh ? true : nil)))
             } catch let failure as ActivityFailure {
                 failures.append("\(source): \(failure.failure.rootCause.message)")
+                _ = try? await context.executeActivity(
+                    SettleLoadsActivity.self, options: SettleLoadsActivity.options,
+                    input: .init(source: source, resources: nil, error: failure.failure.rootCause.message))
                 if input.notifyOnFailure {
                     _ = try await context.executeActivity(
                         SendNotificationActivity.self, options: SyncSourceWorkflow.notificationOptions,

@@ -19,12 +19,16 @@ public struct SyncSourceWorkflow: Workflow {
         public var fullRefresh = false
         public var notifyOnSuccess = false
         public var notifyOnFailure = true
+        /// Loads (resource → load id) of an earlier run of the same sync that failed, for
+        /// this run to resume; `signalroom sync` fills it in when the options are the same.
+        public var resumeLoads: [String: String]?
 
         public init(source: String) {
             self.source = source
         }
 
-        static let fields = ["source", "resources", "startDate", "endDate", "fullRefresh", "notifyOnSuccess", "notifyOnFailure"]
+        static let fields = ["source", "resources", "startDate", "endDate", "fullRefresh", "notifyOnSuccess", "notifyOnFailure",
+                             "resumeLoads"]
 
         public init(from decoder: Decoder) throws {
             let input = try StrictInputContainer(decoder, fields: Self.fields)
@@ -38,6 +42,7 @@ public struct SyncSourceWorkflow: Workflow {
             fullRefresh = try input.value("fullRefresh", false)
             notifyOnSuccess = try input.value("notifyOnSuccess", false)
             notifyOnFailure = try input.value("notifyOnFailure", true)
+            resumeLoads = try input.optional("resumeLoads")
             for (name, date) in [("startDate", startDate), ("endDate", endDate)] {
                 if let date, !SyncDates.isValid(date) {
                     throw input.fail(name, "`\(name)` is \"\(date)\"; give a date as YYYY-MM-DD")
@@ -50,7 +55,7 @@ public struct SyncSourceWorkflow: Workflow {
 
         var pipelineInput: RunPipelineActivity.Input {
             RunPipelineActivity.Input(source: source, resources: resources, startDate: startDate, endDate: endDate,
-                                      fullRefresh: fullRefresh ? true : nil)
+                                      fullRefresh: fullRefresh ? true : nil, resumeLoads: resumeLoads)
         }
     }
 
@@ -70,6 +75,9 @@ public struct SyncSourceWorkflow: Workflow {
         do {
             result = try await context.executeActivity(RunPipelineActivity.self, options: Self.pipelineOptions, input: input.pipelineInput)
         } catch let failure as ActivityFailure {
+            _ = try? await context.executeActivity(
+                SettleLoadsActivity.self, options: SettleLoadsActivity.options,
+                input: .init(source: input.source, resources: input.resources, error: failure.failure.rootCause.message))
             if input.notifyOnFailure {
                 _ = try await context.executeActivity(
                     SendNotificationActivity.self, options: Self.notificationOptions,

@@ -24,7 +24,10 @@ struct PipelineInfo: AsyncParsableCommand {
     func run() async throws {
         let settings = try global.settings()
         let services = settings.pipelineServices()
-        let configured = try services.sources.source(named: source)
+        // Reading the warehouse needs the dataset's name, not the source's credentials.
+        guard let configured = services.sources.entries.first(where: { $0.name == source }) else {
+            throw SourceConfigurationError.unknownSource(name: source, known: SourceCatalog.names)
+        }
         let destination = try services.destination()
         if let embedded = destination as? SQLiteWarehouse,
            !FileManager.default.fileExists(atPath: embedded.databasePath(dataset: configured.dataset)) {

@@ -78,7 +78,12 @@ struct SyncCommand: AsyncParsableCommand {
         let configured = try sources.map { try services.sources.source(named: $0) }
         // Listing resources finds a missing export directory or an unknown resource now.
         for source in configured {
-            _ = try await RunPipelineActivity.select(sources.count == 1 ? resourceList : nil, from: source)
+            do {
+                _ = try await RunPipelineActivity.select(sources.count == 1 ? resourceList : nil, from: source)
+            } catch let unknown as PipelineError {
+                // A misspelt --resources name is the caller's mistake, found before anything runs.
+                throw CommandFailure("--resources: \(unknown.description)", code: .usage)
+            }
         }
         if dryRun {
             try await SyncDryRun(sources: configured, resources: resourceList, startDate: startDate, endDate: endDate,
@@ -86,17 +91,32 @@ struct SyncCommand: AsyncParsableCommand {
             return
         }
         try await checkWarehouse(services, datasets: configured.map(\.dataset))
-        let (type, input) = try workflowInput()
+        var (type, input) = try workflowInput()
         let store = try settings.store()
-        let engine = settings.engine(store: store, services: services)
         let workflowId = id ?? "sync-" + sources.joined(separator: "-")
+        if type == SyncSourceWorkflow.name, let earlier = SyncOptions.loadsToResume(workflowId: workflowId, input: input, store: store),
+           case .object(var fields) = input {
+            fields["resumeLoads"] = try JSONValue(encoding: earlier.loads)
+            input = .object(fields)
+            FileHandle.standardError.write(Data("signalroom: resuming the loads staged by failed run \(earlier.run.runId) (\(earlier.loads.keys.sorted().joined(separator: ", ")))\n".utf8))
+        }
+        let engine = settings.engine(store: store, services: services)
         let claimed: WorkflowEngine.ClaimedRun
         do {
             claimed = try engine.start(workflowType: type, workflowId: workflowId, input: input)
         } catch WorkflowStoreError.alreadyRunning(let openId, let runId) {
-            // The same sync died part-way (or parked): carry on with it rather than refuse.
-            claimed = try engine.claim(RunReference(workflowId: openId, runId: runId))
-            FileHandle.standardError.write(Data("signalroom: resuming unfinished run \(runId) of \(openId)\n".utf8))
+            // The same sync died part-way (or parked): carry on with it rather than refuse,
+            // but only with the options it was started with.
+            let open = RunReference(workflowId: openId, runId: runId)
+            let recorded = try SyncOptions.recordedInput(of: open, store: store)
+            if let recorded, !SyncOptions.sameLoad(recorded, input) {
+                throw CommandFailure(
+                    "\(openId) has an unfinished run \(runId) started with \(SyncOptions.describe(recorded)), not \(SyncOptions.describe(input)); "
+                        + "run it again with those options to resume it, cancel it (`signalroom workflow cancel \(openId)`), "
+                        + "or give these options their own run with --id", code: .conflict)
+            }
+            claimed = try engine.claim(open)
+            FileHandle.standardError.write(Data("signalroom: resuming unfinished run \(runId) of \(openId) (\(SyncOptions.describe(recorded ?? input)))\n".utf8))
         }
         let run = claimed.run
         if detach {
