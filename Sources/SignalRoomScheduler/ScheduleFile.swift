@@ -3,38 +3,61 @@ import SignalRoomEngine
 import SignalRoomSchedules
 
 /// Reads and checks `schedules.json`. Every problem is reported with the schedule id (or
-/// position) and the field; nothing is registered unless the whole file is valid.
+/// position) and the field, all of them at once (a file with three typos takes one round,
+/// not three); nothing is registered unless the whole file is valid.
+///
+/// What the names inside a schedule's `input` mean (sources, reports, channels) is not known
+/// here: the caller checks the specs this returns with the workflows' own rules.
 public enum ScheduleFile {
-    public static func load(path: String, knownWorkflows: [String]) throws(ScheduleFileError) -> [ScheduleSpec] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScheduleFileError(path: path, schedule: nil, field: nil, message: "cannot be read; check --file")
-        }
-        return try parse(data, path: path, knownWorkflows: knownWorkflows)
+    /// The schedules of a well-formed file and every problem found; the specs are only the
+    /// entries without problems, so a caller may check them further before deciding.
+    public struct Checked: Sendable {
+        public var specs: [ScheduleSpec]
+        public var problems: [ScheduleFileError]
     }
 
-    public static func parse(_ data: Data, path: String, knownWorkflows: [String]) throws(ScheduleFileError) -> [ScheduleSpec] {
-        func fail(_ schedule: String?, _ field: String?, _ message: String) -> ScheduleFileError {
-            ScheduleFileError(path: path, schedule: schedule, field: field, message: message)
+    public static func check(path: String, knownWorkflows: [String]) -> Checked {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return Checked(specs: [], problems: [ScheduleFileError(path: path, schedule: nil, field: nil, message: "cannot be read; check --file")])
+        }
+        return check(data, path: path, knownWorkflows: knownWorkflows)
+    }
+
+    public static func check(_ data: Data, path: String, knownWorkflows: [String]) -> Checked {
+        func fail(_ schedule: String?, _ field: String?, _ message: String) -> Checked {
+            Checked(specs: [], problems: [ScheduleFileError(path: path, schedule: schedule, field: field, message: message)])
         }
         let document: JSONValue
         do {
             document = try JSONValue(parsingStrictly: data)
         } catch let error as JSONSyntaxError {
-            throw fail(schedule(containing: error.offset, in: data), nil, "is not valid JSON (\(error))")
+            return fail(schedule(containing: error.offset, in: data), nil, "is not valid JSON (\(error))")
         } catch {
-            throw fail(nil, nil, "is not valid JSON (\(error))")
+            return fail(nil, nil, "is not valid JSON (\(error))")
         }
         guard case .array(let entries) = document else {
-            throw fail(nil, nil, "must be a JSON array of schedules, e.g. [{\"id\": …, \"cron\": …, \"workflow\": …}]")
+            return fail(nil, nil, "must be a JSON array of schedules, e.g. [{\"id\": …, \"cron\": …, \"workflow\": …}]")
         }
-        var specs: [ScheduleSpec] = []
+        var checked = Checked(specs: [], problems: [])
         var seen: Set<String> = []
         for (position, entry) in entries.enumerated() {
-            let spec = try parse(entry: entry, position: position + 1, path: path, knownWorkflows: knownWorkflows)
-            guard seen.insert(spec.id).inserted else { throw fail(spec.id, "id", "is used by more than one schedule") }
-            specs.append(spec)
+            let (spec, problems) = check(entry: entry, position: position + 1, path: path, knownWorkflows: knownWorkflows)
+            checked.problems += problems
+            guard let spec else { continue }
+            guard seen.insert(spec.id).inserted else {
+                checked.problems.append(ScheduleFileError(path: path, schedule: spec.id, field: "id", message: "is used by more than one schedule"))
+                continue
+            }
+            checked.specs.append(spec)
         }
-        return specs
+        return checked
+    }
+
+    /// The schedules of a file with no problem at all, else its first problem.
+    public static func parse(_ data: Data, path: String, knownWorkflows: [String]) throws(ScheduleFileError) -> [ScheduleSpec] {
+        let checked = check(data, path: path, knownWorkflows: knownWorkflows)
+        if let first = checked.problems.first { throw first }
+        return checked.specs
     }
 
     /// The schedule whose entry holds byte `offset`: its id, else `#<position>`; nil outside
@@ -68,98 +91,21 @@ public enum ScheduleFile {
 
     /// Checks one entry that is already parsed (a registered schedule's stored source).
     public static func parse(entry: JSONValue, position: Int, path: String, knownWorkflows: [String]) throws(ScheduleFileError) -> ScheduleSpec {
-        func fail(_ schedule: String?, _ field: String?, _ message: String) -> ScheduleFileError {
-            ScheduleFileError(path: path, schedule: schedule, field: field, message: message)
-        }
-        guard case .object(let members) = entry else { throw fail("#\(position)", nil, "must be an object") }
-        guard case .string(let id)? = members["id"] else { throw fail("#\(position)", "id", "is missing or not a string") }
-        return try spec(id: id, members: members, source: entry, fail: fail, knownWorkflows: knownWorkflows)
+        let (spec, problems) = check(entry: entry, position: position, path: path, knownWorkflows: knownWorkflows)
+        if let first = problems.first { throw first }
+        return spec!
     }
 
-    private static func spec(id: String, members: [String: JSONValue], source: JSONValue,
-                             fail: (String?, String?, String) -> ScheduleFileError,
-                             knownWorkflows: [String]) throws(ScheduleFileError) -> ScheduleSpec {
-        if let unknown = members.keys.sorted().first(where: { !ScheduleSpec.fields.contains($0) }) {
-            throw fail(id, unknown, "is not a known field; known fields: \(ScheduleSpec.fields.sorted().joined(separator: ", "))")
+    /// One entry: its spec when it has no problem, and every problem it has.
+    static func check(entry: JSONValue, position: Int, path: String, knownWorkflows: [String]) -> (ScheduleSpec?, [ScheduleFileError]) {
+        guard case .object(let members) = entry else {
+            return (nil, [ScheduleFileError(path: path, schedule: "#\(position)", field: nil, message: "must be an object")])
         }
-        do {
-            // Scheduled run ids are `<id>-<fire time>` (21 more characters).
-            try WorkflowId.validate(id + "-2026-01-01T00:00:00Z")
-        } catch {
-            throw fail(id, "id", "cannot name runs: \(error)")
+        guard case .string(let id)? = members["id"] else {
+            return (nil, [ScheduleFileError(path: path, schedule: "#\(position)", field: "id", message: "is missing or not a string")])
         }
-        func string(_ field: String, default fallback: String? = nil) throws(ScheduleFileError) -> String {
-            switch members[field] {
-            case .string(let text)?: return text
-            case nil where fallback != nil: return fallback!
-            default: throw fail(id, field, fallback == nil ? "is missing or not a string" : "must be a string")
-            }
-        }
-        func duration(_ field: String, default fallback: TimeInterval) throws(ScheduleFileError) -> TimeInterval {
-            guard members[field] != nil else { return fallback }
-            let text = try string(field)
-            do {
-                return try ScheduleDuration.seconds(text)
-            } catch {
-                throw fail(id, field, "`\(text)` is not a duration (\(error)); write e.g. 30s, 15m, 24h, 7d")
-            }
-        }
-        let cronText = try string("cron")
-        let cron: CronExpression
-        do {
-            cron = try CronExpression(parsing: cronText)
-        } catch {
-            throw fail(id, "cron", "\(error)")
-        }
-        let zoneName = try string("timezone", default: "UTC")
-        guard let zone = TimeZone(identifier: zoneName) else {
-            throw fail(id, "timezone", "`\(zoneName)` is not an IANA time zone (e.g. UTC, America/New_York)")
-        }
-        let workflow = try string("workflow")
-        guard knownWorkflows.contains(workflow) else {
-            throw fail(id, "workflow", "`\(workflow)` is not a workflow type of this build; known: \(knownWorkflows.joined(separator: ", "))")
-        }
-        let overlapName = try string("overlap", default: OverlapPolicy.skip.rawValue)
-        guard let overlap = OverlapPolicy(rawValue: overlapName) else {
-            throw fail(id, "overlap", "`\(overlapName)` is not a policy; use one of \(OverlapPolicy.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        let paused: Bool
-        switch members["paused"] {
-        case nil: paused = false
-        case .bool(let flag)?: paused = flag
-        default: throw fail(id, "paused", "must be true or false")
-        }
-        let note: String?
-        switch members["note"] {
-        case nil, .null?: note = nil
-        case .string(let text)?: note = text
-        default: throw fail(id, "note", "must be a string")
-        }
-        let input = members["input"] ?? .object([:])
-        return ScheduleSpec(id: id, cron: cron, timeZone: zone, workflow: workflow, input: input, overlap: overlap,
-                            catchupWindow: try duration("catchup_window", default: 86_400), paused: paused, note: note,
-                            jitter: try duration("jitter", default: 0), source: source)
-    }
-}
-
-/// A problem in `schedules.json`, naming the schedule and field.
-public struct ScheduleFileError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var schedule: String?
-    public var field: String?
-    public var message: String
-
-    public init(path: String, schedule: String?, field: String?, message: String) {
-        self.path = path
-        self.schedule = schedule
-        self.field = field
-        self.message = message
-    }
-
-    public var description: String {
-        var place = path
-        if let schedule { place += ": schedule `\(schedule)`" }
-        if let field { place += ": field `\(field)`" }
-        return "\(place) \(message); nothing was registered"
+        var reader = ScheduleEntryReader(id: id, members: members, path: path)
+        let spec = reader.spec(source: entry, knownWorkflows: knownWorkflows)
+        return (reader.problems.isEmpty ? spec : nil, reader.problems)
     }
 }

@@ -12,7 +12,8 @@ struct ScheduleSetupValidationTests {
     }
 
     private func registered(_ cli: CLIHarness) -> [String] {
-        (try? FileManager.default.contentsOfDirectory(atPath: cli.state.appendingPathComponent("schedules").path)) ?? []
+        ((try? FileManager.default.contentsOfDirectory(atPath: cli.state.appendingPathComponent("schedules").path)) ?? [])
+            .filter { $0.hasSuffix(".json") }
     }
 
     @Test func aDuplicateMemberOrBytesThatAreNotUTF8AreRefusedNamingTheScheduleAndByte() async throws {
@@ -42,5 +43,61 @@ struct ScheduleSetupValidationTests {
         let nested = try await setup(cli, bytes: Data(#"[{"id": "n", "cron": "0 6 * * *", "workflow": "demo", "input": {"steps": 1, "steps": 2}}]"#.utf8))
         #expect(nested.status == 2 && nested.stderr.contains("schedule `n`") && nested.stderr.contains("`steps` appears twice"), "\(nested.stderr)")
         #expect(registered(cli).isEmpty, "nothing registered: \(registered(cli))")
+    }
+
+    private var reports: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("reports").path
+    }
+
+    @Test func everyUnknownNameAndEveryProblemOfTheFileIsReportedAtOnceAndNothingIsRegistered() async throws {
+        let cli = try CLIHarness()
+        defer { cli.cleanUp() }
+        let entries: [[String: Any]] = [
+            ["id": "ok", "cron": "0 * * * *", "workflow": "demo"],
+            ["id": "a", "cron": "61 * * * *", "workflow": "demo", "timezone": "Mars/Base"],
+            ["id": "b", "cron": "0 * * * *", "workflow": "SyncSourceWorkflow", "input": ["source": "everflw"]],
+            ["id": "c", "cron": "0 * * * *", "workflow": "SyncSourceWorkflow", "input": ["source": "everflow", "resources": ["daily_stat"]]],
+            ["id": "d", "cron": "0 7 * * *", "workflow": "RunReportWorkflow", "input": ["report": "daily_cw"]],
+            ["id": "e", "cron": "0 7 * * *", "workflow": "RunReportWorkflow",
+             "input": ["report": "daily_ccw", "channel": "telegram", "params": ["dte": "2026-01-01", "date": "2026-02-30"]]],
+            ["id": "f", "cron": "0 * * * *", "workflow": "ScheduledSyncWorkflow", "input": ["sources": ["everflow", "redtrak"]]],
+            ["id": "g", "cron": "0 * * * *", "workflow": "SyncSourceWorkflow", "input": ["source": "everflow", "startDate": "2026-02-31"]],
+        ]
+        let file = cli.root.appendingPathComponent("schedules.json")
+        try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys]).write(to: file)
+        let result = try await cli.run(["schedule-setup", "--file", file.path], environment: ["SIGNALROOM_REPORTS_DIR": reports])
+        #expect(result.status == 2, "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        let expected = [
+            "schedule `a`: field `cron`", "schedule `a`: field `timezone`",
+            "schedule `b`: field `input.source` `everflw` is not a source",
+            "schedule `c`: field `input.resources` `daily_stat` is not a resource of everflow",
+            "schedule `d`: field `input.report`",
+            "schedule `e`: field `input.channel` `telegram`", "schedule `e`: field `input.params.dte`",
+            "schedule `e`: field `input.params` ", // the impossible date
+            "schedule `f`: field `input.sources` `redtrak`",
+            "schedule `g`: field `input`",
+        ]
+        #expect(lines.count == expected.count, "one line per problem: \(result.stderr)")
+        for fragment in expected {
+            #expect(lines.contains { $0.contains(fragment) }, "\(fragment) in \(result.stderr)")
+        }
+        #expect(lines.first { $0.contains("schedule `e`: field `input.params` ") }?.contains("2026-02-30") == true, "\(result.stderr)")
+        #expect(lines.first { $0.contains("schedule `g`") }?.contains("2026-02-31") == true, "\(result.stderr)")
+        #expect(!result.stderr.contains("DecodingError"), "\(result.stderr)")
+        #expect(registered(cli).isEmpty, "nothing registered: \(registered(cli))")
+
+        // The same names spelt right pass.
+        let good: [[String: Any]] = [
+            ["id": "c", "cron": "0 * * * *", "workflow": "SyncSourceWorkflow", "input": ["source": "everflow", "resources": ["daily_stats"]]],
+            ["id": "e", "cron": "0 7 * * *", "workflow": "RunReportWorkflow",
+             "input": ["report": "daily_ccw", "channel": "email", "params": ["date": "2026-02-28"]]],
+            ["id": "f", "cron": "0 * * * *", "workflow": "ScheduledSyncWorkflow", "input": ["sources": ["everflow", "redtrack"]]],
+        ]
+        try JSONSerialization.data(withJSONObject: good, options: [.sortedKeys]).write(to: file)
+        let accepted = try await cli.run(["schedule-setup", "--file", file.path], environment: ["SIGNALROOM_REPORTS_DIR": reports])
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        #expect(registered(cli).count == 3)
     }
 }

@@ -37,19 +37,15 @@ struct ScheduleSetupCommand: AsyncParsableCommand {
         if delete {
             changes = ScheduleRegistration.deleteAll(store: store, dryRun: dryRun)
         } else {
-            do {
-                specs = try ScheduleFile.load(path: file, knownWorkflows: registry.workflowNames)
-                for spec in specs {
-                    do {
-                        try registry.validateInput(spec.input, forWorkflow: spec.workflow)
-                    } catch {
-                        throw ScheduleFileError(path: file, schedule: spec.id, field: "input",
-                                                message: "does not fit workflow \(spec.workflow): \(error)")
-                    }
+            var checked = ScheduleFile.check(path: file, knownWorkflows: registry.workflowNames)
+            let inputs = WorkflowInputCheck(services: settings.pipelineServices())
+            for spec in checked.specs {
+                for problem in await inputs.problems(workflow: spec.workflow, input: spec.input) {
+                    checked.problems.append(ScheduleFileError(path: file, schedule: spec.id, field: problem.field, message: problem.message))
                 }
-            } catch let error as ScheduleFileError {
-                throw CommandFailure(error.description, code: .usage)
             }
+            try Self.refuse(checked.problems)
+            specs = checked.specs
             changes = try await ScheduleRegistration.reconcile(specs, store: store, now: moment, dryRun: dryRun)
         }
         let line = CrontabLine(settings: settings)
@@ -72,6 +68,16 @@ struct ScheduleSetupCommand: AsyncParsableCommand {
             try line.install()
             print("installed in this user's crontab")
         }
+    }
+
+    /// Every problem on its own line; the last one is the command's error (exit 2).
+    static func refuse(_ problems: [ScheduleFileError]) throws {
+        guard let last = problems.last else { return }
+        for problem in problems.dropLast() {
+            FileHandle.standardError.write(Data("signalroom: error: \(problem.description)\n".utf8))
+        }
+        let count = problems.count == 1 ? "" : " (\(problems.count) problems in all)"
+        throw CommandFailure(last.description + count, code: .usage)
     }
 
     struct SetupReport: Encodable {
