@@ -4,7 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 
-/// HTTP for the connectors and channels, on AsyncHTTPClient's shared client (SwiftNIO,
+/// HTTP for the connectors and channels, on AsyncHTTPClient (SwiftNIO,
 /// BoringSSL), with TLS verification always on. It replaced URLSession: importing
 /// FoundationNetworking loads libcurl and about 30 libraries behind it at every start of the
 /// binary, measured here at 12 ms of a 30 ms `--version` (24 ms against 12 ms for a
@@ -17,6 +17,9 @@ import NIOSSL
 /// Every URL and body excerpt in an error has the client's secrets and credential-looking
 /// query parameters masked.
 public struct HTTPClient: Sendable {
+    /// What one client does on a transient fault. The budget against a failing service is
+    /// `maximumAttempts` HTTP attempts for each of the activity's attempts (4 × 5 under the
+    /// default policy: 20 requests over about 50 s when every one is refused at once).
     public struct Configuration: Sendable {
         /// Attempts per request, the first included.
         public var maximumAttempts = 4
@@ -24,14 +27,21 @@ public struct HTTPClient: Sendable {
         public var initialDelay = 1.0
         public var maximumDelay = 30.0
         /// The longest `Retry-After` waited out in-process; a longer one fails the attempt
-        /// (retryable) so the workflow's policy, which can park, takes over.
+        /// (retryable, carrying the wait) so the workflow's policy, which can park, takes over.
         public var maximumRetryAfter = 120.0
+        /// Seconds a connection may take to be established; a refused one fails at once.
+        public var connectTimeout = 10.0
+        /// Told of each attempt about to be retried, with the wait before the next one.
+        public var onRetry: (@Sendable (HTTPRetry) -> Void)?
 
-        public init(maximumAttempts: Int = 4, initialDelay: Double = 1.0, maximumDelay: Double = 30.0, maximumRetryAfter: Double = 120.0) {
+        public init(maximumAttempts: Int = 4, initialDelay: Double = 1.0, maximumDelay: Double = 30.0, maximumRetryAfter: Double = 120.0,
+                    connectTimeout: Double = 10.0, onRetry: (@Sendable (HTTPRetry) -> Void)? = nil) {
             self.maximumAttempts = maximumAttempts
             self.initialDelay = initialDelay
             self.maximumDelay = maximumDelay
             self.maximumRetryAfter = maximumRetryAfter
+            self.connectTimeout = connectTimeout
+            self.onRetry = onRetry
         }
     }
 
@@ -39,6 +49,7 @@ public struct HTTPClient: Sendable {
     public let service: String
     public let configuration: Configuration
     private let secrets: [String]
+    private let transport: HTTPTransport
     /// Bodies read into memory (`send`) stop here; large ones go through `download`.
     static let largestBodyInMemory = 512 * 1024 * 1024
 
@@ -46,6 +57,7 @@ public struct HTTPClient: Sendable {
         self.service = service
         self.secrets = secrets.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
         self.configuration = configuration
+        transport = HTTPTransport(connectTimeout: configuration.connectTimeout)
     }
 
     /// Sends the request and returns a 2xx response with its body.
@@ -61,7 +73,7 @@ public struct HTTPClient: Sendable {
 
     /// Streams a 2xx response's body into a temporary file as it arrives, so memory stays
     /// flat however large the body is. `request.timeout` bounds the wait for the answer to
-    /// begin; after that the shared client's read timeout bounds each silence.
+    /// begin; after that the client's read timeout (90 s) bounds each silence.
     public func download(_ request: HTTPRequest, into directory: URL) async throws -> DownloadedBody {
         try await withRetries(request) {
             let (response, deadline) = try await execute(request)
@@ -99,15 +111,20 @@ public struct HTTPClient: Sendable {
         }
     }
 
-    /// Decodes a JSON body; HTML error pages and cut-off JSON become a clear error with the
-    /// first bytes of the body.
+    /// Decodes a JSON body. JSON that stops short is `truncatedBody` (transient: the
+    /// activity's retry asks again); an HTML page or malformed JSON is `unreadableBody`
+    /// (final); both carry the first bytes of the body.
     public func json(_ response: HTTPResponse, from request: HTTPRequest) throws -> Any {
         do {
             return try JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed])
         } catch {
+            let url = masked(request.url.absoluteString)
             let type = response.header("Content-Type") ?? "no content type"
-            let reason = response.body.isEmpty ? "empty body" : type.contains("json") ? "not valid JSON, possibly cut off" : "expected JSON, got \(type)"
-            throw HTTPError.unreadableBody(service: service, url: masked(request.url.absoluteString), reason: reason, excerpt: excerpt(response.body))
+            if CutOffJSON.isCutOff(response.body) {
+                throw HTTPError.truncatedBody(service: service, url: url, excerpt: excerpt(response.body))
+            }
+            let reason = type.contains("json") ? "not valid JSON" : "expected JSON, got \(type)"
+            throw HTTPError.unreadableBody(service: service, url: url, reason: reason, excerpt: excerpt(response.body))
         }
     }
 
@@ -132,6 +149,7 @@ public struct HTTPClient: Sendable {
 
     private func withRetries<T>(_ request: HTTPRequest, _ exchange: () async throws -> (T, Data)) async throws -> T
         where T: StatusCarrying {
+        let url = masked(request.url.absoluteString)
         var attempt = 1
         while true {
             try Task.checkCancellation()
@@ -140,20 +158,27 @@ public struct HTTPClient: Sendable {
             do {
                 let (result, errorBody) = try await exchange()
                 if (200..<300).contains(result.status) { return result }
-                failure = .status(service: service, url: masked(request.url.absoluteString), code: result.status, excerpt: excerpt(errorBody))
-                if result.status == 429 || result.status == 503 { wait = RetryAfter.seconds(result.header("Retry-After")) }
+                if result.status == 429 || result.status == 503, let seconds = RetryAfter.seconds(result.header("Retry-After")) {
+                    wait = seconds
+                    failure = .throttled(service: service, url: url, code: result.status, retryAfter: seconds, excerpt: excerpt(errorBody))
+                } else {
+                    failure = .status(service: service, url: url, code: result.status, excerpt: excerpt(errorBody))
+                }
             } catch let error as HTTPError {
                 throw error
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
-                failure = .unreachable(service: service, url: masked(request.url.absoluteString), reason: masked(describe(error)))
+                failure = .unreachable(service: service, url: url, reason: masked(describe(error)))
             }
+            // A throttled failure carries its wait to the activity's retry (see `retryAfter`).
             if let wait, wait > configuration.maximumRetryAfter { throw failure }
             guard failure.isRetryable, attempt < configuration.maximumAttempts else { throw failure }
             let backoff = min(configuration.initialDelay * pow(2, Double(attempt - 1)), configuration.maximumDelay)
             // Jitter spreads retries of many clients; a server's Retry-After is a floor.
             let delay = wait.map { max($0, 0) + Double.random(in: 0...0.25) } ?? backoff * Double.random(in: 0.75...1.25)
+            configuration.onRetry?(HTTPRetry(service: service, url: url, attempt: attempt, maximumAttempts: configuration.maximumAttempts,
+                                             reason: failure.reason, delay: delay))
             try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
             attempt += 1
         }
@@ -162,7 +187,8 @@ public struct HTTPClient: Sendable {
     private func describe(_ error: Error) -> String {
         if let error = error as? HTTPClientError {
             switch error {
-            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout: return "timed out"
+            case .connectTimeout: return "no connection within \(Self.seconds(configuration.connectTimeout)) s"
+            case .deadlineExceeded, .readTimeout, .writeTimeout: return "timed out"
             case .remoteConnectionClosed, .bodyLengthMismatch: return "the connection closed before the whole answer arrived"
             default: return "\(error)"
             }
@@ -192,7 +218,7 @@ public struct HTTPClient: Sendable {
         if !outgoing.headers.contains(name: "User-Agent") { outgoing.headers.add(name: "User-Agent", value: "signalroom") }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
         do {
-            let response = try await AsyncHTTPClient.HTTPClient.shared.execute(outgoing, timeout: .milliseconds(milliseconds))
+            let response = try await transport.client.execute(outgoing, timeout: .milliseconds(milliseconds))
             return (response, deadline)
         } catch let error as HTTPClientError where error == .cancelled {
             throw CancellationError()
@@ -212,6 +238,10 @@ public struct HTTPClient: Sendable {
             guard let first = try await group.next(), let value = first else { throw BodyTimedOut() }
             return value
         }
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
     }
 
     private func headers(of response: HTTPClientResponse) -> [String: String] {

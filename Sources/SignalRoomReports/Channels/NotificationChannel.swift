@@ -21,6 +21,20 @@ public struct Delivery: Sendable, Codable, Equatable {
     }
 }
 
+extension HTTPClient {
+    /// A channel's 2xx answer as a JSON object, or nil when its body cannot be read.
+    ///
+    /// A 2xx from Slack, Resend or Twilio means the message was accepted; a body cut off or
+    /// garbled after that is only missing the service's id for it. Retrying would send the
+    /// recipients the same report twice, and failing would announce "report failed" for a
+    /// report they received, so the message counts as delivered (without an id). Slack's own
+    /// errors (`ok: false`) are short answers that arrive whole; a success echoes the whole
+    /// message, which is the answer a cut is likely to hit.
+    func deliveredAnswer(_ response: HTTPResponse, from request: HTTPRequest) -> [String: Any]? {
+        (try? json(response, from: request)) as? [String: Any]
+    }
+}
+
 /// A service refused a message in its own words (Slack's `ok: false`).
 public struct ChannelRejection: RetryClassifiedError, Equatable {
     public var channel: String

@@ -18,8 +18,7 @@ struct ResendChannel: NotificationChannel {
                                   headers: ["Authorization": "Bearer \(apiKey)", "Content-Type": "application/json"],
                                   body: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]), timeout: 30)
         let response = try await client.send(request)
-        let answer = try client.json(response, from: request) as? [String: Any] ?? [:]
-        return Delivery(channel: name, id: answer["id"] as? String)
+        return Delivery(channel: name, id: client.deliveredAnswer(response, from: request)?["id"] as? String)
     }
 }
 
@@ -56,8 +55,7 @@ struct TwilioChannel: NotificationChannel {
                                       headers: ["Authorization": "Basic \(credentials)", "Content-Type": "application/x-www-form-urlencoded"],
                                       body: Data(body.utf8), timeout: 30)
             let response = try await client.send(request)
-            let answer = try client.json(response, from: request) as? [String: Any] ?? [:]
-            if let sid = answer["sid"] as? String { sids.append(sid) }
+            if let sid = client.deliveredAnswer(response, from: request)?["sid"] as? String { sids.append(sid) }
         }
         return Delivery(channel: name, id: sids.joined(separator: ","))
     }

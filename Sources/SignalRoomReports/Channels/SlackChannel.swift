@@ -27,7 +27,7 @@ struct SlackChannel: NotificationChannel {
         var attempt = 1
         while true {
             let response = try await client.send(request)
-            let answer = try client.json(response, from: request) as? [String: Any] ?? [:]
+            guard let answer = client.deliveredAnswer(response, from: request) else { return Delivery(channel: name, id: nil) }
             if answer["ok"] as? Bool == true { return Delivery(channel: name, id: answer["ts"] as? String) }
             let code = answer["error"] as? String ?? "unknown_error"
             if code == "ratelimited", attempt < http.maximumAttempts {

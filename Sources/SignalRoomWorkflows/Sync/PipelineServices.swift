@@ -19,6 +19,8 @@ public struct PipelineServices: Sendable {
     /// Testing only (`SIGNALROOM_TEST_KILL_AT`): SIGKILL the process at a load checkpoint,
     /// `begun`, `staged:N` or `completed`, to crash at exact points of a load.
     public var killAt: String?
+    /// Told of each HTTP attempt about to be retried, with the wait before the next one.
+    public var httpRetries: (@Sendable (HTTPRetry) -> Void)?
 
     public init(environment: [String: String], stateDirectory: URL,
                 notificationOutput: @escaping @Sendable (String) -> Void = { print($0) },
@@ -42,7 +44,7 @@ public struct PipelineServices: Sendable {
         return SQLiteWarehouse(directory: stateDirectory.appendingPathComponent("warehouse"))
     }
 
-    public var sources: SourceCatalog { SourceCatalog(environment: environment) }
+    public var sources: SourceCatalog { SourceCatalog(environment: environment, httpRetries: httpRetries) }
 
     private func directory(_ variable: String, _ fallback: String) -> URL {
         let path = environment[variable].flatMap { $0.isEmpty ? nil : $0 } ?? fallback

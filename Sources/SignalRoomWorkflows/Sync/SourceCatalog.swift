@@ -26,10 +26,14 @@ public struct SourceCatalog: Sendable {
     public let environment: [String: String]
     /// "Now" for the connectors' "through yesterday" rule.
     public let now: @Sendable () -> Date
+    /// Told of each HTTP attempt about to be retried (the CLI logs it at `warning`).
+    public var httpRetries: (@Sendable (HTTPRetry) -> Void)?
 
-    public init(environment: [String: String], now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(environment: [String: String], now: @escaping @Sendable () -> Date = { Date() },
+                httpRetries: (@Sendable (HTTPRetry) -> Void)? = nil) {
         self.environment = environment
         self.now = now
+        self.httpRetries = httpRetries
     }
 
     public static let names = ["everflow", "files", "redtrack", "s3"]
@@ -51,6 +55,7 @@ public struct SourceCatalog: Sendable {
         let timing = [
             variable("REPORT_TIMEZONE", required: false, "the report's zone for dates and \"yesterday\", default America/New_York"),
             variable("SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS", required: false, "first in-process HTTP retry delay, default 1 (doubles, 4 attempts)"),
+            variable("SIGNALROOM_HTTP_CONNECT_TIMEOUT_SECONDS", required: false, "how long a connection may take to open, default 10"),
         ]
         return [
             Entry(name: "everflow", dataset: value("EVERFLOW_DATASET") ?? "everflow",
@@ -193,10 +198,13 @@ public struct SourceCatalog: Sendable {
         return number
     }
 
-    /// `SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS`, read in this one place for sources and channels.
+    /// `SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS` and `SIGNALROOM_HTTP_CONNECT_TIMEOUT_SECONDS`,
+    /// read in this one place for sources and channels.
     func httpConfiguration() throws -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
         configuration.initialDelay = try seconds("SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS", default: 1)
+        configuration.connectTimeout = try seconds("SIGNALROOM_HTTP_CONNECT_TIMEOUT_SECONDS", default: 10)
+        configuration.onRetry = httpRetries
         return configuration
     }
 }

@@ -64,7 +64,7 @@ struct Settings {
     /// JSON document.
     func pipelineServices(progress: @escaping @Sendable (LoadProgress) -> Void = { _ in }) -> PipelineServices {
         let toStderr = json
-        return PipelineServices(
+        var services = PipelineServices(
             environment: environment, stateDirectory: stateDirectory,
             notificationOutput: { text in
                 if toStderr {
@@ -74,6 +74,14 @@ struct Settings {
                 }
             },
             progress: progress)
+        let http = Logger(label: "signalroom.http")
+        let redactor = redactor
+        services.httpRetries = { retry in
+            http.warning("\(redactor.redact(retry.message))", metadata: ["service": .string(retry.service), "url": .string(redactor.redact(retry.url)),
+                                                                      "attempt": .stringConvertible(retry.attempt),
+                                                                      "retry_in_seconds": .string(String(format: "%.1f", retry.delay))])
+        }
+        return services
     }
 
     /// The process environment over the `.env` file of the working directory (see
