@@ -70,6 +70,16 @@ struct OutcomeReport: Encodable {
         }
     }
 
+    /// The failure in one line, like every error: its message and, when the root cause is
+    /// another error, that cause's type (and its message, unless the first already says it).
+    var failureText: String {
+        guard let failure else { return "unknown failure" }
+        let root = failure.rootCause
+        guard root != failure else { return failure.message }
+        return failure.message.contains(root.message)
+            ? "\(failure.message) [\(root.type)]" : "\(failure.message) (cause \(root.type): \(root.message))"
+    }
+
     /// Prints the report and returns the exit code it stands for.
     func emit(json: Bool) throws -> ExitStatus {
         if json {
@@ -82,9 +92,7 @@ struct OutcomeReport: Encodable {
             print("\(name) completed")
             if let result { print(Output.pretty(result)) }
         case "failed":
-            let root = failure?.rootCause
-            FileHandle.standardError.write(Data("\(name) failed: \(failure?.message ?? "unknown failure")\n".utf8))
-            if let root, root != failure { FileHandle.standardError.write(Data("  cause (\(root.type)): \(root.message)\n".utf8)) }
+            FileHandle.standardError.write(Data("\(name) failed: \(failureText)\n".utf8))
         case "canceled":
             print("\(name) was cancelled")
         case "terminated":
