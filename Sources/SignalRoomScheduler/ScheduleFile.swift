@@ -17,7 +17,8 @@ public enum ScheduleFile {
     }
 
     public static func check(path: String, knownWorkflows: [String]) -> Checked {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Read to the end rather than by the file's size, so a pipe works too (`--file <(…)`).
+        guard let handle = FileHandle(forReadingAtPath: path), let data = try? handle.readToEnd() ?? Data() else {
             return Checked(specs: [], problems: [ScheduleFileError(path: path, schedule: nil, field: nil, message: "cannot be read; check --file")])
         }
         return check(data, path: path, knownWorkflows: knownWorkflows)

@@ -30,11 +30,14 @@ struct ScheduleSetupCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try global.settings()
         let moment = try OptionValues.instant(now, option: "--now")
+        let line = CrontabLine(settings: settings)
+        let installed = installCrontab && !dryRun
         let store = ScheduleStore(stateDirectory: settings.stateDirectory)
         let registry = BuiltinWorkflows.registry()
         let changes: [(id: String, change: ScheduleRegistration.Change)]
         var specs: [ScheduleSpec] = []
         if delete {
+            if installed { try line.checkInstallable() }
             changes = ScheduleRegistration.deleteAll(store: store, dryRun: dryRun)
         } else {
             var checked = ScheduleFile.check(path: file, knownWorkflows: registry.workflowNames)
@@ -45,10 +48,12 @@ struct ScheduleSetupCommand: AsyncParsableCommand {
                 }
             }
             try Self.refuse(checked.problems)
+            // Before anything is registered: a line cron cannot run fails every minute in silence.
+            if installed { try line.checkInstallable() }
             specs = checked.specs
             changes = try await ScheduleRegistration.reconcile(specs, store: store, now: moment, dryRun: dryRun)
         }
-        let line = CrontabLine(settings: settings)
+        if installed { try line.install() }
         if settings.json {
             return try Output.json(SetupReport(changes: changes.map { .init(id: $0.id, change: $0.change.rawValue) },
                                                schedules: specs.map { ScheduleView(spec: $0, after: moment) },
@@ -64,10 +69,7 @@ struct ScheduleSetupCommand: AsyncParsableCommand {
         print("")
         print("crontab line (runs every minute):")
         print("  \(line.text)")
-        if installCrontab && !dryRun {
-            try line.install()
-            print("installed in this user's crontab")
-        }
+        if installed { print("installed in this user's crontab") }
     }
 
     /// Every problem on its own line; the last one is the command's error (exit 2).
@@ -115,49 +117,5 @@ struct ScheduleView: Encodable {
         var lines = ["\(id): `\(cron)` in \(timezone) → \(workflow) (overlap \(overlap))"]
         for fire in next { lines.append("  next \(fire.local)  (\(fire.utc))") }
         return lines.joined(separator: "\n")
-    }
-}
-
-/// The crontab line that drives `run-due`, and installing it without duplicates: the line
-/// is tagged with the state directory, and an existing tagged line is replaced.
-struct CrontabLine {
-    let text: String
-    let tag: String
-
-    init(settings: Settings) {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
-        let directory = FileManager.default.currentDirectoryPath
-        tag = "# signalroom run-due \(settings.stateDirectory.path)"
-        text = "* * * * * cd \(directory) && \(binary) --state \(settings.stateDirectory.path) run-due \(tag)"
-    }
-
-    func install() throws {
-        let current = try crontab(["-l"], input: nil, allowFailure: true)
-        var lines = current.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            .filter { !$0.hasSuffix(tag) && !$0.hasPrefix("no crontab for") }
-        while lines.last == "" { lines.removeLast() }
-        lines.append(text)
-        _ = try crontab(["-"], input: lines.joined(separator: "\n") + "\n", allowFailure: false)
-    }
-
-    private func crontab(_ arguments: [String], input: String?, allowFailure: Bool) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["crontab"] + arguments
-        let output = Pipe()
-        let input = input.map { text in let pipe = Pipe(); pipe.fileHandleForWriting.write(Data(text.utf8)); try? pipe.fileHandleForWriting.close(); return pipe }
-        process.standardInput = input ?? FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = output
-        do { try process.run() } catch {
-            throw CommandFailure("cannot run crontab (\(error)); install cron (apt-get install cron) or add the line by hand", code: .usage)
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        if process.terminationStatus != 0 && !allowFailure {
-            throw CommandFailure("crontab failed: \(text.trimmingCharacters(in: .whitespacesAndNewlines))", code: .usage)
-        }
-        return process.terminationStatus == 0 ? text : ""
     }
 }
