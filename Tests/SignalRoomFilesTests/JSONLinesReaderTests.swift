@@ -17,9 +17,9 @@ struct JSONLinesReaderTests {
             ("n", .null), ("t", .bool(true)), ("f", .bool(false)), ("i", .int(42)), ("neg", .int(-7)),
             ("max", .int(.max)), ("min", .int(.min)),
             ("big", .decimal("9223372036854775808")), ("huge", .decimal("-123456789012345678901234567890")),
-            ("d", .double(0.1)), ("price", .double(2500.5)), ("fifteen", .double(123456789.012345)),
+            ("d", .decimal("0.1")), ("price", .decimal("2500.50")), ("fifteen", .decimal("123456789.012345")),
             ("long", .decimal("0.1000000000000000055511151231257827")), ("sixteen", .decimal("1234567890.123456")),
-            ("exp", .decimal("1e5")), ("expFrac", .decimal("2.5E-3")), ("zero", .int(0)), ("negZero", .double(-0.0)),
+            ("exp", .decimal("1e5")), ("expFrac", .decimal("2.5E-3")), ("zero", .int(0)), ("negZero", .decimal("-0.0")),
             ("s", .text("hello")), ("date", .text("2024-12-01")),
         ]
         #expect(object.map(\.0) == expected.map(\.0))

@@ -6,7 +6,8 @@ import Testing
         ("", FieldValue.null),
         ("42", .int(42)), ("-7", .int(-7)), ("0", .int(0)),
         ("00123", .text("00123")), ("+5", .text("+5")), ("-0", .text("-0")), ("1e5", .text("1e5")),
-        ("25.50", .double(25.5)), ("-0.125", .double(-0.125)), ("0.000000000000001", .double(1e-15)),
+        ("25.50", .decimal("25.50")), ("-0.125", .decimal("-0.125")), ("0.000000000000001", .decimal("0.000000000000001")),
+        ("3818.50", .decimal("3818.50")), ("-0.0", .decimal("-0.0")), ("1.", .text("1.")), (".5", .text(".5")),
         ("123456789012345.6", .decimal("123456789012345.6")),
         ("99999999999999999999", .decimal("99999999999999999999")),
         ("9223372036854775807", .int(Int64.max)),
@@ -29,6 +30,20 @@ import Testing
         #expect(values.map { $0.coerced(to: .text) } == [.text("true"), .text("-12"), .text("2500.5"), .text("30.0"),
                                                          .text("1.10"), .text("2024-12-01"), .text("2024-12-01T10:00:00Z"),
                                                          .text("{\"a\":1}")])
+    }
+
+    @Test(arguments: [
+        ("3818.50", FieldValue.double(3818.5)), ("20", .int(20)), ("-0.125", .double(-0.125)),
+        ("12345678901234.5", .double(12345678901234.5)), ("123456789012345.6", nil), ("9223372036854775808", nil),
+        ("0.000000000000001", .double(1e-15)), ("1e5", nil),
+    ])
+    func decimalsBecomeNumbersOnlyWhereTheNumberIsExact(text: String, expected: FieldValue?) {
+        #expect(FieldValue.exactNumber(decimal: text) == expected)
+    }
+
+    @Test func fractionalCursorsCompareByValue() {
+        #expect(CursorOrdering.isLess("9.50", "10.25"))
+        #expect(CursorOrdering.maximum("2.5", "10") == "10")
     }
 
     @Test func integersMeetFractionsInDoubleUnlessADoubleWouldRoundThem() {

@@ -16,10 +16,9 @@ import SignalRoomPipelines
 /// Each object's top-level members come back in the order they are written, classified
 /// without losing anything:
 /// - `null` → `.null`, `true`/`false` → `.bool`, strings → `.text` (no date sniffing);
-/// - an integer literal that fits `Int64` → `.int`, a larger one → `.decimal(literal)`;
-/// - a number with a fraction and no exponent, of at most 15 significant digits (which a
-///   `Double` holds exactly as written) → `.double`; any other number → `.decimal(literal)`,
-///   the literal exactly as written;
+/// - an integer literal that fits `Int64` → `.int`; any other number (a larger integer, a
+///   fraction, an exponent) → `.decimal(literal)`, the literal exactly as written, so
+///   `3818.50` keeps its scale;
 /// - a nested object or array → `.json`, its compact JSON text: whitespace outside strings
 ///   removed, members in their original order, strings and numbers exactly as written.
 ///

@@ -125,33 +125,23 @@ struct JSONObjectParser {
         var range: Range<Int>
         var hasFraction = false
         var hasExponent = false
-        var significantDigits = 0
     }
 
     private mutating func scanNumber() throws(Failure) -> NumberLiteral {
         let start = i
         var literal = NumberLiteral(range: start..<start)
-        var seenNonZero = false
         if peek() == ascii("-") { i += 1 }
         guard let first = peek(), isDigit(first) else { throw Failure(reason: "a malformed number at column \(start + 1)") }
         if first == ascii("0") {
             i += 1
         } else {
-            while let c = peek(), isDigit(c) {
-                seenNonZero = true
-                literal.significantDigits += 1
-                i += 1
-            }
+            while let c = peek(), isDigit(c) { i += 1 }
         }
         if peek() == ascii(".") {
             literal.hasFraction = true
             i += 1
             guard let c = peek(), isDigit(c) else { throw Failure(reason: "a malformed number at column \(start + 1)") }
-            while let c = peek(), isDigit(c) {
-                if c != ascii("0") { seenNonZero = true }
-                if seenNonZero { literal.significantDigits += 1 }
-                i += 1
-            }
+            while let c = peek(), isDigit(c) { i += 1 }
         }
         if peek() == ascii("e") || peek() == ascii("E") {
             literal.hasExponent = true
@@ -171,11 +161,9 @@ struct JSONObjectParser {
             if let value = Self.int64(digits) { return .int(value) }
             return .decimal(String(decoding: digits, as: UTF8.self))
         }
-        let text = String(decoding: digits, as: UTF8.self)
-        if !literal.hasExponent && literal.significantDigits <= 15, let value = Double(text) {
-            return .double(value)
-        }
-        return .decimal(text)
+        // A fraction keeps its literal (`3818.50`, scale included); the warehouse stores it
+        // as numeric, or in SQLite as the exact number (see ColumnType.sqliteType).
+        return .decimal(String(decoding: digits, as: UTF8.self))
     }
 
     /// The value of an integer literal (`-?[0-9]+`), nil when it does not fit `Int64`.

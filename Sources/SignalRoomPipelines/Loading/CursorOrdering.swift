@@ -4,9 +4,7 @@ public enum CursorOrdering {
     public static func isLess(_ left: String, _ right: String) -> Bool {
         switch (TextInference.value(of: left), TextInference.value(of: right)) {
         case (.int(let a), .int(let b)): return a < b
-        case (.int(let a), .double(let b)): return Double(a) < b
-        case (.double(let a), .int(let b)): return a < Double(b)
-        case (.double(let a), .double(let b)): return a < b
+        case let (a, b) where a.numericValue != nil && b.numericValue != nil: return a.numericValue! < b.numericValue!
         default: return left < right
         }
     }

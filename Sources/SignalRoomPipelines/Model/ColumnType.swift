@@ -5,7 +5,7 @@
 /// | bool | INTEGER (0/1) | boolean |
 /// | bigint | INTEGER | bigint |
 /// | double | REAL | double precision |
-/// | decimal | TEXT (exact digits) | numeric |
+/// | decimal | no declared type: INTEGER or REAL where exact, else TEXT | numeric (digits and scale) |
 /// | date | TEXT `YYYY-MM-DD` | date |
 /// | timestamp | TEXT ISO 8601 | timestamptz |
 /// | text | TEXT | text |

@@ -1,8 +1,9 @@
 /// One value of one row as a source yields it, already classified.
 ///
-/// Text payloads keep the value exactly as it arrived: `decimal` holds digits that a
-/// `Double` would round, `date` is `YYYY-MM-DD`, `timestamp` an ISO 8601 instant with a
-/// zone, `json` the JSON text of a nested object or array.
+/// Text payloads keep the value exactly as it arrived: `decimal` holds a number's digits
+/// as written (`3818.50`, scale included, or an integer beyond 64 bits), `date` is
+/// `YYYY-MM-DD`, `timestamp` an ISO 8601 instant with a zone, `json` the JSON text of a
+/// nested object or array.
 public enum FieldValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -38,6 +39,38 @@ public enum FieldValue: Sendable, Hashable {
         case .double(let value): DoubleText.format(value)
         case .decimal(let text), .date(let text), .timestamp(let text), .text(let text), .json(let text): text
         }
+    }
+}
+
+extension FieldValue {
+    /// The value as a number, for ordering (nil unless it is one).
+    public var numericValue: Double? {
+        switch self {
+        case .int(let value): Double(value)
+        case .double(let value): value
+        case .decimal(let text): Double(text)
+        default: nil
+        }
+    }
+
+    /// A `decimal`'s digits as the number a store without a decimal type (SQLite) can hold
+    /// without changing its value: `.int` for whole digits within 64 bits, `.double` for at
+    /// most 15 significant digits (a double gives those back exactly), nil when only the
+    /// text keeps every digit. Trailing zeros of the fraction are not part of the number.
+    public static func exactNumber(decimal text: String) -> FieldValue? {
+        if let integer = Int64(text) { return .int(integer) }
+        var significant = 0
+        var leading = true
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0"): if !leading { significant += 1 }
+            case UInt8(ascii: "1")...UInt8(ascii: "9"): leading = false; significant += 1
+            case UInt8(ascii: "."), UInt8(ascii: "-"): continue
+            default: return nil // an exponent or anything else: kept as text
+            }
+        }
+        guard significant <= 15, let value = Double(text) else { return nil }
+        return .double(value)
     }
 }
 

@@ -1,8 +1,8 @@
 /// Classifies a text value (a CSV field) by what it spells, never losing what it said.
 ///
 /// Only canonical spellings become numbers: `00123` and `+5` stay text (the leading zero
-/// or sign would be lost), `1e5` stays text, and a fraction with more than 15 significant
-/// digits becomes `decimal` so no digit is rounded away. Dates are `YYYY-MM-DD`;
+/// or sign would be lost), `1e5` stays text, and a fraction becomes `decimal` with its
+/// text as written, so `3818.50` keeps its digits and its scale. Dates are `YYYY-MM-DD`;
 /// timestamps are ISO 8601 with a zone (`Z` or an offset), since a zoneless one would be
 /// read in whatever zone the warehouse session has. The empty string is null.
 public enum TextInference {
@@ -45,13 +45,6 @@ public enum TextInference {
         let fractionStart = index
         while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         guard index == bytes.count, index > fractionStart else { return nil }
-        var significant = integerDigits + (index - fractionStart)
-        if integerDigits == 1, bytes[integerStart] == UInt8(ascii: "0") {
-            significant -= 1
-            var scan = fractionStart
-            while scan < index, bytes[scan] == UInt8(ascii: "0") { significant -= 1; scan += 1 }
-        }
-        if significant <= 15, let value = Double(text) { return .double(value) }
         return .decimal(text)
     }
 

@@ -1,15 +1,19 @@
 import SignalRoomPipelines
 
 extension ColumnType {
-    /// Declared SQLite types. Their affinities never rewrite what we bind: decimal digits
-    /// go into TEXT (NUMERIC affinity would turn them into a rounding REAL), DATE,
-    /// TIMESTAMP and JSON get NUMERIC affinity, which leaves non-numeric text alone.
+    /// Declared SQLite types. Their affinities never rewrite what we bind: DATE, TIMESTAMP
+    /// and JSON get NUMERIC affinity, which leaves non-numeric text alone. A decimal column
+    /// is declared without a type (BLOB affinity, which converts nothing): it holds each
+    /// value as SQLiteRowWriter binds it, INTEGER or REAL where that is exact and TEXT where
+    /// a double would round the digits. NUMERIC affinity would round those (3.40 turns
+    /// `12345678901234567.89` into an integer), TEXT affinity would make numbers text
+    /// and `amount > 100` a text comparison.
     var sqliteType: String {
         switch self {
         case .bool: "BOOLEAN"
         case .bigint: "BIGINT"
         case .double: "DOUBLE"
-        case .decimal: "TEXT"
+        case .decimal: ""
         case .date: "DATE"
         case .timestamp: "TIMESTAMP"
         case .text: "TEXT"
@@ -38,6 +42,8 @@ extension ColumnType {
         switch (self, target) {
         case (.bool, .text): return "CASE \(column) WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE CAST(\(column) AS TEXT) END"
         case (.bigint, .double): return "CAST(\(column) AS REAL)"
+        // A decimal column holds integers and doubles as they are (see sqliteType).
+        case (.bigint, .decimal), (.double, .decimal): return column
         default: return "CAST(\(column) AS TEXT)"
         }
     }

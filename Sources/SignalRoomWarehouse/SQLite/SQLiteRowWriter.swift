@@ -22,17 +22,16 @@ enum SQLiteRowWriter {
                 case .bool(let flag): sqlite3_bind_int64(handle, index, flag ? 1 : 0)
                 case .int(let integer): sqlite3_bind_int64(handle, index, integer)
                 case .double(let double): sqlite3_bind_double(handle, index, double)
-                case .decimal(let text), .date(let text), .timestamp(let text), .text(let text), .json(let text):
-                    var text = text
-                    text.withUTF8 { bytes in
-                        bytes.withMemoryRebound(to: CChar.self) { chars in
-                            if let base = chars.baseAddress {
-                                _ = sqlite3_bind_text(handle, index, base, Int32(chars.count), transient)
-                            } else {
-                                _ = sqlite3_bind_text(handle, index, "", 0, transient)
-                            }
-                        }
+                case .decimal(let text):
+                    // SQLite has no decimal type: the number where it is exact, so sums and
+                    // comparisons work; the text only where a double would round it.
+                    switch FieldValue.exactNumber(decimal: text) {
+                    case .int(let integer)?: sqlite3_bind_int64(handle, index, integer)
+                    case .double(let double)?: sqlite3_bind_double(handle, index, double)
+                    default: bindText(handle, index, text)
                     }
+                case .date(let text), .timestamp(let text), .text(let text), .json(let text):
+                    bindText(handle, index, text)
                 }
             }
             for offset in row.count..<columns.count where offset >= 0 { sqlite3_bind_null(handle, Int32(offset + 1)) }
@@ -42,5 +41,18 @@ enum SQLiteRowWriter {
             }
         }
         sqlite3_reset(handle)
+    }
+
+    private static func bindText(_ handle: OpaquePointer?, _ index: Int32, _ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                if let base = chars.baseAddress {
+                    _ = sqlite3_bind_text(handle, index, base, Int32(chars.count), transient)
+                } else {
+                    _ = sqlite3_bind_text(handle, index, "", 0, transient)
+                }
+            }
+        }
     }
 }
