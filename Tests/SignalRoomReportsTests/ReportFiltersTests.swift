@@ -39,16 +39,23 @@ struct AlertLedgerTests {
         let start = Date(timeIntervalSince1970: 1_733_097_600)
         let fingerprint = AlertLedger.fingerprint(type: "AuthenticationFailed", message: "HTTP 401 after 5 attempts")
         #expect(try ledger.failure(subject: "hourly-sync", fingerprint: fingerprint, now: start) == .sendFailure(suppressed: 0))
+        // Not sent (the channel refused it): the next failure is sent, not held back.
+        #expect(try ledger.failure(subject: "hourly-sync", fingerprint: fingerprint, now: start) == .sendFailure(suppressed: 0))
+        try ledger.delivered(subject: "hourly-sync", fingerprint: fingerprint, now: start)
         for minute in 1...9 {
             #expect(try ledger.failure(subject: "hourly-sync", fingerprint: fingerprint, now: start.addingTimeInterval(Double(minute * 60))) == .suppress)
         }
         // A different error is news: sent at once.
         let other = AlertLedger.fingerprint(type: "ServiceUnreachable", message: "timed out")
         #expect(try ledger.failure(subject: "hourly-sync", fingerprint: other, now: start.addingTimeInterval(700)) == .sendFailure(suppressed: 0))
+        try ledger.delivered(subject: "hourly-sync", fingerprint: other, now: start.addingTimeInterval(700))
         #expect(try ledger.failure(subject: "hourly-sync", fingerprint: other, now: start.addingTimeInterval(800)) == .suppress)
         // After the window the alert goes out again with the count held back.
         #expect(try ledger.failure(subject: "hourly-sync", fingerprint: other, now: start.addingTimeInterval(700 + 3601)) == .sendFailure(suppressed: 1))
+        try ledger.delivered(subject: "hourly-sync", fingerprint: other, now: start.addingTimeInterval(700 + 3601))
         #expect(try AlertLedger(directory: directory).success(subject: "hourly-sync") == .sendRecovery(failures: 13))
+        #expect(try ledger.success(subject: "hourly-sync") == .sendRecovery(failures: 13), "not delivered yet: still owed")
+        try ledger.recovered(subject: "hourly-sync")
         #expect(try ledger.success(subject: "hourly-sync") == .nothing)
         #expect(AlertLedger.fingerprint(type: "T", message: "attempt 3 at 10:05") == AlertLedger.fingerprint(type: "T", message: "attempt 4 at 11:17"))
     }

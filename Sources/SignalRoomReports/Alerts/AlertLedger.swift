@@ -7,6 +7,10 @@ import Foundation
 /// schedule or workflow) and the same error is sent once per window, with a count of the
 /// repeats it held back; the first success after failures sends one recovery message.
 /// One file per subject, changed under an exclusive `flock`, written atomically.
+///
+/// A decision to send changes nothing: only `delivered` records an alert as sent, so an
+/// alert the channel refused is tried again by the next failure instead of silencing the
+/// window. (Two processes failing at the same moment may then both send it.)
 public struct AlertLedger: Sendable {
     public enum Decision: Sendable, Equatable {
         /// Send the failure alert; `suppressed` repeats were held back since the last one.
@@ -27,7 +31,7 @@ public struct AlertLedger: Sendable {
         self.window = window
     }
 
-    struct Entry: Codable {
+    struct Entry: Codable, Equatable {
         var subject: String
         var fingerprint: String
         var failures: Int
@@ -52,6 +56,7 @@ public struct AlertLedger: Sendable {
         return result
     }
 
+    /// Whether a failure alert goes out; a held-back one is counted at once.
     public func failure(subject: String, fingerprint: String, now: Date = Date()) throws -> Decision {
         try locked(subject) { entry in
             if var current = entry, current.fingerprint == fingerprint, now.timeIntervalSince(current.lastSent) < window {
@@ -59,17 +64,28 @@ public struct AlertLedger: Sendable {
                 current.suppressed += 1
                 return (current, .suppress)
             }
-            let suppressed = entry.map { $0.fingerprint == fingerprint ? $0.suppressed : 0 } ?? 0
-            let failures = (entry?.failures ?? 0) + 1
-            return (Entry(subject: subject, fingerprint: fingerprint, failures: failures, suppressed: 0, lastSent: now), .sendFailure(suppressed: suppressed))
+            return (entry, .sendFailure(suppressed: entry.map { $0.fingerprint == fingerprint ? $0.suppressed : 0 } ?? 0))
         }
     }
 
+    /// Records a failure alert the channel accepted: the window for its error starts now.
+    public func delivered(subject: String, fingerprint: String, now: Date = Date()) throws {
+        _ = try locked(subject) { entry in
+            (Entry(subject: subject, fingerprint: fingerprint, failures: (entry?.failures ?? 0) + 1, suppressed: 0, lastSent: now), .nothing)
+        }
+    }
+
+    /// Whether a recovery message goes out; `recovered` closes the record once it did.
     public func success(subject: String) throws -> Decision {
         try locked(subject) { entry in
-            guard let entry, entry.failures > 0 else { return (nil, .nothing) }
-            return (nil, .sendRecovery(failures: entry.failures))
+            guard let entry, entry.failures > 0 else { return (entry, .nothing) }
+            return (entry, .sendRecovery(failures: entry.failures))
         }
+    }
+
+    /// Forgets the failures after their recovery message was delivered.
+    public func recovered(subject: String) throws {
+        _ = try locked(subject) { _ in (nil, .nothing) }
     }
 
     private func path(_ subject: String) -> String {
@@ -88,13 +104,15 @@ public struct AlertLedger: Sendable {
         decoder.dateDecodingStrategy = .iso8601
         let current = FileManager.default.contents(atPath: file).flatMap { try? decoder.decode(Entry.self, from: $0) }
         let (next, decision) = change(current)
-        if let next {
+        if next == current {
+            // A decision alone changes nothing on disk.
+        } else if let next {
             let encoder = JSONEncoder()
             encoder.dateEncodingStrategy = .iso8601
             encoder.outputFormatting = [.sortedKeys]
             try encoder.encode(next).write(to: URL(fileURLWithPath: file), options: .atomic)
             chmod(file, 0o600) // Foundation's atomic write leaves 0666 less the umask
-        } else if current != nil {
+        } else {
             try? FileManager.default.removeItem(atPath: file)
         }
         return decision

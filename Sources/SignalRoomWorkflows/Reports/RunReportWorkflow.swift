@@ -2,8 +2,9 @@ import SignalRoomEngine
 
 /// Renders a report and sends it (the morning report), with the original platform's
 /// limits: 5 minutes per attempt and the default retry policy. A failure sends an alert
-/// through the `alert` report (once per window for the same error) and fails the run; the
-/// first success after failures sends one recovery message.
+/// through the `alert` report on the alert channel (`SIGNALROOM_ALERT_CHANNEL`, once per
+/// window for the same error) and fails the run with the report's own error; the first
+/// success after alerted failures sends one recovery message there.
 public struct RunReportWorkflow: Workflow {
     public static let name = "RunReportWorkflow"
 
@@ -38,26 +39,36 @@ public struct RunReportWorkflow: Workflow {
     public func run(context: WorkflowContext, input: Input) async throws -> Output {
         let asOf = context.info.schedule.map { Timestamp.format($0.fireTime) }
         let subject = context.info.schedule?.scheduleId ?? context.info.workflowId
+        let result: Output
         do {
-            let result = try await context.executeActivity(
+            result = try await context.executeActivity(
                 RunReportActivity.self, options: Self.reportOptions,
                 input: RunReportActivity.Input(report: input.report, channel: input.channel, send: input.send, params: input.params, asOf: asOf))
-            if input.send {
-                _ = try await context.executeActivity(
-                    SendNotificationActivity.self, options: SyncSourceWorkflow.notificationOptions,
-                    input: SendNotificationActivity.Input(channel: input.channel, level: "info", title: "Report \(input.report)",
-                                                          message: "", details: ["report": input.report], kind: "success", subject: subject))
-            }
-            return result
         } catch let failure as ActivityFailure {
-            _ = try await context.executeActivity(
-                SendNotificationActivity.self, options: SyncSourceWorkflow.notificationOptions,
-                input: SendNotificationActivity.Input(
-                    channel: input.channel == "stdout" ? "stdout" : input.channel, level: "error", title: "Report failed: \(input.report)",
-                    message: failure.failure.rootCause.message,
-                    details: ["report": input.report, "workflow": context.info.workflowId, "attempts": String(failure.attempt)],
-                    kind: "failure", subject: subject, errorType: failure.failure.rootCause.type))
+            try await alert(context, SendNotificationActivity.Input(
+                channel: SyncNotifications.channel, level: "error", title: "Report failed: \(input.report)",
+                message: failure.failure.rootCause.message,
+                details: ["report": input.report, "workflow": context.info.workflowId, "attempts": String(failure.attempt)],
+                kind: "failure", subject: subject, errorType: failure.failure.rootCause.type))
             throw failure
+        }
+        if input.send {
+            try await alert(context, SendNotificationActivity.Input(
+                channel: SyncNotifications.channel, level: "info", title: "Report \(input.report)", message: "",
+                details: ["report": input.report], kind: "success", subject: subject))
+        }
+        return result
+    }
+
+    /// An alert that cannot be sent (its channel misconfigured or down) is logged, and the
+    /// run ends on its own merits: the report's failure, not the alert's, is what the run
+    /// records, and a delivered report is not turned into a failed run.
+    private func alert(_ context: WorkflowContext, _ notification: SendNotificationActivity.Input) async throws {
+        do {
+            _ = try await context.executeActivity(SendNotificationActivity.self, options: SyncSourceWorkflow.notificationOptions, input: notification)
+        } catch let failure as ActivityFailure {
+            context.logger.warning("the alert \"\(notification.title)\" was not sent: \(failure.failure.rootCause.message)",
+                                   metadata: ["channel": notification.channel])
         }
     }
 }

@@ -64,11 +64,11 @@ public struct SendNotificationActivity: Activity {
         if input.channel == "alerts" { input.channel = services.alertChannel }
         var alert = input
         var recovery = false
+        let fingerprint = AlertLedger.fingerprint(type: input.errorType ?? "", message: input.message)
         if let subject = input.subject {
             switch input.kind {
             case "failure":
-                let decision = try services.alerts.failure(
-                    subject: subject, fingerprint: AlertLedger.fingerprint(type: input.errorType ?? "", message: input.message))
+                let decision = try services.alerts.failure(subject: subject, fingerprint: fingerprint)
                 switch decision {
                 case .suppress: return Output(channel: input.channel, delivered: false, suppressed: true, recovery: nil)
                 case .sendFailure(let suppressed) where suppressed > 0:
@@ -88,6 +88,14 @@ public struct SendNotificationActivity: Activity {
         let rendered = try await render(alert)
         let channel = try services.channels().channel(named: input.channel, output: services.notificationOutput)
         _ = try await channel.send(rendered)
+        // Only now is the alert sent: one the channel refused must not silence the window.
+        if let subject = input.subject {
+            if recovery {
+                try services.alerts.recovered(subject: subject)
+            } else if input.kind == "failure" {
+                try services.alerts.delivered(subject: subject, fingerprint: fingerprint)
+            }
+        }
         return Output(channel: input.channel, delivered: true, suppressed: alert.details["repeats held back"] != nil ? false : nil,
                       recovery: recovery ? true : nil)
     }
