@@ -23,7 +23,8 @@ public struct RenderedReport: Sendable, Codable, Equatable {
 /// What templates see: every parameter by name; every query's rows as a list under the
 /// query's name, and for a query that `returns: row`, that one row as an object under its
 /// name (an empty object when there is no row, so an empty day renders zeros) and the list
-/// as `<name>_rows`. A NULL is absent (the filters format it as zero).
+/// as `<name>_rows`. A NULL is absent (the filters format it as zero). Every text value is
+/// escaped for the channel (`ChannelEscaping`): templates write markup, values are text.
 public struct ReportRenderer: Sendable {
     public init() {}
 
@@ -57,8 +58,10 @@ public struct ReportRenderer: Sendable {
         guard let text = try? String(contentsOf: template.url, encoding: .utf8) else {
             throw ReportError.missingFile(report: report.name, file: template.display)
         }
-        let body = try Self.render(text, name: template.display, context: context)
+        let escaped = context.mapValues { ChannelEscaping.escaped($0, for: channel) as Any }
+        let body = try Self.render(text, name: template.display, context: escaped)
         var subject: String? = nil
+        // The subject is a plain header, not HTML: it gets the values as they are.
         if channel == "email" {
             subject = try Self.render(report.emailSubject ?? "\(report.name) {{ date }}", name: "reports/\(report.name)/report.json email_subject",
                                       context: context).trimmingCharacters(in: .whitespacesAndNewlines)

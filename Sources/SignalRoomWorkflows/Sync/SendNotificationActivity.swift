@@ -102,8 +102,9 @@ public struct SendNotificationActivity: Activity {
 
     private func render(_ input: Input) async throws -> RenderedReport {
         guard let report = try? services.reports.report(named: "alert") else {
-            var text = "[\(input.level.uppercased())] \(input.title)\n\(input.message)"
-            for key in input.details.keys.sorted() { text += "\n  \(key): \(input.details[key]!)" }
+            let plain = { (text: String) in ChannelEscaping.escape(text, for: input.channel) }
+            var text = "[\(input.level.uppercased())] \(plain(input.title))\n\(plain(input.message))"
+            for key in input.details.keys.sorted() { text += "\n  \(plain(key)): \(plain(input.details[key]!))" }
             return RenderedReport(report: "alert", channel: input.channel, subject: input.title, text: text)
         }
         let details = try JSONSerialization.data(withJSONObject: input.details, options: [.sortedKeys])
