@@ -47,4 +47,37 @@ struct DecimalScaleTests {
             #expect(try await fixture.scalar("SELECT max(price) FROM \(table)") == "20")
         }
     }
+
+    /// A table the previous build loaded has its fractions in a `double` column; the next
+    /// load widens it to decimal in place, keeping every row.
+    @Test(arguments: WarehouseKind.allCases)
+    func aDoubleColumnAnEarlierBuildWroteWidensToDecimal(_ kind: WarehouseKind) async throws {
+        try await SyncFixture.with(kind) { fixture in
+            // Rows 1 and 2 are not read again (their file is older than the cursor): only the widening keeps them.
+            try fixture.write("orders/orders_2024-11-30.csv", "id,price\n1,19.00\n2,0.10\n")
+            try fixture.write("orders/orders_2024-12-01.csv", "id,price\n9,1.50\n")
+            #expect(try await fixture.sync().status == 0)
+            let table = "\(fixture.dataset).orders"
+            let ledger = "UPDATE \(fixture.dataset)._signalroom_columns SET data_type = 'double' WHERE table_name = 'orders' AND column_name = 'price'"
+            switch kind {
+            case .postgres:
+                _ = try await fixture.query("ALTER TABLE \(table) ALTER COLUMN price TYPE double precision; \(ledger)")
+            case .sqlite:
+                _ = try await fixture.query("""
+                    CREATE TABLE \(fixture.dataset).before AS SELECT id, CAST(price AS REAL) AS price, _file_name, _row_id, _file_date,
+                      _client_id, _load_id FROM \(table); DROP TABLE \(table); ALTER TABLE \(fixture.dataset).before RENAME TO orders; \(ledger)
+                    """)
+            }
+            try fixture.write("orders/orders_2024-12-02.csv", "id,price\n3,5.25\n")
+            let upgraded = try await fixture.sync()
+            #expect(upgraded.status == 0, "\(upgraded.stderr)")
+            let type = try await fixture.scalar("SELECT data_type FROM \(fixture.dataset)._signalroom_columns WHERE table_name = 'orders' AND column_name = 'price'")
+            #expect(type == "decimal")
+            let rows = try await fixture.query(kind == .postgres ? "SELECT id, price::text FROM \(table) ORDER BY id"
+                                                                 : "SELECT id, typeof(price), price FROM \(table) ORDER BY id")
+            // The doubles keep their values (PostgreSQL's cast gives 19, not 19.00: the scale was already gone).
+            #expect(rows == (kind == .postgres ? ["1|19", "2|0.1", "3|5.25", "9|1.50"]
+                                               : ["1|real|19.0", "2|real|0.1", "3|real|5.25", "9|real|1.5"]), "\(rows)")
+        }
+    }
 }
