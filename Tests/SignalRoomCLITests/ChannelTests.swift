@@ -90,7 +90,7 @@ struct ChannelTests {
             let email = try await run(["report", "alert", "--send", "--channel", "email", "--id", "alert-email"], server,
                                       extra: ["RESEND_API_KEY": "re_wrong_key_123456"], in: fixture)
             #expect(email.status == 1)
-            #expect(email.stderr.contains("Resend answered HTTP 401"), "\(email.stderr)")
+            #expect(email.stderr.contains("Resend refused the message (HTTP 401); check RESEND_API_KEY"), "\(email.stderr)")
             #expect(!email.stderr.contains("re_wrong_key_123456"))
             let long = String(repeating: "word ", count: 500)
             let sms = try await run(["report", "alert", "--send", "--channel", "sms", "--param", "message=\(long)"], server, in: fixture)

@@ -33,6 +33,16 @@ extension HTTPClient {
     func deliveredAnswer(_ response: HTTPResponse, from request: HTTPRequest) -> [String: Any]? {
         (try? json(response, from: request)) as? [String: Any]
     }
+
+    /// Sends a message to a service keyed by `variables`; its 401 or 403 is final and says
+    /// which variables to check (the key itself is never shown).
+    func send(_ request: HTTPRequest, credentials variables: String) async throws -> HTTPResponse {
+        do {
+            return try await send(request)
+        } catch HTTPError.status(_, _, let code, _) where code == 401 || code == 403 {
+            throw ChannelRejection(channel: service, code: "HTTP \(code)", hint: "check \(variables)", isRetryable: false)
+        }
+    }
 }
 
 /// A service refused a message in its own words (Slack's `ok: false`).
