@@ -8,21 +8,25 @@ public struct EverflowSource: Source {
     public struct Settings: Sendable {
         public var apiKey: String
         public var baseURL: URL
-        /// Everflow's numeric zone id for the report (80 = America/New_York) and the same
-        /// zone by name, for turning date ids into days and for "yesterday".
-        public var timezoneId: Int = 80
-        public var timeZone: TimeZone = TimeZone(identifier: "America/New_York")!
-        /// Advertisers kept (the server-side filter is only a hint); empty keeps all.
-        public var advertiserIds: [String] = ["1"]
+        /// The report's zone, by Everflow's id and by name (no default here: the caller's one
+        /// `REPORT_TIMEZONE` decides).
+        public var reportZone: EverflowTimeZone
+        public var timezoneId: Int { reportZone.id }
+        public var timeZone: TimeZone { reportZone.zone }
+        /// Advertisers kept (the server-side filter is only a hint); empty keeps all. No
+        /// default here: the caller's one `EVERFLOW_ADVERTISER_IDS` default decides.
+        public var advertiserIds: [String]
         public var pageSize: Int = 10_000
         /// The first day read when there is no cursor yet.
         public var startDate: CalendarDay
         public var clientId: String
         public var http: HTTPClient.Configuration = .init()
 
-        public init(apiKey: String, baseURL: URL, startDate: CalendarDay, clientId: String) {
+        public init(apiKey: String, baseURL: URL, reportZone: EverflowTimeZone, advertiserIds: [String], startDate: CalendarDay, clientId: String) {
             self.apiKey = apiKey
             self.baseURL = baseURL
+            self.reportZone = reportZone
+            self.advertiserIds = advertiserIds
             self.startDate = startDate
             self.clientId = clientId
         }
@@ -70,7 +74,8 @@ struct EverflowDailyStats: Resource {
     func plan(_ request: ExtractRequest) async throws -> [String] {
         let (from, to) = range(request)
         if from > to { return ["nothing: \(from) is after the last complete day \(to)"] }
-        return ["POST \(settings.baseURL.absoluteString)/v1/networks/reporting/entity/table from \(from) to \(to), \(settings.pageSize) rows a page"
+        return ["POST \(settings.baseURL.absoluteString)/v1/networks/reporting/entity/table from \(from) to \(to) "
+                + "(timezone_id \(settings.timezoneId), \(settings.timeZone.identifier)), \(settings.pageSize) rows a page"
                 + (settings.advertiserIds.isEmpty ? "" : ", advertisers \(settings.advertiserIds.joined(separator: ", "))")]
     }
 

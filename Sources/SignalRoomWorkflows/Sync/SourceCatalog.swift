@@ -38,6 +38,10 @@ public struct SourceCatalog: Sendable {
 
     public static let names = ["everflow", "files", "redtrack", "s3"]
 
+    /// The defaults of settings more than one part reads, each written once.
+    static let defaultReportZone = "America/New_York"
+    static let defaultEverflowAdvertisers = "1,2"
+
     private func variable(_ name: String, required: Bool, _ purpose: String) -> Variable {
         Variable(name: name, required: required, purpose: purpose, isSet: !(environment[name] ?? "").isEmpty)
     }
@@ -53,7 +57,7 @@ public struct SourceCatalog: Sendable {
             variable("SIGNALROOM_CLIENT_ID", required: false, "value of every row's _client_id, default default"),
         ]
         let timing = [
-            variable("REPORT_TIMEZONE", required: false, "the report's zone for dates and \"yesterday\", default America/New_York"),
+            variable("REPORT_TIMEZONE", required: false, "the report's zone for dates and \"yesterday\", default \(Self.defaultReportZone)"),
             variable("SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS", required: false, "first in-process HTTP retry delay, default 1 (doubles, 4 attempts)"),
             variable("SIGNALROOM_HTTP_CONNECT_TIMEOUT_SECONDS", required: false, "how long a connection may take to open, default 10"),
         ]
@@ -64,7 +68,7 @@ public struct SourceCatalog: Sendable {
                   variables: [
                       variable("EVERFLOW_API_KEY", required: true, "the network API key (X-Eflow-API-Key)"),
                       variable("EVERFLOW_BASE_URL", required: false, "default https://api.eflow.team"),
-                      variable("EVERFLOW_ADVERTISER_IDS", required: false, "advertisers kept (comma-separated), default 1,2"),
+                      variable("EVERFLOW_ADVERTISER_IDS", required: false, "advertisers kept (comma-separated), default \(Self.defaultEverflowAdvertisers)"),
                       variable("EVERFLOW_START_DATE", required: false, "first day of the first sync, default 30 days ago"),
                       variable("EVERFLOW_PAGE_SIZE", required: false, "rows a page, default 10000"),
                       variable("EVERFLOW_DATASET", required: false, "dataset (schema) name, default everflow"),
@@ -111,13 +115,19 @@ public struct SourceCatalog: Sendable {
             return FilesSource(name: name, dataset: value("FILES_DATASET") ?? "files",
                                directory: URL(fileURLWithPath: directory).standardizedFileURL, clientId: clientId)
         case "everflow":
+            let zone = try reportZone()
+            guard let everflowZone = EverflowTimeZone(zone) else {
+                throw SourceConfigurationError.invalidVariable(
+                    variable: "REPORT_TIMEZONE", value: zone.identifier,
+                    expected: "a zone whose Everflow timezone_id is known: \(EverflowTimeZone.supported) (any other would query another zone's days)")
+            }
+            let advertisers = (value("EVERFLOW_ADVERTISER_IDS") ?? Self.defaultEverflowAdvertisers).split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             var settings = EverflowSource.Settings(
                 apiKey: try required("EVERFLOW_API_KEY", source: name, purpose: "the network API key"),
                 baseURL: try baseURL("EVERFLOW_BASE_URL", default: "https://api.eflow.team"),
+                reportZone: everflowZone, advertiserIds: advertisers,
                 startDate: try startDate("EVERFLOW_START_DATE"), clientId: clientId)
-            settings.timeZone = try reportZone()
-            settings.advertiserIds = (value("EVERFLOW_ADVERTISER_IDS") ?? "1,2").split(separator: ",")
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             settings.pageSize = try positiveInteger("EVERFLOW_PAGE_SIZE", default: 10_000)
             settings.http = try httpConfiguration()
             return EverflowSource(name: name, dataset: value("EVERFLOW_DATASET") ?? "everflow", settings: settings, now: now)
@@ -167,7 +177,7 @@ public struct SourceCatalog: Sendable {
     }
 
     private func reportZone() throws -> TimeZone {
-        let name = value("REPORT_TIMEZONE") ?? "America/New_York"
+        let name = value("REPORT_TIMEZONE") ?? Self.defaultReportZone
         guard let zone = TimeZone(identifier: name) else {
             throw SourceConfigurationError.invalidVariable(variable: "REPORT_TIMEZONE", value: name, expected: "an IANA zone such as America/New_York")
         }
