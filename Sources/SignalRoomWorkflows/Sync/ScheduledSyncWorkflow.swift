@@ -43,9 +43,7 @@ public struct ScheduledSyncWorkflow: Workflow {
                     input: RunPipelineActivity.Input(source: source, fullRefresh: input.fullRefresh ? true : nil)))
             } catch let failure as ActivityFailure {
                 failures.append("\(source): \(failure.failure.rootCause.message)")
-                _ = try? await context.executeActivity(
-                    SettleLoadsActivity.self, options: SettleLoadsActivity.options,
-                    input: .init(source: source, resources: nil, error: failure.failure.rootCause.message))
+                await SettleLoadsActivity.settle(after: failure, source: source, resources: nil, in: context)
                 if input.notifyOnFailure {
                     _ = try await context.executeActivity(
                         SendNotificationActivity.self, options: SyncSourceWorkflow.notificationOptions,

@@ -23,6 +23,15 @@ public struct SettleLoadsActivity: Activity {
     /// next sync treats the same way.
     static let options = ActivityOptions(startToCloseTimeout: .seconds(60), retryPolicy: RetryPolicy(maximumAttempts: 1))
 
+    /// Runs the activity after the pipeline activity failed, unless it failed on bad data
+    /// (not retryable): the loader has marked those loads `failed` and dropped their stage.
+    static func settle(after failure: ActivityFailure, source: String, resources: [String]?, in context: WorkflowContext) async {
+        guard failure.retryState != .nonRetryableFailure else { return }
+        _ = try? await context.executeActivity(
+            SettleLoadsActivity.self, options: options,
+            input: .init(source: source, resources: resources, error: failure.failure.rootCause.message))
+    }
+
     let services: PipelineServices
 
     public init(services: PipelineServices) {

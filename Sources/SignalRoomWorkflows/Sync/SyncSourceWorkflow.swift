@@ -75,9 +75,7 @@ public struct SyncSourceWorkflow: Workflow {
         do {
             result = try await context.executeActivity(RunPipelineActivity.self, options: Self.pipelineOptions, input: input.pipelineInput)
         } catch let failure as ActivityFailure {
-            _ = try? await context.executeActivity(
-                SettleLoadsActivity.self, options: SettleLoadsActivity.options,
-                input: .init(source: input.source, resources: input.resources, error: failure.failure.rootCause.message))
+            await SettleLoadsActivity.settle(after: failure, source: input.source, resources: input.resources, in: context)
             if input.notifyOnFailure {
                 _ = try await context.executeActivity(
                     SendNotificationActivity.self, options: Self.notificationOptions,
