@@ -1,5 +1,7 @@
-/// Which attempts of each activity moved its heartbeat checkpoint (recorded details other
-/// than those the attempt started from).
+/// Which attempts of each activity moved its heartbeat checkpoint: recorded details other
+/// than those the attempt started from. An attempt that started without a checkpoint only
+/// sets one with its first heartbeat (a load recording its id before any request is not yet
+/// progress); a later, different one is progress.
 ///
 /// An attempt that moved its checkpoint did work the next attempt keeps, so it does not
 /// count towards the retry policy's `maximumAttempts`: a load whose process is killed five
@@ -15,7 +17,11 @@ struct CheckpointProgress: Sendable {
     }
 
     mutating func heartbeat(_ scheduledEventId: Int, attempt: Int, details: JSONValue) {
-        if details != atStart[scheduledEventId] { progressed[scheduledEventId, default: []].insert(attempt) }
+        if let baseline = atStart[scheduledEventId] {
+            if details != baseline { progressed[scheduledEventId, default: []].insert(attempt) }
+        } else {
+            atStart[scheduledEventId] = details
+        }
         latest[scheduledEventId] = details
     }
 
