@@ -73,8 +73,16 @@ struct SettingsInputTests {
             (["sync", "everflow", "--start-date", "2026-02-31"], "--start-date \"2026-02-31\""),
             (["sync", "everflow", "--start-date", "2026-02-01", "--end-date", "2026-09-31"], "--end-date \"2026-09-31\""),
         ]
-        for (arguments, mention) in refused {
-            let result = try await cli.run(arguments)
+        let reports = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("reports").path
+        let environment = ["SIGNALROOM_REPORTS_DIR": reports, "EVERFLOW_API_KEY": "k", "EVERFLOW_START_DATE": "2026-02-29"]
+        let more: [([String], String)] = [
+            (["report", "daily_ccw", "--date", "2026-02-30"], "\"2026-02-30\""),
+            (["workflow", "start", "SyncSourceWorkflow", "--input", #"{"source": "files", "endDate": "2026-11-31"}"#], "\"2026-11-31\""),
+            (["sync", "everflow", "--dry-run"], "EVERFLOW_START_DATE is \"2026-02-29\""),
+        ]
+        for (arguments, mention) in refused + more {
+            let result = try await cli.run(arguments, environment: environment)
             #expect(result.status == 2 && result.stderr.contains(mention), "\(arguments): \(result.stderr)")
             oneLine(result)
         }
