@@ -45,7 +45,7 @@ public struct RunReportWorkflow: Workflow {
                 RunReportActivity.self, options: Self.reportOptions,
                 input: RunReportActivity.Input(report: input.report, channel: input.channel, send: input.send, params: input.params, asOf: asOf))
         } catch let failure as ActivityFailure {
-            try await alert(context, SendNotificationActivity.Input(
+            try await SendNotificationActivity.send(in: context, .init(
                 channel: SyncNotifications.channel, level: "error", title: "Report failed: \(input.report)",
                 message: failure.failure.rootCause.message,
                 details: ["report": input.report, "workflow": context.info.workflowId, "attempts": String(failure.attempt)],
@@ -53,22 +53,10 @@ public struct RunReportWorkflow: Workflow {
             throw failure
         }
         if input.send {
-            try await alert(context, SendNotificationActivity.Input(
+            try await SendNotificationActivity.send(in: context, .init(
                 channel: SyncNotifications.channel, level: "info", title: "Report \(input.report)", message: "",
                 details: ["report": input.report], kind: "success", subject: subject))
         }
         return result
-    }
-
-    /// An alert that cannot be sent (its channel misconfigured or down) is logged, and the
-    /// run ends on its own merits: the report's failure, not the alert's, is what the run
-    /// records, and a delivered report is not turned into a failed run.
-    private func alert(_ context: WorkflowContext, _ notification: SendNotificationActivity.Input) async throws {
-        do {
-            _ = try await context.executeActivity(SendNotificationActivity.self, options: SyncSourceWorkflow.notificationOptions, input: notification)
-        } catch let failure as ActivityFailure {
-            context.logger.warning("the alert \"\(notification.title)\" was not sent: \(failure.failure.rootCause.message)",
-                                   metadata: ["channel": notification.channel])
-        }
     }
 }

@@ -45,19 +45,17 @@ public struct ScheduledSyncWorkflow: Workflow {
                 failures.append("\(source): \(failure.failure.rootCause.message)")
                 await SettleLoadsActivity.settle(after: failure, source: source, resources: nil, in: context)
                 if input.notifyOnFailure {
-                    _ = try await context.executeActivity(
-                        SendNotificationActivity.self, options: SyncSourceWorkflow.notificationOptions,
-                        input: SyncNotifications.failure(source: source, failure: failure, workflowId: context.info.workflowId,
-                                                         subject: "\(context.info.schedule?.scheduleId ?? context.info.workflowId):\(source)"))
+                    try await SendNotificationActivity.send(
+                        in: context, SyncNotifications.failure(source: source, failure: failure, workflowId: context.info.workflowId,
+                                                               subject: "\(context.info.schedule?.scheduleId ?? context.info.workflowId):\(source)"))
                 }
             }
         }
         _ = try? await context.executeActivity(ApplyModelsActivity.self, options: SyncSourceWorkflow.modelsOptions, input: ApplyModelsActivity.Input())
         for result in results {
-            _ = try await context.executeActivity(
-                SendNotificationActivity.self, options: SyncSourceWorkflow.notificationOptions,
-                input: SyncNotifications.recovery(source: result.source, workflowId: context.info.workflowId,
-                                                  subject: "\(context.info.schedule?.scheduleId ?? context.info.workflowId):\(result.source)"))
+            try await SendNotificationActivity.send(
+                in: context, SyncNotifications.recovery(source: result.source, workflowId: context.info.workflowId,
+                                                        subject: "\(context.info.schedule?.scheduleId ?? context.info.workflowId):\(result.source)"))
         }
         if !failures.isEmpty {
             let loaded = results.map { "\($0.source) (\($0.rows) rows)" }.joined(separator: ", ")

@@ -116,3 +116,21 @@ public struct SendNotificationActivity: Activity {
         return try await ReportRenderer().render(report, channel: input.channel, parameters: parameters, session: nil)
     }
 }
+
+extension SendNotificationActivity {
+    /// The limits of one notification.
+    static let options = ActivityOptions(startToCloseTimeout: .seconds(60))
+
+    /// Sends a notification from a workflow. One that cannot be sent (its channel
+    /// misconfigured or down) is logged, and the run ends on its own merits: a sync's or a
+    /// report's failure, not the alert's, is what the run records, and work that succeeded
+    /// is not turned into a failed run.
+    static func send(in context: WorkflowContext, _ notification: Input) async throws {
+        do {
+            _ = try await context.executeActivity(SendNotificationActivity.self, options: options, input: notification)
+        } catch let failure as ActivityFailure {
+            context.logger.warning("the alert \"\(notification.title)\" was not sent: \(failure.failure.rootCause.message)",
+                                   metadata: ["channel": notification.channel])
+        }
+    }
+}

@@ -22,6 +22,14 @@ public enum SyncOptions {
             if case .activityTaskScheduled(let a) = event.attributes, a.activityType == RunPipelineActivity.name { return event.eventId }
             return nil
         })
+        // Bad data fails the load for good (the loader dropped its stage): nothing to resume.
+        let gaveUpOnBadData = events.contains { event in
+            if case .activityTaskFailed(let a) = event.attributes, pipelineActivities.contains(a.scheduledEventId) {
+                return a.retryState == .nonRetryableFailure
+            }
+            return false
+        }
+        guard !gaveUpOnBadData else { return nil }
         for event in events.reversed() {
             guard case .activityTaskHeartbeatRecorded(let beat) = event.attributes, pipelineActivities.contains(beat.scheduledEventId),
                   let progress = try? beat.details.decode(RunPipelineActivity.Progress.self), !progress.loads.isEmpty else { continue }

@@ -63,7 +63,6 @@ public struct SyncSourceWorkflow: Workflow {
 
     /// The original platform's limits for a pipeline run.
     static let pipelineOptions = ActivityOptions(startToCloseTimeout: .seconds(30 * 60))
-    static let notificationOptions = ActivityOptions(startToCloseTimeout: .seconds(60))
 
     /// Models are refreshed after a load, once: a model that cannot be built yet (a source
     /// it reads was never synced) must not fail the sync; the next sync or report retries.
@@ -77,21 +76,17 @@ public struct SyncSourceWorkflow: Workflow {
         } catch let failure as ActivityFailure {
             await SettleLoadsActivity.settle(after: failure, source: input.source, resources: input.resources, in: context)
             if input.notifyOnFailure {
-                _ = try await context.executeActivity(
-                    SendNotificationActivity.self, options: Self.notificationOptions,
-                    input: SyncNotifications.failure(source: input.source, failure: failure, workflowId: context.info.workflowId, subject: subject))
+                try await SendNotificationActivity.send(
+                    in: context, SyncNotifications.failure(source: input.source, failure: failure, workflowId: context.info.workflowId, subject: subject))
             }
             throw failure
         }
         _ = try? await context.executeActivity(ApplyModelsActivity.self, options: Self.modelsOptions, input: ApplyModelsActivity.Input())
         // A recovery message when earlier failures of this sync were alerted; else nothing.
-        _ = try await context.executeActivity(
-            SendNotificationActivity.self, options: Self.notificationOptions,
-            input: SyncNotifications.recovery(source: input.source, workflowId: context.info.workflowId, subject: subject))
+        try await SendNotificationActivity.send(
+            in: context, SyncNotifications.recovery(source: input.source, workflowId: context.info.workflowId, subject: subject))
         if input.notifyOnSuccess {
-            _ = try await context.executeActivity(
-                SendNotificationActivity.self, options: Self.notificationOptions,
-                input: SyncNotifications.success(result, workflowId: context.info.workflowId))
+            try await SendNotificationActivity.send(in: context, SyncNotifications.success(result, workflowId: context.info.workflowId))
         }
         return result
     }
