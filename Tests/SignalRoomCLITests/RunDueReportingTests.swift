@@ -86,4 +86,17 @@ struct RunDueReportingTests {
         let quiet = try await cli.run(["--json", "run-due", "--now", "2026-11-25T10:02:20Z"])
         #expect(quiet.status == 0 && quiet.stdout.isEmpty && quiet.stderr.isEmpty, "\(quiet.stdout) \(quiet.stderr)")
     }
+
+    @Test func resumeDueExitsOneWhenARunItResumedFailed() async throws {
+        let cli = try CLIHarness()
+        defer { cli.cleanUp() }
+        let parked = try await cli.run(["--park-after", "0.2", "workflow", "start", "demo", "--id", "later",
+                                        "--input", demoInput(["timerSeconds": 0.4, "failStep": 2, "failTimes": 9, "failNonRetryable": true])])
+        #expect(parked.status == 5, "\(parked.stderr)")
+        try await Task.sleep(for: .milliseconds(500))
+        let due = try await cli.run(["workflow", "resume", "--due"], environment: ["SIGNALROOM_LOG_LEVEL": "critical"])
+        #expect(due.status == 1, "\(due.stdout) \(due.stderr)")
+        #expect(due.stdout.contains("later") && due.stdout.contains("failed"))
+        #expect(due.stderr.contains("later (run ") && due.stderr.contains("step 2 failed"), "\(due.stderr)")
+    }
 }

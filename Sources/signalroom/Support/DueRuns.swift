@@ -16,12 +16,13 @@ enum DueRuns {
     /// Resumes due runs one after another, printing one line per run it touched (none when
     /// nothing was due; nothing on stdout with `--json`, the caller prints the reports). A
     /// run that cannot go on (damaged history, unknown type) is reported on stderr and
-    /// skipped: it must not hold up the others. Stops starting new ones at `deadline`.
+    /// skipped: it must not hold up the others. Stops starting new ones at `deadline`. An
+    /// open index that cannot be read is an error, never an empty list of due runs.
     static func resume(store: FileHistoryStore, engine: WorkflowEngine, settings: Settings, deadline: Date,
-                       prefix: String = "") async -> Result {
+                       prefix: String = "") async throws -> Result {
         var result = Result()
         let now = Date()
-        let due = ((try? store.openRuns()) ?? []).filter { ($0.wakeUpTime ?? .distantPast) <= now }
+        let due = try store.openRuns().filter { ($0.wakeUpTime ?? .distantPast) <= now }
         for entry in due {
             guard Date() < deadline else { break }
             do {

@@ -76,7 +76,7 @@ struct RunDueCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("signalroom: error: \(item.run.run.workflowId): \(message)\n".utf8))
             }
         }
-        let resumed = await DueRuns.resume(store: store, engine: engine, settings: settings, deadline: deadline, prefix: "resumed ")
+        let resumed = try await DueRuns.resume(store: store, engine: engine, settings: settings, deadline: deadline, prefix: "resumed ")
         if json { Self.emitResumed(resumed, store: store, redactor: settings.redactor) }
         unhandled += resumed.problems
         failed += resumed.failed

@@ -50,8 +50,10 @@ struct WorkflowResume: AsyncParsableCommand {
     }
 
     private func resumeDue(store: FileHistoryStore, engine: WorkflowEngine, settings: Settings) async throws {
-        let result = await DueRuns.resume(store: store, engine: engine, settings: settings, deadline: .distantFuture)
+        let result = try await DueRuns.resume(store: store, engine: engine, settings: settings, deadline: .distantFuture)
         if settings.json { try Output.json(result.reports) }
+        // As run-due: 6 when a run could not be handled wins over 1 when one failed.
         if result.problems > 0 { throw ExitCode(ExitStatus.stateDamaged.rawValue) }
+        if result.failed > 0 { throw ExitCode(ExitStatus.workflowUnsuccessful.rawValue) }
     }
 }
