@@ -21,24 +21,31 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
-        // Durable workflows: histories, replay, retries, timeouts, locks. Foundation only.
-        .target(name: "SignalRoomEngine"),
+        // The layer below the domain, so no target grows its own copy: the calendar
+        // (CivilDate), history timestamps, JSON value/parser/writer, CRC-32 and the
+        // classified error every part throws. Foundation only.
+        .target(name: "SignalRoomCore"),
+        // Durable workflows: histories, replay, retries, timeouts, locks. Foundation and Core only.
+        .target(name: "SignalRoomEngine", dependencies: ["SignalRoomCore"]),
         // Extract-normalize-load: resources, type inference, schema evolution, write
-        // dispositions, incremental cursors, staged and checkpointed loads. Foundation only.
-        .target(name: "SignalRoomPipelines"),
+        // dispositions, incremental cursors, staged and checkpointed loads. Foundation and Core only.
+        .target(name: "SignalRoomPipelines", dependencies: ["SignalRoomCore"]),
         // The warehouse destinations: SQLite (GRDB) and PostgreSQL (postgres-nio).
         .target(
             name: "SignalRoomWarehouse",
             dependencies: [
+                "SignalRoomCore",
                 "SignalRoomPipelines",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Local file exports: the RFC 4180 CSV and JSON Lines readers and the `files` source.
-        .target(name: "SignalRoomFiles", dependencies: ["SignalRoomPipelines"]),
+        .target(name: "SignalRoomFiles", dependencies: ["SignalRoomCore", "SignalRoomPipelines"]),
         // HTTP for connectors and channels: AsyncHTTPClient (SwiftNIO) with timeouts,
         // bounded retries honouring Retry-After, and errors with secrets masked. Not
         // URLSession: FoundationNetworking drags libcurl and its 30 libraries into every
@@ -46,7 +53,7 @@ let package = Package(
         .target(
             name: "SignalRoomHTTP",
             dependencies: [
-                "SignalRoomPipelines",
+                "SignalRoomCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -57,31 +64,32 @@ let package = Package(
         // (swift-crypto).
         .target(
             name: "SignalRoomConnectors",
-            dependencies: ["SignalRoomPipelines", "SignalRoomFiles", "SignalRoomHTTP", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["SignalRoomCore", "SignalRoomPipelines", "SignalRoomFiles", "SignalRoomHTTP", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Reports: definitions, models and seeds, queries, Stencil templates, notification
         // channels (Slack, Resend, Twilio, stdout) and alert hygiene.
         .target(
             name: "SignalRoomReports",
-            dependencies: ["SignalRoomPipelines", "SignalRoomFiles", "SignalRoomHTTP", .product(name: "Stencil", package: "Stencil")]
+            dependencies: ["SignalRoomCore", "SignalRoomPipelines", "SignalRoomFiles", "SignalRoomHTTP", .product(name: "Stencil", package: "Stencil")]
         ),
         // The concrete workflows and activities wired onto the engine.
         .target(
             name: "SignalRoomWorkflows",
-            dependencies: ["SignalRoomEngine", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles", "SignalRoomHTTP",
+            dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles", "SignalRoomHTTP",
                            "SignalRoomConnectors", "SignalRoomReports"]
         ),
-        // Cron and calendar maths in IANA time zones. Foundation only.
-        .target(name: "SignalRoomSchedules"),
+        // Cron maths in IANA time zones and the one duration grammar. Foundation and Core only.
+        .target(name: "SignalRoomCron", dependencies: ["SignalRoomCore"]),
         // schedules.json, registered schedules and their state, what is due, firing runs.
-        .target(name: "SignalRoomScheduler", dependencies: ["SignalRoomEngine", "SignalRoomSchedules"]),
+        .target(name: "SignalRoomScheduler", dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomCron"]),
         // The command line: argument parsing, output, exit codes.
         .executableTarget(
             name: "signalroom",
             dependencies: [
+                "SignalRoomCore",
                 "SignalRoomEngine",
                 "SignalRoomWorkflows",
-                "SignalRoomSchedules",
+                "SignalRoomCron",
                 "SignalRoomScheduler",
                 "SignalRoomPipelines",
                 "SignalRoomWarehouse",
@@ -92,23 +100,24 @@ let package = Package(
         ),
         .executableTarget(
             name: "signalroom-bench",
-            dependencies: ["SignalRoomEngine", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles"],
+            dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles"],
             path: "bench/Sources"
         ),
-        .testTarget(name: "SignalRoomEngineTests", dependencies: ["SignalRoomEngine", "SignalRoomWorkflows"]),
-        .testTarget(name: "SignalRoomSchedulesTests", dependencies: ["SignalRoomSchedules"]),
-        .testTarget(name: "SignalRoomSchedulerTests", dependencies: ["SignalRoomScheduler", "SignalRoomEngine"]),
+        .testTarget(name: "SignalRoomCoreTests", dependencies: ["SignalRoomCore"]),
+        .testTarget(name: "SignalRoomEngineTests", dependencies: ["SignalRoomCore", "SignalRoomEngine"]),
+        .testTarget(name: "SignalRoomCronTests", dependencies: ["SignalRoomCore", "SignalRoomCron"]),
+        .testTarget(name: "SignalRoomSchedulerTests", dependencies: ["SignalRoomCore", "SignalRoomScheduler", "SignalRoomEngine"]),
         // Write dispositions and queries against real SQLite files and the test PostgreSQL server.
-        .testTarget(name: "SignalRoomPipelinesTests", dependencies: ["SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles"]),
+        .testTarget(name: "SignalRoomPipelinesTests", dependencies: ["SignalRoomCore", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles"]),
         .testTarget(name: "SignalRoomFilesTests", dependencies: ["SignalRoomFiles", "SignalRoomPipelines"]),
-        .testTarget(name: "SignalRoomConnectorsTests", dependencies: ["SignalRoomConnectors", "SignalRoomHTTP", "SignalRoomPipelines"]),
+        .testTarget(name: "SignalRoomConnectorsTests", dependencies: ["SignalRoomCore", "SignalRoomConnectors", "SignalRoomHTTP", "SignalRoomPipelines"]),
         .testTarget(name: "SignalRoomReportsTests", dependencies: ["SignalRoomReports", "SignalRoomPipelines"]),
         // Process-level tests against the built `signalroom` binary, with the loopback
         // servers that stand in for Everflow and RedTrack.
         .testTarget(
             name: "SignalRoomCLITests",
             dependencies: [
-                "signalroom", "SignalRoomEngine", "SignalRoomHTTP",
+                "signalroom", "SignalRoomCore", "SignalRoomEngine", "SignalRoomHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,4 +1,4 @@
-import SignalRoomPipelines
+import SignalRoomCore
 
 /// Why an HTTP exchange failed, with the service named and secrets already masked. The
 /// connectors turn the statuses that mean "your key is wrong" into their own messages.

@@ -20,7 +20,7 @@ public struct HTTPRequest: Sendable {
 }
 
 /// A response with its whole body in memory (bodies that can be large go through
-/// `HTTPClient.download`, which writes them to a file instead).
+/// `ServiceClient.download`, which writes them to a file instead).
 public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: [String: String]

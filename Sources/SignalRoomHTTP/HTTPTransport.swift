@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 
-/// The AsyncHTTPClient behind one `HTTPClient` value: created at its first request, shut down
+/// The AsyncHTTPClient behind one `ServiceClient` value: created at its first request, shut down
 /// when the last copy of that value goes away (a connector's or a channel's lifetime), so
 /// connections are reused across the pages of one sync and nothing outlives its user.
 ///

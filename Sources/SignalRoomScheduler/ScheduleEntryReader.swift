@@ -1,6 +1,7 @@
 import Foundation
+import SignalRoomCore
 import SignalRoomEngine
-import SignalRoomSchedules
+import SignalRoomCron
 
 /// Reads the fields of one `schedules.json` entry, noting every problem instead of stopping
 /// at the first, so that `schedule-setup` can list them all.

@@ -1,6 +1,7 @@
 import Foundation
+import SignalRoomCore
 import SignalRoomEngine
-import SignalRoomSchedules
+import SignalRoomCron
 
 /// Reads and checks `schedules.json`. Every problem is reported with the schedule id (or
 /// position) and the field, all of them at once (a file with three typos takes one round,

@@ -1,6 +1,7 @@
 import Foundation
+import SignalRoomCore
 import SignalRoomEngine
-import SignalRoomSchedules
+import SignalRoomCron
 
 /// One entry of `schedules.json`: when a workflow runs and what happens when runs pile up.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 import SignalRoomEngine
 
 /// A registered schedule as `state/schedules/<id>.json` keeps it: the spec it was set up

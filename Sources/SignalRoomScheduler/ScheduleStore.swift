@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 import SignalRoomEngine
 #if canImport(Glibc)
 @preconcurrency import Glibc

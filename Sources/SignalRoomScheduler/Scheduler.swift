@@ -1,6 +1,6 @@
 import Foundation
 import SignalRoomEngine
-import SignalRoomSchedules
+import SignalRoomCron
 
 /// Fires schedules through the engine. Creating a scheduled run (id
 /// `<schedule-id>-<fire time>`, never reused) is the claim on its fire time, so any number

@@ -16,7 +16,7 @@ struct HTTPClientTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signalroom-http-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let client = HTTPClient(service: "Store", secrets: [])
+        let client = ServiceClient(service: "Store", secrets: [])
 
         let downloaded = try await client.download(HTTPRequest(url: URL(string: server.baseURL + "/object")!), into: directory)
         #expect(downloaded.status == 200 && downloaded.bytes == object.count)

@@ -4,13 +4,6 @@ import Testing
 /// What `run-due` tells cron and machines: the exit code when a run failed, and `--json`.
 @Suite(.serialized)
 struct RunDueReportingTests {
-    private func setup(_ cli: CLIHarness, _ entries: [[String: Any]], now: String) async throws {
-        let path = cli.root.appendingPathComponent("schedules.json")
-        try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys]).write(to: path)
-        let result = try await cli.run(["schedule-setup", "--file", path.path, "--now", now])
-        #expect(result.status == 0, "\(result.stderr)")
-    }
-
     private func lines(_ text: String) -> [[String: Any]] {
         text.split(separator: "\n").map { line in
             let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
@@ -22,7 +15,7 @@ struct RunDueReportingTests {
     @Test func aFiredRunThatFailsMakesRunDueExitOneWithTheReasonOnStderr() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        try await setup(cli, [
+        try await cli.setUpSchedules([
             ["id": "ok", "cron": "* * * * *", "workflow": "demo", "input": ["steps": 1]],
             ["id": "broken", "cron": "* * * * *", "workflow": "demo",
              "input": ["steps": 1, "failStep": 1, "failTimes": 9, "failNonRetryable": true]],
@@ -43,7 +36,7 @@ struct RunDueReportingTests {
     @Test func jsonPrintsOneObjectPerFiredSkippedAndResumedRun() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        try await setup(cli, [
+        try await cli.setUpSchedules([
             ["id": "backlog", "cron": "* * * * *", "workflow": "demo", "input": ["steps": 1]],
             ["id": "broken", "cron": "0 * * * *", "workflow": "demo",
              "input": ["steps": 1, "failStep": 1, "failTimes": 9, "failNonRetryable": true]],

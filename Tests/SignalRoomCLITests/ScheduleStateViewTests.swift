@@ -5,13 +5,6 @@ import Testing
 /// state does not hide the others.
 @Suite(.serialized)
 struct ScheduleStateViewTests {
-    private func setup(_ cli: CLIHarness, _ entries: [[String: Any]], now: String) async throws {
-        let path = cli.root.appendingPathComponent("schedules.json")
-        try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys]).write(to: path)
-        let result = try await cli.run(["schedule-setup", "--file", path.path, "--now", now])
-        #expect(result.status == 0, "\(result.stderr)")
-    }
-
     private func openRunsLine(_ text: String) -> String {
         text.split(separator: "\n").first { $0.hasPrefix("open runs") }.map(String.init) ?? ""
     }
@@ -19,7 +12,7 @@ struct ScheduleStateViewTests {
     @Test func describeListsOnlyRunsThatAreStillOpenWithoutWaitingForRunDue() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        try await setup(cli, [
+        try await cli.setUpSchedules([
             ["id": "quick", "cron": "0 * * * *", "workflow": "demo", "input": ["steps": 1]],
             ["id": "waits", "cron": "0 * * * *", "workflow": "demo", "input": ["steps": 1, "timerSeconds": 3600]],
         ], now: "2026-11-25T09:30:00Z")
@@ -42,7 +35,7 @@ struct ScheduleStateViewTests {
     @Test func listShowsADamagedScheduleBesideTheOthersAndExitsSix() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        try await setup(cli, [
+        try await cli.setUpSchedules([
             ["id": "alpha", "cron": "0 * * * *", "workflow": "demo"],
             ["id": "broken", "cron": "0 * * * *", "workflow": "demo"],
             ["id": "zulu", "cron": "30 6 * * *", "workflow": "demo"],

@@ -29,26 +29,6 @@ struct S3XMLTests {
     }
 }
 
-struct CalendarDayTests {
-    @Test func daysRoundTripAndStepAcrossMonthsAndLeapDays() throws {
-        let day = try #require(CalendarDay("2024-02-28"))
-        #expect(day.adding(days: 1).description == "2024-02-29")
-        #expect(day.adding(days: 2).description == "2024-03-01")
-        #expect(CalendarDay("2023-02-29") == nil)
-        #expect(CalendarDay("2024-12-31")!.adding(days: 1).description == "2025-01-01")
-        #expect(CalendarDay.range(CalendarDay("2024-12-30")!, through: CalendarDay("2025-01-02")!).map(\.description)
-            == ["2024-12-30", "2024-12-31", "2025-01-01", "2025-01-02"])
-        #expect(CalendarDay.range(CalendarDay("2025-01-02")!, through: CalendarDay("2025-01-01")!).isEmpty)
-    }
-
-    @Test func dayOfAnInstantFollowsTheZone() {
-        let zone = TimeZone(identifier: "America/New_York")!
-        // 2024-12-02T03:00Z is still Dec 1 in New York; 05:00Z is Dec 2.
-        #expect(CalendarDay.of(Date(timeIntervalSince1970: 1_733_108_400), in: zone).description == "2024-12-01")
-        #expect(CalendarDay.of(Date(timeIntervalSince1970: 1_733_115_600), in: zone).description == "2024-12-02")
-    }
-}
-
 struct EverflowDateIdTests {
     let zone = TimeZone(identifier: "America/New_York")!
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SignalRoomCore
 @testable import SignalRoomEngine
 
 /// DESIGN §3 and the wire format documented on `HistoryEvent`: every event type survives a

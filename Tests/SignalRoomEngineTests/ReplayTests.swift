@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SignalRoomCore
 @testable import SignalRoomEngine
 
 // MARK: - Test activities

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SignalRoomCore
 @testable import SignalRoomEngine
 
 /// DESIGN §3: a torn last line (crash mid-append) is dropped as never written; any other

@@ -2,6 +2,7 @@
 @preconcurrency import Glibc
 #endif
 import Foundation
+import SignalRoomCore
 import SignalRoomEngine
 
 /// `signalroom-bench`: the engine's throughput and replay figures, measured in process on a

@@ -2,6 +2,7 @@
 @preconcurrency import Glibc
 #endif
 import Foundation
+import SignalRoomCore
 import SignalRoomEngine
 
 /// The state for timing `signalroom run-due` when nothing is due: many closed runs and a

@@ -1,3 +1,4 @@
+import SignalRoomCore
 import SignalRoomPipelines
 
 /// What a connector found wrong with a service's answer or its own settings.

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 import SignalRoomHTTP
 import SignalRoomPipelines
 
@@ -18,11 +19,11 @@ public struct EverflowSource: Source {
         public var advertiserIds: [String]
         public var pageSize: Int = 10_000
         /// The first day read when there is no cursor yet.
-        public var startDate: CalendarDay
+        public var startDate: CivilDate
         public var clientId: String
-        public var http: HTTPClient.Configuration = .init()
+        public var http: ServiceClient.Configuration = .init()
 
-        public init(apiKey: String, baseURL: URL, reportZone: EverflowTimeZone, advertiserIds: [String], startDate: CalendarDay, clientId: String) {
+        public init(apiKey: String, baseURL: URL, reportZone: EverflowTimeZone, advertiserIds: [String], startDate: CivilDate, clientId: String) {
             self.apiKey = apiKey
             self.baseURL = baseURL
             self.reportZone = reportZone
@@ -67,7 +68,7 @@ struct EverflowDailyStats: Resource {
     static let fields = ["date", "affiliate_id", "affiliate_label", "advertiser_id", "advertiser_label",
                          "clicks", "conversions", "revenue", "payout", "profit", "_client_id"]
 
-    func range(_ request: ExtractRequest) -> (from: CalendarDay, to: CalendarDay) {
+    func range(_ request: ExtractRequest) -> (from: CivilDate, to: CivilDate) {
         request.dayWindow(startingAt: settings.startDate, in: settings.timeZone, now: now())
     }
 
@@ -89,7 +90,7 @@ struct EverflowDailyStats: Resource {
                 page = done + 1
             }
         }
-        let client = HTTPClient(service: "Everflow", secrets: [settings.apiKey], configuration: settings.http)
+        let client = ServiceClient(service: "Everflow", secrets: [settings.apiKey], configuration: settings.http)
         let keep = Set(settings.advertiserIds)
         while true {
             try Task.checkCancellation()
@@ -114,7 +115,7 @@ struct EverflowDailyStats: Resource {
         try await sink.commit(resumeToken: "\(from)|\(to)|\(page)")
     }
 
-    private func reportRequest(from: CalendarDay, to: CalendarDay, page: Int) throws -> HTTPRequest {
+    private func reportRequest(from: CivilDate, to: CivilDate, page: Int) throws -> HTTPRequest {
         var query: [String: Any] = ["page": page, "limit": settings.pageSize]
         query["filters"] = settings.advertiserIds.map { id -> [String: Any] in ["advertiser_id": Int(id) ?? id] }
         let body: [String: Any] = [
@@ -127,7 +128,7 @@ struct EverflowDailyStats: Resource {
                            body: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), timeout: 120)
     }
 
-    private func tableEntries(_ json: Any, client: HTTPClient, url: URL) throws -> [[String: Any]] {
+    private func tableEntries(_ json: Any, client: ServiceClient, url: URL) throws -> [[String: Any]] {
         guard let object = json as? [String: Any], let table = object["table"] as? [Any] else {
             throw ConnectorError.unexpectedShape(service: "Everflow", url: client.masked(url.absoluteString),
                                                  expected: "an object with a \"table\" array", excerpt: client.excerpt(Data(String(describing: json).utf8)))
@@ -187,11 +188,11 @@ struct EverflowDailyStats: Resource {
     }
 
     /// The day whose midnight, in UTC or in the report's zone, is `id` (Unix seconds).
-    static func day(ofDateId id: String, in zone: TimeZone) -> CalendarDay? {
+    static func day(ofDateId id: String, in zone: TimeZone) -> CivilDate? {
         guard let seconds = Int(id) else { return nil }
-        if seconds % 86_400 == 0 { return CalendarDay(daysSinceEpoch: seconds / 86_400) }
+        if seconds % 86_400 == 0 { return CivilDate(daysSince1970: seconds / 86_400) }
         let date = Date(timeIntervalSince1970: Double(seconds))
-        let local = CalendarDay.of(date, in: zone)
+        let local = CivilDate.of(date, in: zone)
         let offset = zone.secondsFromGMT(for: date)
         return (seconds + offset) % 86_400 == 0 ? local : nil
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 import SignalRoomHTTP
 import SignalRoomPipelines
 
@@ -10,11 +11,11 @@ public struct RedTrackSource: Source {
         public var timeZone: TimeZone = TimeZone(identifier: "America/New_York")!
         /// Pause between day requests: RedTrack rate-limits (429) bursts.
         public var pacing: Double = 1.0
-        public var startDate: CalendarDay
+        public var startDate: CivilDate
         public var clientId: String
-        public var http: HTTPClient.Configuration = .init()
+        public var http: ServiceClient.Configuration = .init()
 
-        public init(apiKey: String, baseURL: URL, startDate: CalendarDay, clientId: String) {
+        public init(apiKey: String, baseURL: URL, startDate: CivilDate, clientId: String) {
             self.apiKey = apiKey
             self.baseURL = baseURL
             self.startDate = startDate
@@ -53,13 +54,13 @@ struct RedTrackDailySpend: Resource {
 
     static let fields = ["date", "source_id", "source_name", "source_alias", "clicks", "conversions", "cost", "_client_id"]
 
-    func days(_ request: ExtractRequest) -> [CalendarDay] {
+    func days(_ request: ExtractRequest) -> [CivilDate] {
         let window = request.dayWindow(startingAt: settings.startDate, in: settings.timeZone, now: now())
         var from = window.from
-        if let token = request.resumeToken, token.hasPrefix("day:"), let done = CalendarDay(String(token.dropFirst(4))), done >= from {
+        if let token = request.resumeToken, token.hasPrefix("day:"), let done = CivilDate(String(token.dropFirst(4))), done >= from {
             from = done.adding(days: 1)
         }
-        return CalendarDay.range(from, through: window.to)
+        return CivilDate.range(from, through: window.to)
     }
 
     func plan(_ request: ExtractRequest) async throws -> [String] {
@@ -69,7 +70,7 @@ struct RedTrackDailySpend: Resource {
     }
 
     func extract(_ request: ExtractRequest, into sink: any RowSink) async throws {
-        let client = HTTPClient(service: "RedTrack", secrets: [settings.apiKey], configuration: settings.http)
+        let client = ServiceClient(service: "RedTrack", secrets: [settings.apiKey], configuration: settings.http)
         for (index, day) in days(request).enumerated() {
             try Task.checkCancellation()
             if index > 0, settings.pacing > 0 { try await Task.sleep(for: .milliseconds(Int(settings.pacing * 1000))) }
@@ -93,7 +94,7 @@ struct RedTrackDailySpend: Resource {
         }
     }
 
-    private func reportRequest(_ day: CalendarDay) -> HTTPRequest {
+    private func reportRequest(_ day: CivilDate) -> HTTPRequest {
         var components = URLComponents(url: settings.baseURL.appendingPathComponent("report"), resolvingAgainstBaseURL: false)!
         components.queryItems = [
             URLQueryItem(name: "api_key", value: settings.apiKey),
@@ -105,7 +106,7 @@ struct RedTrackDailySpend: Resource {
     }
 
     /// One source's row, or nil for a row without `source_id` (skipped and counted).
-    func row(_ entry: Any, day: CalendarDay, location: String) throws -> [FieldValue]? {
+    func row(_ entry: Any, day: CivilDate, location: String) throws -> [FieldValue]? {
         guard let entry = entry as? [String: Any] else {
             throw ConnectorError.unexpectedValue(service: "RedTrack", location: location, field: "(row)",
                                                  value: String(describing: entry).prefix(60).description, expected: "an object")

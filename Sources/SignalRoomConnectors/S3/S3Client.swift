@@ -13,7 +13,7 @@ public struct S3Client: Sendable {
         public var sessionToken: String?
         /// `S3_ENDPOINT_URL`; nil for AWS itself.
         public var endpoint: URL?
-        public var http: HTTPClient.Configuration = .init()
+        public var http: ServiceClient.Configuration = .init()
 
         public init(bucket: String, region: String, accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil, endpoint: URL? = nil) {
             self.bucket = bucket
@@ -26,12 +26,12 @@ public struct S3Client: Sendable {
     }
 
     public let settings: Settings
-    private let http: HTTPClient
+    private let http: ServiceClient
     private let signer: SignatureV4
 
     public init(settings: Settings) {
         self.settings = settings
-        http = HTTPClient(service: "S3", secrets: [settings.secretAccessKey, settings.sessionToken ?? ""], configuration: settings.http)
+        http = ServiceClient(service: "S3", secrets: [settings.secretAccessKey, settings.sessionToken ?? ""], configuration: settings.http)
         signer = SignatureV4(accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey, region: settings.region,
                              sessionToken: settings.sessionToken)
     }

@@ -1,3 +1,4 @@
+import SignalRoomCore
 /// Which attempts of each activity moved its heartbeat checkpoint: recorded details other
 /// than those the attempt started from. An attempt that started without a checkpoint only
 /// sets one with its first heartbeat (a load recording its id before any request is not yet

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 
 /// The values workflow code reads synchronously (`now`, `random`, whether it is replaying),
 /// kept consistent with the history by the run's journal. A lock rather than an actor
@@ -26,19 +27,4 @@ final class DeterministicState: @unchecked Sendable {
     }
 
     func nextRandom() -> UInt64 { lock.withLock { generator.next() } }
-}
-
-/// A small, fast, well-known generator; its sequence depends only on the recorded seed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

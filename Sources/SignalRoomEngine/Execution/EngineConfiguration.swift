@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 
 /// How the engine behaves in this process. Built once by the caller (the CLI reads flags
 /// and environment) and passed down; the engine reads no environment itself.

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 
 /// One execution of one claimed run: drives the workflow's commands through the journal,
 /// runs activity attempts under their timeouts and waits (or parks) between them.

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 
 /// The one writer of a claimed run's history during an execution: it replays recorded
 /// commands, appends new events (durably before the step they enable runs) and turns

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 
 /// Starts, resumes, cancels and terminates workflow runs over a history store.
 ///

@@ -1,3 +1,4 @@
+import SignalRoomCore
 /// The workflow and activity types a process can run, by their stable names. Activities
 /// are registered as instances so they can carry their dependencies (configuration,
 /// connections); workflows are stateless and created per run.

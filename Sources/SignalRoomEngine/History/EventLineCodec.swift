@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 
 /// Turns events into history lines and back, guarding each line with a CRC-32.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 
 /// The wire format of events (version 1, see `HistoryEvent`), mapped by hand: one
 /// definition serves history lines, `workflow show --json` and `Codable`.

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 
 /// One line of a run's history. Event ids are consecutive from 1; `time` has millisecond
 /// precision. Event type names are Temporal's, plus `ActivityTaskHeartbeatRecorded` for

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 
 /// What a run's history says about it, derived by reading the events once: status,
 /// timings, the activity in progress, the last failure and when it wants to wake up.

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 
 /// What an activity attempt knows about itself and how it reports progress.
 ///

@@ -1,3 +1,4 @@
+import SignalRoomCore
 /// How one activity call is bounded and retried.
 public struct ActivityOptions: Sendable, Hashable, Codable {
     /// Limit on one attempt, from its start to its result; the attempt is cancelled when it

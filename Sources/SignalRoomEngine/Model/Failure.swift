@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 
 /// A failure as histories record it: what went wrong, its type name (what retry policies
 /// match against), whether it may be retried, and the failure that caused it.

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 
 /// How an activity is retried, with Temporal's semantics.
 ///

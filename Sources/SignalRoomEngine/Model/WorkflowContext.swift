@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 
 /// The workflow's only window on the world. Every value it gives is recorded in or
 /// derived from the history, so a replay sees exactly what the first execution saw.

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 @preconcurrency import Glibc
+import SignalRoomCore
 #endif
 
 /// The open-runs and closed-runs indexes: small files that let `run-due` and

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 @preconcurrency import Glibc
+import SignalRoomCore
 #endif
 
 /// Histories as files under a state directory:
@@ -105,6 +106,8 @@ public struct FileHistoryStore: HistoryStore {
 
     public func claim(_ run: RunReference) throws -> any RunLease {
         try WorkflowId.validate(run.workflowId)
+        // The owner writes the run's index entry; the index must exist to hold it.
+        try rebuildIndexIfMissing()
         let path = historyPath(run)
         guard PosixFile.exists(path) else { throw WorkflowStoreError.runNotFound(workflowId: run.workflowId, runId: run.runId) }
         let file = try PosixFile(path: path, mode: .readWrite)
@@ -130,6 +133,7 @@ public struct FileHistoryStore: HistoryStore {
 
     public func currentRun(of workflowId: String) throws -> RunReference {
         try WorkflowId.validate(workflowId)
+        try rebuildIndexIfMissing()
         if let open = try openRunStillOpen(workflowId, repair: false) { return open.run }
         guard let newest = runIds(of: workflowId).last else { throw WorkflowStoreError.notFound(workflowId: workflowId) }
         return RunReference(workflowId: workflowId, runId: newest)

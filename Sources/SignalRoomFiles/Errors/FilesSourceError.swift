@@ -1,3 +1,4 @@
+import SignalRoomCore
 import SignalRoomPipelines
 
 /// Why the `files` source cannot read its directory. None of these is cured by retrying.

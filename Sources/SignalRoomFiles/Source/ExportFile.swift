@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 
 /// One export file and what its name says: the table it belongs to and its date.
 public struct ExportFile: Sendable, Hashable {
@@ -40,9 +41,7 @@ public struct ExportFile: Sendable, Hashable {
             guard digits.count == 8 else { continue }
             let year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]
             let month = digits[4] * 10 + digits[5], day = digits[6] * 10 + digits[7]
-            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-            let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-            guard (1...12).contains(month), day >= 1, day <= lengths[month - 1] else { continue }
+            guard (1...12).contains(month), day >= 1, day <= CivilDate.daysIn(year: year, month: month) else { continue }
             return String(decoding: bytes[start..<(start + 10)], as: UTF8.self)
         }
         return nil

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 
 /// Loads one resource into one dataset: extracts, normalizes, stages in checkpointed
 /// chunks, then applies the load, its cursor and its ledger row in one transaction.

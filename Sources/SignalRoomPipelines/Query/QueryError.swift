@@ -1,3 +1,4 @@
+import SignalRoomCore
 /// Why a warehouse query could not run. None is cured by retrying.
 public enum QueryError: RetryClassifiedError, Equatable {
     /// The SQL names `:name` but no value was given for it.

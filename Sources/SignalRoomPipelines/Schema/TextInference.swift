@@ -1,3 +1,4 @@
+import SignalRoomCore
 /// Classifies a text value (a CSV field) by what it spells, never losing what it said.
 ///
 /// Only canonical spellings become numbers: `00123` and `+5` stay text (the leading zero
@@ -101,9 +102,6 @@ public enum TextInference {
     }
 
     static func isValidDate(year: Int, month: Int, day: Int) -> Bool {
-        guard (1...12).contains(month), day >= 1 else { return false }
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        return day <= lengths[month - 1]
+        (1...12).contains(month) && day >= 1 && day <= CivilDate.daysIn(year: year, month: month)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 import SignalRoomHTTP
 import SignalRoomPipelines
 
@@ -21,7 +22,7 @@ public struct Delivery: Sendable, Codable, Equatable {
     }
 }
 
-extension HTTPClient {
+extension ServiceClient {
     /// A channel's 2xx answer as a JSON object, or nil when its body cannot be read.
     ///
     /// A 2xx from Slack, Resend or Twilio means the message was accepted; a body cut off or
@@ -59,9 +60,9 @@ public struct ChannelRejection: RetryClassifiedError, Equatable {
 /// The channels, configured from the environment (process environment over `.env`).
 public struct ChannelSettings: Sendable {
     public let environment: [String: String]
-    public var http: HTTPClient.Configuration
+    public var http: ServiceClient.Configuration
 
-    public init(environment: [String: String], http: HTTPClient.Configuration = .init()) {
+    public init(environment: [String: String], http: ServiceClient.Configuration = .init()) {
         self.environment = environment
         self.http = http
     }

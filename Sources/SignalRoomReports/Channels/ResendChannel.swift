@@ -8,11 +8,11 @@ struct ResendChannel: NotificationChannel {
     let from: String
     let to: [String]
     let baseURL: URL
-    let http: HTTPClient.Configuration
+    let http: ServiceClient.Configuration
     var name: String { "email" }
 
     func send(_ message: RenderedReport) async throws -> Delivery {
-        let client = HTTPClient(service: "Resend", secrets: [apiKey], configuration: http)
+        let client = ServiceClient(service: "Resend", secrets: [apiKey], configuration: http)
         let payload: [String: Any] = ["from": from, "to": to, "subject": message.subject ?? message.report, "html": message.text]
         let request = HTTPRequest(method: "POST", url: baseURL.appendingPathComponent("emails"),
                                   headers: ["Authorization": "Bearer \(apiKey)", "Content-Type": "application/json"],

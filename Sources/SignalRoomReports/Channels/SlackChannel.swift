@@ -8,7 +8,7 @@ struct SlackChannel: NotificationChannel {
     let token: String
     let channelId: String
     let baseURL: URL
-    let http: HTTPClient.Configuration
+    let http: ServiceClient.Configuration
     var name: String { "slack" }
 
     static let final: [String: String] = [
@@ -19,7 +19,7 @@ struct SlackChannel: NotificationChannel {
     ]
 
     func send(_ message: RenderedReport) async throws -> Delivery {
-        let client = HTTPClient(service: "Slack", secrets: [token], configuration: http)
+        let client = ServiceClient(service: "Slack", secrets: [token], configuration: http)
         let body = try JSONSerialization.data(withJSONObject: ["channel": channelId, "text": message.text], options: [.sortedKeys])
         let request = HTTPRequest(method: "POST", url: baseURL.appendingPathComponent("chat.postMessage"),
                                   headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json; charset=utf-8"],
@@ -47,11 +47,11 @@ struct SlackChannel: NotificationChannel {
 /// A Slack incoming webhook: POST `{"text": …}`, answered with `ok`.
 struct SlackWebhookChannel: NotificationChannel {
     let url: URL
-    let http: HTTPClient.Configuration
+    let http: ServiceClient.Configuration
     var name: String { "slack" }
 
     func send(_ message: RenderedReport) async throws -> Delivery {
-        let client = HTTPClient(service: "Slack webhook", secrets: [url.path], configuration: http)
+        let client = ServiceClient(service: "Slack webhook", secrets: [url.path], configuration: http)
         let body = try JSONSerialization.data(withJSONObject: ["text": message.text])
         _ = try await client.send(HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"], body: body, timeout: 30))
         return Delivery(channel: name, id: nil)

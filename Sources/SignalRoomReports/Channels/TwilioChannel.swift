@@ -10,7 +10,7 @@ struct TwilioChannel: NotificationChannel {
     let from: String
     let to: [String]
     let baseURL: URL
-    let http: HTTPClient.Configuration
+    let http: ServiceClient.Configuration
     var name: String { "sms" }
 
     static let limit = 1600
@@ -21,7 +21,7 @@ struct TwilioChannel: NotificationChannel {
     }
 
     func send(_ message: RenderedReport) async throws -> Delivery {
-        let client = HTTPClient(service: "Twilio", secrets: [authToken], configuration: http)
+        let client = ServiceClient(service: "Twilio", secrets: [authToken], configuration: http)
         let credentials = Data("\(accountSid):\(authToken)".utf8).base64EncodedString()
         var sids: [String] = []
         for recipient in to {

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 import SignalRoomPipelines
 
 /// The reports in a directory (`reports/` in the working directory by default,
@@ -73,22 +74,13 @@ public struct ReportParameters: Sendable {
         }
     }
 
+    /// `YYYY-MM-DD`, or `yesterday`/`today` in the report's zone.
     static func day(_ text: String, zone: TimeZone, now: Date) -> String? {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let offset: Int
         switch text.lowercased() {
-        case "yesterday": offset = -1
-        case "today": offset = 0
-        default:
-            let parts = text.split(separator: "-", omittingEmptySubsequences: false).compactMap { Int($0) }
-            guard text.utf8.count == 10, parts.count == 3, let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])),
-                  calendar.component(.day, from: date) == parts[2], calendar.component(.month, from: date) == parts[1] else { return nil }
-            return text
+        case "yesterday": CivilDate.of(now, in: zone).adding(days: -1).description
+        case "today": CivilDate.of(now, in: zone).description
+        default: CivilDate(text)?.description
         }
-        guard let date = calendar.date(byAdding: .day, value: offset, to: now) else { return nil }
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
     }
 }
 

@@ -1,3 +1,4 @@
+import SignalRoomCore
 import SignalRoomPipelines
 
 /// What is wrong with a report, its parameters, its files or its channel, said so the user

@@ -1,3 +1,4 @@
+import SignalRoomCore
 import SignalRoomPipelines
 
 /// What went wrong talking to the warehouse, said so a user can act on it. Never carries

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 import SignalRoomEngine
 
 /// A workflow to exercise the engine end to end before real workflows exist: a few

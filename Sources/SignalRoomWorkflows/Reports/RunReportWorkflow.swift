@@ -1,3 +1,4 @@
+import SignalRoomCore
 import SignalRoomEngine
 
 /// Renders a report and sends it (the morning report), with the original platform's

@@ -1,3 +1,4 @@
+import SignalRoomCore
 import SignalRoomEngine
 import SignalRoomPipelines
 

@@ -1,5 +1,6 @@
 import Foundation
 import SignalRoomConnectors
+import SignalRoomCore
 import SignalRoomHTTP
 import SignalRoomFiles
 import SignalRoomPipelines
@@ -184,9 +185,9 @@ public struct SourceCatalog: Sendable {
         return zone
     }
 
-    private func startDate(_ variable: String) throws -> CalendarDay {
-        guard let text = value(variable) else { return CalendarDay.of(now(), in: (try? reportZone()) ?? TimeZone(identifier: "UTC")!).adding(days: -30) }
-        guard let day = CalendarDay(text) else {
+    private func startDate(_ variable: String) throws -> CivilDate {
+        guard let text = value(variable) else { return CivilDate.of(now(), in: (try? reportZone()) ?? TimeZone(identifier: "UTC")!).adding(days: -30) }
+        guard let day = CivilDate(text) else {
             throw SourceConfigurationError.invalidVariable(variable: variable, value: text, expected: "a date as YYYY-MM-DD")
         }
         return day
@@ -210,8 +211,8 @@ public struct SourceCatalog: Sendable {
 
     /// `SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS` and `SIGNALROOM_HTTP_CONNECT_TIMEOUT_SECONDS`,
     /// read in this one place for sources and channels.
-    func httpConfiguration() throws -> HTTPClient.Configuration {
-        var configuration = HTTPClient.Configuration()
+    func httpConfiguration() throws -> ServiceClient.Configuration {
+        var configuration = ServiceClient.Configuration()
         configuration.initialDelay = try seconds("SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS", default: 1)
         configuration.connectTimeout = try seconds("SIGNALROOM_HTTP_CONNECT_TIMEOUT_SECONDS", default: 10)
         configuration.onRetry = httpRetries

@@ -1,3 +1,4 @@
+import SignalRoomCore
 import SignalRoomEngine
 
 /// The options a sync run was started with, as its `WorkflowExecutionStarted` input records

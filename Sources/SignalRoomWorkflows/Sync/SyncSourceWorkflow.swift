@@ -1,3 +1,4 @@
+import SignalRoomCore
 import SignalRoomEngine
 
 /// Syncs one source into the warehouse and, if asked, says how it went.
@@ -44,7 +45,7 @@ public struct SyncSourceWorkflow: Workflow {
             notifyOnFailure = try input.value("notifyOnFailure", true)
             resumeLoads = try input.optional("resumeLoads")
             for (name, date) in [("startDate", startDate), ("endDate", endDate)] {
-                if let date, !SyncDates.isValid(date) {
+                if let date, CivilDate(date) == nil {
                     throw input.fail(name, "`\(name)` is \"\(date)\"; give a date as YYYY-MM-DD")
                 }
             }
@@ -89,17 +90,6 @@ public struct SyncSourceWorkflow: Workflow {
             try await SendNotificationActivity.send(in: context, SyncNotifications.success(result, workflowId: context.info.workflowId))
         }
         return result
-    }
-}
-
-/// Dates as sync inputs spell them: `YYYY-MM-DD`, a real calendar day.
-public enum SyncDates {
-    public static func isValid(_ text: String) -> Bool {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard text.utf8.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              (1...12).contains(month), day >= 1 else { return false }
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        return day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 import SignalRoomEngine
 import SignalRoomPipelines
 import SignalRoomWorkflows

@@ -1,6 +1,7 @@
 import Foundation
+import SignalRoomCore
 import SignalRoomEngine
-import SignalRoomSchedules
+import SignalRoomCron
 
 /// Option values several commands take, parsed one way with one wording of the error.
 enum OptionValues {

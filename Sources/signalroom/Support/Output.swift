@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 import SignalRoomEngine
 
 /// Results go to stdout: readable text for people, or one JSON document with `--json`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SignalRoomCore
 import SignalRoomEngine
 import SignalRoomPipelines
 import SignalRoomWorkflows
@@ -56,7 +57,7 @@ struct SyncCommand: AsyncParsableCommand {
             throw ValidationError("--resources, --start-date and --end-date apply to one source at a time")
         }
         for (name, value) in [("--start-date", startDate), ("--end-date", endDate)] {
-            if let value, !SyncDates.isValid(value) { throw ValidationError("\(name) \"\(value)\" is not a date; give YYYY-MM-DD") }
+            if let value, CivilDate(value) == nil { throw ValidationError("\(name) \"\(value)\" is not a date; give YYYY-MM-DD") }
         }
         if let startDate, let endDate, startDate > endDate { throw ValidationError("--end-date \(endDate) is before --start-date \(startDate)") }
         if let id {

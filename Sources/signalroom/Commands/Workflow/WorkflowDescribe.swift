@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SignalRoomCore
 import SignalRoomEngine
 
 struct WorkflowDescribe: AsyncParsableCommand {

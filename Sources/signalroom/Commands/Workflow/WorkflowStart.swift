@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SignalRoomCore
 import SignalRoomEngine
 #if canImport(Glibc)
 @preconcurrency import Glibc
