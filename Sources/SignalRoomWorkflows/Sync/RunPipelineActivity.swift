@@ -102,15 +102,9 @@ public struct RunPipelineActivity: Activity {
                       tables: results, rows: results.reduce(0) { $0 + $1.rows })
     }
 
+    /// The resources to load (see `Source.resources(named:)`).
     public static func select(_ names: [String]?, from source: any Source) async throws -> [any Resource] {
-        let all = try await source.resources()
-        guard let names, !names.isEmpty else { return all }
-        return try names.map { name in
-            guard let resource = all.first(where: { $0.name == name }) else {
-                throw PipelineError.unknownResource(source: source.name, name: name, known: all.map(\.name))
-            }
-            return resource
-        }
+        try await source.resources(named: names)
     }
 
     private static func killIfAsked(_ killAt: String?, at stage: ResourceLoader.CheckpointStage) {

@@ -27,13 +27,7 @@ struct SyncDryRun {
     func print() async throws {
         var plans: [Plan] = []
         for source in sources {
-            let all = try await source.resources()
-            let selected = try (resources?.isEmpty == false ? resources! : all.map(\.name)).map { name in
-                guard let resource = all.first(where: { $0.name == name }) else {
-                    throw PipelineError.unknownResource(source: source.name, name: name, known: all.map(\.name))
-                }
-                return resource
-            }
+            let selected = try await source.resources(named: resources)
             let cursors = fullRefresh ? [:] : try await storedCursors(source)
             for resource in selected {
                 let cursor = cursors[resource.name] ?? resource.incremental?.initialValue
