@@ -129,20 +129,14 @@ final class ChunkingSink: RowSink, @unchecked Sendable {
         for field in fieldOrder {
             guard let type = accumulators[field]?.resolved else { continue }
             if let index = next.schema.index(ofField: field) {
-                let current = next.schema.columns[index].type
-                var widened = current.joined(with: type)
-                if widened == .double, current == .bigint || accumulators[field]?.hasWideInteger == true {
-                    var wide = accumulators[field]?.hasWideInteger == true
-                    if !wide, current == .bigint {
-                        try await drain()
-                        wide = try await loader.connection.hasIntegersBeyondDoublePrecision(
-                            table: load.stageTable, column: next.schema.columns[index].name)
-                    }
-                    if wide { widened = .decimal }
+                let column = next.schema.columns[index]
+                var wide = accumulators[field]?.hasWideInteger == true
+                if !wide, column.type.widensIntegersToDouble(toHold: type) {
+                    try await drain()
+                    wide = try await loader.connection.hasIntegersBeyondDoublePrecision(table: load.stageTable, column: column.name)
                 }
-                if widened != current {
-                    changes.append(.widenColumn(name: next.schema.columns[index].name, from: current, to: widened))
-                    next.schema.columns[index].type = widened
+                if let change = next.schema.widenColumn(at: index, toHold: type, integersBeyondDoublePrecision: wide) {
+                    changes.append(change)
                 }
                 columnOfField[field] = index
             } else {

@@ -28,4 +28,19 @@ public enum ColumnType: String, Sendable, Codable, CaseIterable, Hashable {
         default: return .text
         }
     }
+
+    /// The type a column of this type is widened to so that it also holds values of
+    /// `other`: `joined(with:)`, except that whole and fractional numbers meet in `decimal`
+    /// instead of `double` when integers beyond ±2^53 are involved (a double would round
+    /// them). Schema evolution, within a load and when a load is applied, uses this rule.
+    public func widened(toHold other: ColumnType, integersBeyondDoublePrecision: Bool) -> ColumnType {
+        let joined = joined(with: other)
+        return joined == .double && integersBeyondDoublePrecision ? .decimal : joined
+    }
+
+    /// Whether widening this type to hold `other` turns integers into doubles, so that the
+    /// column's values must be checked for integers beyond double precision first.
+    public func widensIntegersToDouble(toHold other: ColumnType) -> Bool {
+        self == .bigint && joined(with: other) == .double
+    }
 }

@@ -17,7 +17,7 @@ struct FieldTypeAccumulator {
     /// The column type, with whole and fractional numbers meeting in `decimal` instead of
     /// `double` when a double would round one of the integers.
     var resolved: ColumnType? {
-        type == .double && hasWideInteger ? .decimal : type
+        type.map { $0.widened(toHold: $0, integersBeyondDoublePrecision: hasWideInteger) }
     }
 }
 

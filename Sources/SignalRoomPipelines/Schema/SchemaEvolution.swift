@@ -11,12 +11,9 @@ public enum SchemaEvolution {
         var changes: [SchemaChange] = []
         for column in load.columns {
             if let index = result.index(ofColumn: column.name) {
-                let current = result.columns[index].type
-                var widened = current.joined(with: column.type)
-                if widened == .double, current == .bigint, wideIntegerColumns.contains(column.name) { widened = .decimal }
-                if widened != current {
-                    changes.append(.widenColumn(name: column.name, from: current, to: widened))
-                    result.columns[index].type = widened
+                let wide = result.columns[index].type == .bigint && wideIntegerColumns.contains(column.name)
+                if let change = result.widenColumn(at: index, toHold: column.type, integersBeyondDoublePrecision: wide) {
+                    changes.append(change)
                 }
             } else {
                 result.columns.append(column)
@@ -31,8 +28,8 @@ public enum SchemaEvolution {
     public static func columnsWideningToDouble(table: TableSchema?, load: TableSchema) -> [String] {
         guard let table else { return [] }
         return load.columns.compactMap { column in
-            guard let index = table.index(ofColumn: column.name), table.columns[index].type == .bigint,
-                  column.type == .double else { return nil }
+            guard let index = table.index(ofColumn: column.name),
+                  table.columns[index].type.widensIntegersToDouble(toHold: column.type) else { return nil }
             return column.name
         }
     }

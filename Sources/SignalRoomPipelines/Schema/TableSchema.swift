@@ -31,6 +31,17 @@ public struct TableSchema: Sendable, Hashable, Codable {
         columns.firstIndex { $0.name == name }
     }
 
+    /// Widens the column at `index` to hold values of `type` (see
+    /// `ColumnType.widened(toHold:integersBeyondDoublePrecision:)`); the change, or nil when
+    /// the column already holds them.
+    public mutating func widenColumn(at index: Int, toHold type: ColumnType, integersBeyondDoublePrecision: Bool) -> SchemaChange? {
+        let current = columns[index].type
+        let widened = current.widened(toHold: type, integersBeyondDoublePrecision: integersBeyondDoublePrecision)
+        guard widened != current else { return nil }
+        columns[index].type = widened
+        return .widenColumn(name: columns[index].name, from: current, to: widened)
+    }
+
     /// The column name a new field gets: its normalized name, or that name with `_2`,
     /// `_3`… when another field already owns it. Deterministic given the table's history.
     public func columnName(forNewField field: String, reserved: Set<String>) -> String {
