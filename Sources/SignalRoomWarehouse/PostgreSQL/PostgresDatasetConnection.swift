@@ -5,16 +5,16 @@ import SignalRoomPipelines
 /// One dataset's PostgreSQL schema. Rows reach the stage table by COPY; a load is applied
 /// with one `INSERT … SELECT` (an upsert for merge) inside the transaction that also
 /// writes the cursor and the ledger.
-final class PostgresDatasetConnection: DatasetConnection, @unchecked Sendable {
-    let dataset: String
+final class PostgresDatasetConnection: LedgerConnection, @unchecked Sendable {
+    let ledger: LedgerSQL
     private let session: PostgresSession
 
     init(dataset: String, session: PostgresSession) {
-        self.dataset = dataset
+        ledger = LedgerSQL(dataset: dataset, dialect: .postgres)
         self.session = session
     }
 
-    private func qualified(_ table: String) -> String { SQLIdentifier.quote(dataset, table) }
+    private func qualified(_ table: String) -> String { ledger.qualified(table) }
 
     func prepare() async throws {
         // Two first loads at once may both try to create the schema; the loser's error is
@@ -22,27 +22,7 @@ final class PostgresDatasetConnection: DatasetConnection, @unchecked Sendable {
         for attempt in 1...2 {
             do {
                 // One statement per query: the extended protocol takes no statement lists.
-                let statements = [
-                    "CREATE SCHEMA IF NOT EXISTS \(SQLIdentifier.quote(dataset))",
-                    """
-                    CREATE TABLE IF NOT EXISTS \(qualified("_signalroom_loads")) (
-                      "load_id" text PRIMARY KEY, "pipeline" text NOT NULL, "resource" text NOT NULL,
-                      "table_name" text NOT NULL, "disposition" text NOT NULL, "primary_key" text NOT NULL,
-                      "status" text NOT NULL, "rows" bigint NOT NULL, "started" timestamptz NOT NULL, "finished" timestamptz,
-                      "resume_token" text, "pending_cursor" text, "load_schema" jsonb NOT NULL, "error" text)
-                    """,
-                    """
-                    CREATE TABLE IF NOT EXISTS \(qualified("_signalroom_state")) (
-                      "pipeline" text NOT NULL, "resource" text NOT NULL, "cursor_field" text NOT NULL,
-                      "cursor_value" text NOT NULL, "load_id" text NOT NULL, "updated" timestamptz NOT NULL,
-                      PRIMARY KEY ("pipeline", "resource"))
-                    """,
-                    """
-                    CREATE TABLE IF NOT EXISTS \(qualified("_signalroom_columns")) (
-                      "table_name" text NOT NULL, "column_name" text NOT NULL, "field_name" text NOT NULL,
-                      "data_type" text NOT NULL, "ordinal" integer NOT NULL, PRIMARY KEY ("table_name", "column_name"))
-                    """,
-                ]
+                let statements = ["CREATE SCHEMA IF NOT EXISTS \(SQLIdentifier.quote(dataset))"] + ledger.createTables
                 for statement in statements {
                     try await session.query(statement, label: "creating dataset \(dataset)")
                 }
@@ -54,66 +34,24 @@ final class PostgresDatasetConnection: DatasetConnection, @unchecked Sendable {
         }
     }
 
-    private func tableExists(_ table: String) async throws -> Bool {
+    func execute(_ statements: [SQLStatement]) async throws {
+        // One statement is its own transaction.
+        if statements.count == 1 {
+            try await session.run(statements[0])
+            return
+        }
+        try await session.transaction {
+            for statement in statements { try await session.run(statement) }
+        }
+    }
+
+    func fetch(_ statement: SQLStatement) async throws -> [[String?]] {
+        try await session.run(statement)
+    }
+
+    func tableExists(_ table: String) async throws -> Bool {
         let rows = try await session.query("SELECT (to_regclass($1) IS NOT NULL)::text", [.text(qualified(table))])
         return rows.first?.first == "true"
-    }
-
-    func tableSchema(_ table: String) async throws -> TableSchema? {
-        guard try await tableExists(table) else { return nil }
-        let rows = try await session.query("""
-            SELECT "column_name", "field_name", "data_type" FROM \(qualified("_signalroom_columns"))
-            WHERE "table_name" = $1 ORDER BY "ordinal"
-            """, [.text(table)])
-        return TableSchema(table: table, columns: rows.map { row in
-            ColumnDefinition(name: row[0] ?? "", type: ColumnType(rawValue: row[2] ?? "") ?? .text, field: row[1] ?? "")
-        })
-    }
-
-    func cursor(pipeline: String, resource: String) async throws -> String? {
-        try await session.query("""
-            SELECT "cursor_value" FROM \(qualified("_signalroom_state")) WHERE "pipeline" = $1 AND "resource" = $2
-            """, [.text(pipeline), .text(resource)]).first?.first ?? nil
-    }
-
-    private static let ledgerColumns = """
-        "load_id", "pipeline", "resource", "table_name", "disposition", "primary_key", "status", "rows"::text,
-        "started"::text, "finished"::text, "resume_token", "pending_cursor", "load_schema"::text, "error"
-        """
-
-    private static func record(_ row: [String?]) throws -> LoadRecord {
-        LoadRecord(loadId: row[0] ?? "", pipeline: row[1] ?? "", resource: row[2] ?? "", table: row[3] ?? "",
-                   disposition: LedgerRow.disposition(name: row[4] ?? "", primaryKey: row[5] ?? ""),
-                   status: LoadRecord.Status(rawValue: row[6] ?? "") ?? .running, rows: Int(row[7] ?? "") ?? 0,
-                   started: row[8] ?? "", finished: row[9], resumeToken: row[10], pendingCursor: row[11],
-                   schema: try LedgerRow.schema(from: row[12] ?? "{}"), error: row[13])
-    }
-
-    func loadRecord(id: String) async throws -> LoadRecord? {
-        try await session.query("""
-            SELECT \(Self.ledgerColumns) FROM \(qualified("_signalroom_loads")) WHERE "load_id" = $1
-            """, [.text(id)]).first.map(Self.record)
-    }
-
-    func unfinishedLoads(pipeline: String, resource: String) async throws -> [LoadRecord] {
-        try await session.query("""
-            SELECT \(Self.ledgerColumns) FROM \(qualified("_signalroom_loads"))
-            WHERE "pipeline" = $1 AND "resource" = $2 AND "status" IN ('running', 'failed_resumable') ORDER BY "started"
-            """, [.text(pipeline), .text(resource)]).map(Self.record)
-    }
-
-    func begin(_ load: LoadRecord) async throws {
-        try await session.transaction {
-            try await session.query("""
-                INSERT INTO \(qualified("_signalroom_loads")) ("load_id", "pipeline", "resource", "table_name", "disposition",
-                  "primary_key", "status", "rows", "started", "load_schema") VALUES ($1, $2, $3, $4, $5, $6, 'running', 0, $7::timestamptz, $8::jsonb)
-                """, [.text(load.loadId), .text(load.pipeline), .text(load.resource), .text(load.table), .text(load.disposition.name),
-                      .text(load.disposition.primaryKey.joined(separator: ",")), .text(load.started),
-                      .text(try LedgerRow.schemaText(load.schema))], label: "recording load \(load.loadId)")
-            let columns = load.schema.columns.map { "\(SQLIdentifier.quote($0.name)) \($0.type.postgresType), " }.joined()
-            try await session.query("CREATE TABLE \(qualified(load.stageTable)) (\(columns)\"_signalroom_seq\" bigserial)",
-                                    label: "creating stage table \(load.stageTable)")
-        }
     }
 
     func stage(_ chunk: StagedChunk) async throws {
@@ -141,11 +79,7 @@ final class PostgresDatasetConnection: DatasetConnection, @unchecked Sendable {
                 }
                 if buffer.readableBytes > 0 { try await writer.write(buffer) }
             }
-            try await session.query("""
-                UPDATE \(qualified("_signalroom_loads")) SET "rows" = $1, "resume_token" = $2, "pending_cursor" = $3, "load_schema" = $4::jsonb
-                WHERE "load_id" = $5
-                """, [.int(chunk.load.rows), .text(chunk.load.resumeToken), .text(chunk.load.pendingCursor),
-                      .text(try LedgerRow.schemaText(chunk.load.schema)), .text(chunk.load.loadId)])
+            try await session.run(try ledger.staged(chunk.load))
         }
     }
 
@@ -208,43 +142,10 @@ final class PostgresDatasetConnection: DatasetConnection, @unchecked Sendable {
             }
             try await session.query(sql, [.text(load.loadId)], label: "applying load \(load.loadId) to \(dataset).\(load.table)")
             if let indexAfterInsert { try await session.query(indexAfterInsert) }
-            try await session.query("DELETE FROM \(qualified("_signalroom_columns")) WHERE \"table_name\" = $1", [.text(load.table)])
-            for (ordinal, column) in result.columns.enumerated() {
-                try await session.query("""
-                    INSERT INTO \(qualified("_signalroom_columns")) ("table_name", "column_name", "field_name", "data_type", "ordinal")
-                    VALUES ($1, $2, $3, $4, $5)
-                    """, [.text(load.table), .text(column.name), .text(column.field), .text(column.type.rawValue), .int(ordinal)])
-            }
-            if let cursor {
-                try await session.query("""
-                    INSERT INTO \(qualified("_signalroom_state")) ("pipeline", "resource", "cursor_field", "cursor_value", "load_id", "updated")
-                    VALUES ($1, $2, $3, $4, $5, $6::timestamptz) ON CONFLICT ("pipeline", "resource") DO UPDATE SET
-                      "cursor_field" = excluded."cursor_field", "cursor_value" = excluded."cursor_value",
-                      "load_id" = excluded."load_id", "updated" = excluded."updated"
-                    """, [.text(load.pipeline), .text(load.resource), .text(cursor.field), .text(cursor.value), .text(load.loadId),
-                          .text(load.finished ?? load.started)])
-            }
-            try await session.query("""
-                UPDATE \(qualified("_signalroom_loads")) SET "status" = 'completed', "rows" = $1, "finished" = $2::timestamptz,
-                  "load_schema" = $3::jsonb WHERE "load_id" = $4
-                """, [.int(load.rows), .text(load.finished), .text(try LedgerRow.schemaText(load.schema)), .text(load.loadId)])
-            try await session.query("DROP TABLE IF EXISTS \(qualified(load.stageTable))")
-        }
-    }
-
-    func mark(_ load: LoadRecord, status: LoadRecord.Status, error: String?) async throws {
-        try await session.query("""
-            UPDATE \(qualified("_signalroom_loads"))
-            SET "status" = $1, "finished" = CASE WHEN $1 = 'running' THEN NULL ELSE now() END, "error" = $2 WHERE "load_id" = $3
-            """, [.text(status.rawValue), .text(error), .text(load.loadId)])
-    }
-
-    func discard(_ load: LoadRecord, status: LoadRecord.Status, error: String?) async throws {
-        try await session.transaction {
-            try await session.query("""
-                UPDATE \(qualified("_signalroom_loads")) SET "status" = $1, "finished" = now(), "error" = $2 WHERE "load_id" = $3
-                """, [.text(status.rawValue), .text(error), .text(load.loadId)])
-            try await session.query("DROP TABLE IF EXISTS \(qualified(load.stageTable))")
+            for statement in ledger.recordColumns(result) { try await session.run(statement) }
+            if let cursor { try await session.run(ledger.setCursor(cursor, of: load)) }
+            try await session.run(try ledger.completed(load))
+            try await session.run(ledger.dropStage(of: load))
         }
     }
 
@@ -256,12 +157,7 @@ final class PostgresDatasetConnection: DatasetConnection, @unchecked Sendable {
         return rows.first?.first == "true"
     }
 
-    func rowCount(table: String) async throws -> Int {
-        guard try await tableExists(table) else { return 0 }
-        return Int(try await session.query("SELECT count(*)::text FROM \(qualified(table))").first?.first.flatMap { $0 } ?? "0") ?? 0
-    }
-
-    func describe(pipeline: String) async throws -> DatasetDescription {
+    func tableSummaries() async throws -> [DatasetDescription.Table] {
         let names = try await session.query("""
             SELECT table_name::text FROM information_schema.tables WHERE table_schema = $1 AND table_name NOT LIKE '\\_signalroom%'
             ORDER BY table_name
@@ -273,19 +169,7 @@ final class PostgresDatasetConnection: DatasetConnection, @unchecked Sendable {
                 """, [.text(dataset), .text(name)]).first?.first.flatMap { $0 }
             tables.append(.init(name: name, rows: try await rowCount(table: name), columns: Int(columns ?? "0") ?? 0))
         }
-        let cursors = try await session.query("""
-            SELECT "resource", "cursor_field", "cursor_value", "load_id", "updated"::text FROM \(qualified("_signalroom_state"))
-            WHERE "pipeline" = $1 ORDER BY "resource"
-            """, [.text(pipeline)]).map { row in
-            DatasetDescription.Cursor(resource: row[0] ?? "", field: row[1] ?? "", value: row[2] ?? "", loadId: row[3] ?? "", updated: row[4] ?? "")
-        }
-        let loads = try await session.query("""
-            SELECT \(Self.ledgerColumns) FROM \(qualified("_signalroom_loads")) WHERE "pipeline" = $1 ORDER BY "started" DESC LIMIT 20
-            """, [.text(pipeline)]).map(Self.record).map { load in
-            DatasetDescription.Load(loadId: load.loadId, resource: load.resource, table: load.table, status: load.status.rawValue,
-                                    rows: load.rows, started: load.started, finished: load.finished, error: load.error)
-        }
-        return DatasetDescription(dataset: dataset, tables: tables, cursors: cursors, loads: loads)
+        return tables
     }
 
     func close() async {

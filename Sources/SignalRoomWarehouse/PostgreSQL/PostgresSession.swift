@@ -8,10 +8,7 @@ import PostgresNIO
 /// bound values, transactions, COPY, and errors translated into `WarehouseError`s that
 /// name the server but never the password.
 final class PostgresSession: @unchecked Sendable {
-    enum Value: Sendable {
-        case text(String?)
-        case int(Int)
-    }
+    typealias Value = SQLValue
 
     let url: PostgresURL
     let connection: PostgresConnection
@@ -71,6 +68,11 @@ final class PostgresSession: @unchecked Sendable {
         } catch {
             throw Self.translate(error, location: url.location, statement: label ?? Self.summary(of: sql))
         }
+    }
+
+    @discardableResult
+    func run(_ statement: SQLStatement) async throws -> [[String?]] {
+        try await query(statement.sql, statement.values, label: statement.label)
     }
 
     func transaction<T>(_ body: () async throws -> T) async throws -> T {

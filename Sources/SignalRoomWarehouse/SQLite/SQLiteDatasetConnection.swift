@@ -6,13 +6,13 @@ import SignalRoomPipelines
 /// dataset's name. WAL journal with `synchronous=NORMAL`: a killed process loses nothing
 /// committed; a power cut may lose the last commits, but rows, cursor and ledger always
 /// together since they share one file and one transaction.
-final class SQLiteDatasetConnection: DatasetConnection, @unchecked Sendable {
-    let dataset: String
+final class SQLiteDatasetConnection: LedgerConnection, @unchecked Sendable {
+    let ledger: LedgerSQL
     let path: String
     private let queue: DatabaseQueue
 
     init(dataset: String, path: String) throws {
-        self.dataset = dataset
+        ledger = LedgerSQL(dataset: dataset, dialect: .sqlite)
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(60)
@@ -32,24 +32,11 @@ final class SQLiteDatasetConnection: DatasetConnection, @unchecked Sendable {
         }
     }
 
-    private func qualified(_ table: String) -> String { SQLIdentifier.quote(dataset, table) }
+    private func qualified(_ table: String) -> String { ledger.qualified(table) }
 
     func prepare() async throws {
         try await write { db in
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS \(self.qualified("_signalroom_loads")) (
-                  "load_id" TEXT PRIMARY KEY, "pipeline" TEXT NOT NULL, "resource" TEXT NOT NULL,
-                  "table_name" TEXT NOT NULL, "disposition" TEXT NOT NULL, "primary_key" TEXT NOT NULL,
-                  "status" TEXT NOT NULL, "rows" BIGINT NOT NULL, "started" TIMESTAMP NOT NULL, "finished" TIMESTAMP,
-                  "resume_token" TEXT, "pending_cursor" TEXT, "load_schema" JSON NOT NULL, "error" TEXT);
-                CREATE TABLE IF NOT EXISTS \(self.qualified("_signalroom_state")) (
-                  "pipeline" TEXT NOT NULL, "resource" TEXT NOT NULL, "cursor_field" TEXT NOT NULL,
-                  "cursor_value" TEXT NOT NULL, "load_id" TEXT NOT NULL, "updated" TIMESTAMP NOT NULL,
-                  PRIMARY KEY ("pipeline", "resource"));
-                CREATE TABLE IF NOT EXISTS \(self.qualified("_signalroom_columns")) (
-                  "table_name" TEXT NOT NULL, "column_name" TEXT NOT NULL, "field_name" TEXT NOT NULL,
-                  "data_type" TEXT NOT NULL, "ordinal" INTEGER NOT NULL, PRIMARY KEY ("table_name", "column_name"));
-                """)
+            for statement in self.ledger.createTables { try db.execute(sql: statement) }
         }
     }
 
@@ -69,6 +56,20 @@ final class SQLiteDatasetConnection: DatasetConnection, @unchecked Sendable {
         }
     }
 
+    func execute(_ statements: [SQLStatement]) async throws {
+        try await write { db in
+            for statement in statements { try db.execute(statement) }
+        }
+    }
+
+    func fetch(_ statement: SQLStatement) async throws -> [[String?]] {
+        try await read { db in try db.fetchText(statement) }
+    }
+
+    func tableExists(_ table: String) async throws -> Bool {
+        try await read { db in try self.tableExists(db, table) }
+    }
+
     private func tableExists(_ db: Database, _ table: String) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT count(*) > 0 FROM \(SQLIdentifier.quote(dataset)).sqlite_master WHERE type = 'table' AND name = ?",
                           arguments: [table]) ?? false
@@ -76,52 +77,12 @@ final class SQLiteDatasetConnection: DatasetConnection, @unchecked Sendable {
 
     private func schema(_ db: Database, _ table: String) throws -> TableSchema? {
         guard try tableExists(db, table) else { return nil }
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT "column_name", "field_name", "data_type" FROM \(qualified("_signalroom_columns"))
-            WHERE "table_name" = ? ORDER BY "ordinal"
-            """, arguments: [table])
-        return TableSchema(table: table, columns: rows.map { row in
-            ColumnDefinition(name: row[0], type: ColumnType(rawValue: row[2]) ?? .text, field: row[1])
-        })
+        return LedgerSQL.schema(table: table, rows: try db.fetchText(ledger.columns(of: table)))
     }
 
     func tableSchema(_ table: String) async throws -> TableSchema? {
+        // One read, so the table and its recorded columns are seen together.
         try await read { db in try self.schema(db, table) }
-    }
-
-    func cursor(pipeline: String, resource: String) async throws -> String? {
-        try await read { db in
-            try String.fetchOne(db, sql: "SELECT \"cursor_value\" FROM \(self.qualified("_signalroom_state")) WHERE \"pipeline\" = ? AND \"resource\" = ?",
-                                arguments: [pipeline, resource])
-        }
-    }
-
-    func loadRecord(id: String) async throws -> LoadRecord? {
-        try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM \(self.qualified("_signalroom_loads")) WHERE \"load_id\" = ?", arguments: [id])
-                .map(LedgerRow.record(from:))
-        }
-    }
-
-    func unfinishedLoads(pipeline: String, resource: String) async throws -> [LoadRecord] {
-        try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM \(self.qualified("_signalroom_loads"))
-                WHERE "pipeline" = ? AND "resource" = ? AND "status" IN ('running', 'failed_resumable') ORDER BY "started"
-                """, arguments: [pipeline, resource]).map(LedgerRow.record(from:))
-        }
-    }
-
-    func begin(_ load: LoadRecord) async throws {
-        try await write { db in
-            try db.execute(sql: """
-                INSERT INTO \(self.qualified("_signalroom_loads")) ("load_id", "pipeline", "resource", "table_name", "disposition",
-                  "primary_key", "status", "rows", "started", "load_schema") VALUES (?, ?, ?, ?, ?, ?, 'running', 0, ?, ?)
-                """, arguments: [load.loadId, load.pipeline, load.resource, load.table, load.disposition.name,
-                                 load.disposition.primaryKey.joined(separator: ","), load.started, try LedgerRow.schemaText(load.schema)])
-            let columns = load.schema.columns.map { SQLIdentifier.quote($0.name) + ", " }.joined()
-            try db.execute(sql: "CREATE TABLE \(self.qualified(load.stageTable)) (\(columns)\"_signalroom_seq\" INTEGER PRIMARY KEY)")
-        }
     }
 
     func stage(_ chunk: StagedChunk) async throws {
@@ -137,11 +98,7 @@ final class SQLiteDatasetConnection: DatasetConnection, @unchecked Sendable {
                 }
             }
             try SQLiteRowWriter.insert(db, into: stage, columns: chunk.columns, rows: chunk.rows)
-            try db.execute(sql: """
-                UPDATE \(self.qualified("_signalroom_loads")) SET "rows" = ?, "resume_token" = ?, "pending_cursor" = ?, "load_schema" = ?
-                WHERE "load_id" = ?
-                """, arguments: [chunk.load.rows, chunk.load.resumeToken, chunk.load.pendingCursor,
-                                 try LedgerRow.schemaText(chunk.load.schema), chunk.load.loadId])
+            try db.execute(try self.ledger.staged(chunk.load))
         }
     }
 
@@ -162,20 +119,10 @@ final class SQLiteDatasetConnection: DatasetConnection, @unchecked Sendable {
                 try db.execute(sql: "DELETE FROM \(self.qualified(load.table))")
             }
             try self.apply(db, load: load, result: result)
-            try self.recordColumns(db, result)
-            if let cursor {
-                try db.execute(sql: """
-                    INSERT INTO \(self.qualified("_signalroom_state")) ("pipeline", "resource", "cursor_field", "cursor_value", "load_id", "updated")
-                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT ("pipeline", "resource") DO UPDATE SET
-                      "cursor_field" = excluded."cursor_field", "cursor_value" = excluded."cursor_value",
-                      "load_id" = excluded."load_id", "updated" = excluded."updated"
-                    """, arguments: [load.pipeline, load.resource, cursor.field, cursor.value, load.loadId, load.finished ?? load.started])
-            }
-            try db.execute(sql: """
-                UPDATE \(self.qualified("_signalroom_loads")) SET "status" = 'completed', "rows" = ?, "finished" = ?, "load_schema" = ?
-                WHERE "load_id" = ?
-                """, arguments: [load.rows, load.finished, try LedgerRow.schemaText(load.schema), load.loadId])
-            try db.execute(sql: "DROP TABLE IF EXISTS \(self.qualified(load.stageTable))")
+            for statement in self.ledger.recordColumns(result) { try db.execute(statement) }
+            if let cursor { try db.execute(self.ledger.setCursor(cursor, of: load)) }
+            try db.execute(try self.ledger.completed(load))
+            try db.execute(self.ledger.dropStage(of: load))
         }
     }
 
@@ -233,33 +180,6 @@ final class SQLiteDatasetConnection: DatasetConnection, @unchecked Sendable {
         try db.execute(sql: sql, arguments: [load.loadId])
     }
 
-    private func recordColumns(_ db: Database, _ schema: TableSchema) throws {
-        try db.execute(sql: "DELETE FROM \(qualified("_signalroom_columns")) WHERE \"table_name\" = ?", arguments: [schema.table])
-        for (ordinal, column) in schema.columns.enumerated() {
-            try db.execute(sql: """
-                INSERT INTO \(qualified("_signalroom_columns")) ("table_name", "column_name", "field_name", "data_type", "ordinal")
-                VALUES (?, ?, ?, ?, ?)
-                """, arguments: [schema.table, column.name, column.field, column.type.rawValue, ordinal])
-        }
-    }
-
-    func mark(_ load: LoadRecord, status: LoadRecord.Status, error: String?) async throws {
-        try await write { db in
-            try db.execute(sql: """
-                UPDATE \(self.qualified("_signalroom_loads")) SET "status" = ?, "finished" = ?, "error" = ? WHERE "load_id" = ?
-                """, arguments: [status.rawValue, status == .running ? nil : LedgerRow.now(), error, load.loadId])
-        }
-    }
-
-    func discard(_ load: LoadRecord, status: LoadRecord.Status, error: String?) async throws {
-        try await write { db in
-            try db.execute(sql: """
-                UPDATE \(self.qualified("_signalroom_loads")) SET "status" = ?, "finished" = ?, "error" = ? WHERE "load_id" = ?
-                """, arguments: [status.rawValue, LedgerRow.now(), error, load.loadId])
-            try db.execute(sql: "DROP TABLE IF EXISTS \(self.qualified(load.stageTable))")
-        }
-    }
-
     private func hasWideIntegers(_ db: Database, table: String, column: String) throws -> Bool {
         guard try tableExists(db, table) else { return false }
         return try Bool.fetchOne(db, sql: """
@@ -272,42 +192,53 @@ final class SQLiteDatasetConnection: DatasetConnection, @unchecked Sendable {
         try await read { db in try self.hasWideIntegers(db, table: table, column: column) }
     }
 
-    func rowCount(table: String) async throws -> Int {
-        try await read { db in
-            guard try self.tableExists(db, table) else { return 0 }
-            return try Int.fetchOne(db, sql: "SELECT count(*) FROM \(self.qualified(table))") ?? 0
-        }
-    }
-
-    func describe(pipeline: String) async throws -> DatasetDescription {
+    func tableSummaries() async throws -> [DatasetDescription.Table] {
         try await read { db in
             let names = try String.fetchAll(db, sql: """
                 SELECT name FROM \(SQLIdentifier.quote(self.dataset)).sqlite_master
                 WHERE type = 'table' AND name NOT LIKE '\\_signalroom%' ESCAPE '\\' ORDER BY name
                 """)
-            let tables = try names.map { name in
+            return try names.map { name in
                 DatasetDescription.Table(
                     name: name, rows: try Int.fetchOne(db, sql: "SELECT count(*) FROM \(self.qualified(name))") ?? 0,
                     columns: try Int.fetchOne(db, sql: "SELECT count(*) FROM pragma_table_info(?, ?)", arguments: [name, self.dataset]) ?? 0)
             }
-            let cursors = try Row.fetchAll(db, sql: """
-                SELECT "resource", "cursor_field", "cursor_value", "load_id", "updated" FROM \(self.qualified("_signalroom_state"))
-                WHERE "pipeline" = ? ORDER BY "resource"
-                """, arguments: [pipeline]).map { row in
-                DatasetDescription.Cursor(resource: row[0], field: row[1], value: row[2], loadId: row[3], updated: row[4])
-            }
-            let loads = try Row.fetchAll(db, sql: """
-                SELECT * FROM \(self.qualified("_signalroom_loads")) WHERE "pipeline" = ? ORDER BY "started" DESC LIMIT 20
-                """, arguments: [pipeline]).map { row in
-                DatasetDescription.Load(loadId: row["load_id"], resource: row["resource"], table: row["table_name"],
-                                        status: row["status"], rows: row["rows"], started: row["started"],
-                                        finished: row["finished"], error: row["error"])
-            }
-            return DatasetDescription(dataset: self.dataset, tables: tables, cursors: cursors, loads: loads)
         }
     }
 
     func close() async {
         try? queue.close()
+    }
+}
+
+extension Database {
+    func execute(_ statement: SQLStatement) throws {
+        try execute(sql: statement.sql, arguments: statement.arguments)
+    }
+
+    /// The statement's rows with every value as text: integers as their digits.
+    func fetchText(_ statement: SQLStatement) throws -> [[String?]] {
+        try Row.fetchAll(self, sql: statement.sql, arguments: statement.arguments).map { row in
+            (0..<row.count).map { index -> String? in
+                switch (row[index] as DatabaseValue).storage {
+                case .null: nil
+                case .int64(let number): String(number)
+                case .double(let number): String(number)
+                case .string(let text): text
+                case .blob(let data): String(decoding: data, as: UTF8.self)
+                }
+            }
+        }
+    }
+}
+
+extension SQLStatement {
+    var arguments: StatementArguments {
+        StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
+            switch value {
+            case .text(let text): text
+            case .int(let number): number
+            }
+        })
     }
 }
