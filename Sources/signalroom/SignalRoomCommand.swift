@@ -90,8 +90,9 @@ struct SignalRoomCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("signalroom: error: internal error: \(secrets.redact(String(describing: error))); please report it\n".utf8))
             return ExitStatus.internalError.rawValue
         }
-        // One line, like every other error; `--help` has the usage.
-        let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        // One line, like every other error; `--help` has the usage. A value a typed option
+        // refused is worded by its parser (option, value, what is allowed).
+        let message = OptionValueError.thrown(inside: error)?.description ?? self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
         FileHandle.standardError.write(Data("signalroom: error: \(message) (see --help)\n".utf8))
         return ExitStatus.usage.rawValue
     }

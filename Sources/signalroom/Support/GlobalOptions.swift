@@ -1,33 +1,27 @@
 import ArgumentParser
 import Foundation
+import Logging
 
 /// Options every command takes. Environment variables (and a `.env` file in the working
 /// directory) give defaults; flags win.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .customLong("state"), help: ArgumentHelp("State directory (histories, indexes).", valueName: "dir"))
+    @Option(name: .customLong("state"), help: ArgumentHelp("State directory (histories, indexes) (env SIGNALROOM_STATE, default ./state).", valueName: "dir"))
     var stateDirectory: String?
 
     @Flag(help: "Print results as JSON for machines.")
     var json = false
 
-    @Option(help: "Lowest log level written to stderr: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String?
+    @Option(help: ArgumentHelp("Lowest log level written to stderr: \(LogLevelName.all.joined(separator: ", ")) (env SIGNALROOM_LOG_LEVEL, default info).",
+                               valueName: "level"),
+            transform: { try OptionValues.logLevel($0, from: "--log-level") })
+    var logLevel: Logger.Level?
 
-    @Option(help: "Log line format on stderr: text or json.")
-    var logFormat: String?
+    @Option(help: ArgumentHelp("Log line format on stderr: \(LogFormat.allowed) (env SIGNALROOM_LOG_FORMAT, default text).", valueName: "format"),
+            transform: { try OptionValues.logFormat($0, from: "--log-format") })
+    var logFormat: LogFormat?
 
-    @Option(help: ArgumentHelp("Waits longer than this park the run for a later invocation instead of being slept (env SIGNALROOM_PARK_AFTER).", valueName: "seconds"))
-    var parkAfter: Double?
-
-    func validate() throws {
-        if let logFormat, !["text", "json"].contains(logFormat) {
-            throw ValidationError("--log-format must be text or json, not \"\(logFormat)\"")
-        }
-        if let logLevel, LogLevelName.parse(logLevel) == nil {
-            throw ValidationError("--log-level must be one of \(LogLevelName.all.joined(separator: ", ")), not \"\(logLevel)\"")
-        }
-        if let parkAfter, parkAfter < 0 {
-            throw ValidationError("--park-after must be zero or more seconds")
-        }
-    }
+    @Option(help: ArgumentHelp("Waits longer than this park the run for a later invocation instead of being slept (env SIGNALROOM_PARK_AFTER, default 5).",
+                               valueName: "seconds"),
+            transform: { try OptionValues.seconds($0, from: "--park-after") })
+    var parkAfter: Duration?
 }

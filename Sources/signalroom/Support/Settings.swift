@@ -33,25 +33,19 @@ struct Settings {
         let state = options.stateDirectory ?? environment["SIGNALROOM_STATE"] ?? "./state"
         stateDirectory = URL(fileURLWithPath: state).standardizedFileURL
         json = options.json
-        let levelName = options.logLevel ?? environment["SIGNALROOM_LOG_LEVEL"] ?? "info"
-        guard let level = LogLevelName.parse(levelName) else {
-            throw CommandFailure("SIGNALROOM_LOG_LEVEL must be one of \(LogLevelName.all.joined(separator: ", ")), not \"\(levelName)\"", code: .usage)
-        }
-        logLevel = level
-        let formatName = options.logFormat ?? environment["SIGNALROOM_LOG_FORMAT"] ?? "text"
-        guard let format = LogFormat(rawValue: formatName) else {
-            throw CommandFailure("SIGNALROOM_LOG_FORMAT must be text or json, not \"\(formatName)\"", code: .usage)
-        }
-        logFormat = format
-        if let seconds = options.parkAfter {
-            parkAfter = .milliseconds(Int64(seconds * 1000))
-        } else if let text = environment["SIGNALROOM_PARK_AFTER"] {
-            guard let seconds = Double(text), seconds >= 0 else {
-                throw CommandFailure("SIGNALROOM_PARK_AFTER must be a number of seconds, not \"\(text)\"", code: .usage)
+        // A variable is read only when its flag was not given, so a bad one behind a flag is ignored.
+        do {
+            logLevel = try options.logLevel ?? OptionValues.logLevel(environment["SIGNALROOM_LOG_LEVEL"] ?? "info", from: "SIGNALROOM_LOG_LEVEL")
+            logFormat = try options.logFormat ?? OptionValues.logFormat(environment["SIGNALROOM_LOG_FORMAT"] ?? "text", from: "SIGNALROOM_LOG_FORMAT")
+            if let flag = options.parkAfter {
+                parkAfter = flag
+            } else if let text = environment["SIGNALROOM_PARK_AFTER"] {
+                parkAfter = try OptionValues.seconds(text, from: "SIGNALROOM_PARK_AFTER")
+            } else {
+                parkAfter = .seconds(5)
             }
-            parkAfter = .milliseconds(Int64(seconds * 1000))
-        } else {
-            parkAfter = .seconds(5)
+        } catch {
+            throw CommandFailure("\(error)", code: .usage)
         }
         killAfterEvent = environment["SIGNALROOM_TEST_KILL_AFTER_EVENT"].flatMap(Int.init)
         redactor = SecretRedactor(environment: environment)
@@ -139,11 +133,4 @@ struct Settings {
             redact: { redactor.redact($0) })
         return WorkflowEngine(store: store, registry: BuiltinWorkflows.registry(services: services ?? pipelineServices()), configuration: configuration)
     }
-}
-
-enum LogFormat: String { case text, json }
-
-enum LogLevelName {
-    static let all = Logger.Level.allCases.map(\.rawValue)
-    static func parse(_ name: String) -> Logger.Level? { Logger.Level(rawValue: name.lowercased()) }
 }

@@ -21,11 +21,25 @@ struct ReportCommand: AsyncParsableCommand {
     @Argument(help: "Report name (`signalroom reports` lists them).")
     var name: String
 
-    @Option(help: "slack, email, sms or stdout (default: the report's first channel).")
+    @Option(help: ArgumentHelp("\(Self.channels.joined(separator: ", ")) (default: the report's first channel).", valueName: "channel"),
+            transform: { try OptionValues.choice($0, from: "--channel", is: "a channel", allowed: Self.channels) })
     var channel: String?
 
-    @Option(help: ArgumentHelp("The report's date: YYYY-MM-DD, yesterday (default) or today, in the report's zone.", valueName: "date"))
+    @Option(help: ArgumentHelp("The report's date: YYYY-MM-DD, yesterday (default) or today, in the report's zone.", valueName: "date"),
+            transform: { try Self.reportDate($0) })
     var date: String?
+
+    /// Every channel a report can name, and stdout, which every report has.
+    static let channels = ReportDefinition.channelsKnown + ["stdout"]
+
+    /// A day as the report's `date` parameter takes it; "yesterday" and "today" are resolved
+    /// later, in the report's zone.
+    static func reportDate(_ text: String) throws(OptionValueError) -> String {
+        guard CivilDate(text) != nil || ["yesterday", "today"].contains(text.lowercased()) else {
+            throw OptionValueError("--date \"\(text)\": expected a date as YYYY-MM-DD, yesterday or today")
+        }
+        return text
+    }
 
     @Option(name: .customLong("param"), help: ArgumentHelp("A report parameter (repeatable).", valueName: "name=value"))
     var params: [String] = []

@@ -17,22 +17,25 @@ struct RunDueCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Act as if it were this time (ISO 8601), for tests, demos and backfills.")
-    var now: String?
+    @Option(help: ArgumentHelp("Act as if it were this time (ISO 8601), for tests, demos and backfills.", valueName: "instant"),
+            transform: { try OptionValues.instant($0, from: "--now") })
+    var now: Date?
 
-    @Option(help: "Stop starting new work after this long, e.g. 50m (the rest waits for the next run-due).")
-    var maxDuration: String = "50m"
+    @Option(help: ArgumentHelp("Stop starting new work after this long (the rest waits for the next run-due). (default: 50m)", valueName: "duration"),
+            transform: { try OptionValues.duration($0, from: "--max-duration") })
+    var maxDuration = OptionDuration(seconds: 50 * 60)
 
-    @Option(help: "Delete closed runs older than this (env SIGNALROOM_RETENTION, default 30d).")
-    var retention: String?
+    @Option(help: ArgumentHelp("Delete closed runs older than this (env SIGNALROOM_RETENTION, default 30d).", valueName: "duration"),
+            transform: { try OptionValues.duration($0, from: "--retention") })
+    var retention: OptionDuration?
 
     func run() async throws {
         // Quiet by default: cron mails whatever reaches stderr.
         var options = global
-        if options.logLevel == nil, Settings.environment()["SIGNALROOM_LOG_LEVEL"] == nil { options.logLevel = "warning" }
+        if options.logLevel == nil, Settings.environment()["SIGNALROOM_LOG_LEVEL"] == nil { options.logLevel = .warning }
         let settings = try options.settings()
-        let moment = try OptionValues.instant(now, option: "--now")
-        let budget = try OptionValues.duration(maxDuration, option: "--max-duration")
+        let moment = now ?? Date()
+        let budget = maxDuration.seconds
         let keep = try OptionValues.retention(retention, settings: settings).seconds
         let deadline = Date().addingTimeInterval(budget)
         let store = try settings.store()

@@ -10,13 +10,18 @@ struct ScheduleBackfill: AsyncParsableCommand {
         abstract: "Start a run for every fire time in [--from, --to] that has none yet, one after another.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Schedule id.") var id: String
-    @Option(help: "First instant (ISO 8601).") var from: String
-    @Option(help: "Last instant (ISO 8601).") var to: String
+    @Option(help: ArgumentHelp("First instant (ISO 8601).", valueName: "instant"), transform: { try OptionValues.instant($0, from: "--from") })
+    var from: Date
+    @Option(help: ArgumentHelp("Last instant (ISO 8601).", valueName: "instant"), transform: { try OptionValues.instant($0, from: "--to") })
+    var to: Date
+
+    func validate() throws {
+        if from > to { throw ValidationError("--from \(ScheduleTime.iso(from)) is after --to \(ScheduleTime.iso(to))") }
+    }
 
     func run() async throws {
         let settings = try global.settings()
-        let start = try OptionValues.instant(from, option: "--from"), end = try OptionValues.instant(to, option: "--to")
-        guard start <= end else { throw CommandFailure("--from \(from) is after --to \(to)", code: .usage) }
+        let (start, end) = (from, to)
         let (scheduler, item) = try settings.registeredSchedule(id)
         let times = item.spec.cron.fireTimes(from: start.addingTimeInterval(-0.001), through: end, in: item.spec.timeZone)
         var failed = 0

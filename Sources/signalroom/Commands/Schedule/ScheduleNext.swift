@@ -12,7 +12,9 @@ struct ScheduleNext: AsyncParsableCommand {
     @Argument(help: "Schedule id (or give --cron).") var id: String?
     @Option(help: "A cron expression to evaluate instead of a registered schedule.") var cron: String?
     @Option(help: "IANA time zone for --cron.") var timezone: String = "UTC"
-    @Option(help: "Start after this instant (ISO 8601; default now).") var after: String?
+    @Option(help: ArgumentHelp("Start after this instant (ISO 8601; default now).", valueName: "instant"),
+            transform: { try OptionValues.instant($0, from: "--after") })
+    var after: Date?
     @Option(help: "How many fire times.") var count: Int = 5
 
     func validate() throws {
@@ -22,7 +24,7 @@ struct ScheduleNext: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try global.settings()
-        let start = try OptionValues.instant(after, option: "--after")
+        let start = after ?? Date()
         let expression: CronExpression
         let zone: TimeZone
         if let cron {

@@ -24,12 +24,13 @@ struct ScheduleSetupCommand: AsyncParsableCommand {
     @Flag(help: "Add (or update) the crontab line that drives `run-due` in this user's crontab.")
     var installCrontab = false
 
-    @Option(help: "Register as if it were this time (ISO 8601): fire times after it are due. For tests and demos.")
-    var now: String?
+    @Option(help: ArgumentHelp("Register as if it were this time (ISO 8601): fire times after it are due. For tests and demos.", valueName: "instant"),
+            transform: { try OptionValues.instant($0, from: "--now") })
+    var now: Date?
 
     func run() async throws {
         let settings = try global.settings()
-        let moment = try OptionValues.instant(now, option: "--now")
+        let moment = now ?? Date()
         let line = CrontabLine(settings: settings)
         let installed = installCrontab && !dryRun
         let store = ScheduleStore(stateDirectory: settings.stateDirectory)

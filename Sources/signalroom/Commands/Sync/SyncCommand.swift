@@ -26,11 +26,13 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only these resources (comma-separated); one source only.", valueName: "a,b"))
     var resources: String?
 
-    @Option(help: ArgumentHelp("Read from this date instead of the cursor (YYYY-MM-DD); one source only.", valueName: "date"))
-    var startDate: String?
+    @Option(help: ArgumentHelp("Read from this date instead of the cursor (YYYY-MM-DD); one source only.", valueName: "date"),
+            transform: { try OptionValues.date($0, from: "--start-date") })
+    var startDate: CivilDate?
 
-    @Option(help: ArgumentHelp("Read up to this date (YYYY-MM-DD); one source only.", valueName: "date"))
-    var endDate: String?
+    @Option(help: ArgumentHelp("Read up to this date (YYYY-MM-DD); one source only.", valueName: "date"),
+            transform: { try OptionValues.date($0, from: "--end-date") })
+    var endDate: CivilDate?
 
     @Flag(help: "Ignore the incremental cursors and read everything again (rows merge; nothing duplicates).")
     var fullRefresh = false
@@ -55,9 +57,6 @@ struct SyncCommand: AsyncParsableCommand {
         if Set(sources).count != sources.count { throw ValidationError("a source is named twice") }
         if sources.count > 1, resources != nil || startDate != nil || endDate != nil {
             throw ValidationError("--resources, --start-date and --end-date apply to one source at a time")
-        }
-        for (name, value) in [("--start-date", startDate), ("--end-date", endDate)] {
-            if let value, CivilDate(value) == nil { throw ValidationError("\(name) \"\(value)\" is not a date; give YYYY-MM-DD") }
         }
         if let startDate, let endDate, startDate > endDate { throw ValidationError("--end-date \(endDate) is before --start-date \(startDate)") }
         if let id {
@@ -87,7 +86,7 @@ struct SyncCommand: AsyncParsableCommand {
             }
         }
         if dryRun {
-            try await SyncDryRun(sources: configured, resources: resourceList, startDate: startDate, endDate: endDate,
+            try await SyncDryRun(sources: configured, resources: resourceList, startDate: startDate?.description, endDate: endDate?.description,
                                  fullRefresh: fullRefresh, services: services, json: settings.json).print()
             return
         }
@@ -144,8 +143,8 @@ struct SyncCommand: AsyncParsableCommand {
         if sources.count == 1 {
             var input = SyncSourceWorkflow.Input(source: sources[0])
             input.resources = resourceList
-            input.startDate = startDate
-            input.endDate = endDate
+            input.startDate = startDate?.description
+            input.endDate = endDate?.description
             input.fullRefresh = fullRefresh
             input.notifyOnSuccess = notifyOnSuccess
             input.notifyOnFailure = !noNotifyOnFailure

@@ -76,16 +76,17 @@ struct WorkflowPrune: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Keep closed runs this long: e.g. 30d, 12h, 90m (env SIGNALROOM_RETENTION, default 30d).")
-    var retention: String?
+    @Option(help: ArgumentHelp("Keep closed runs this long: e.g. 30d, 12h, 90m (env SIGNALROOM_RETENTION, default 30d).", valueName: "duration"),
+            transform: { try OptionValues.duration($0, from: "--retention") })
+    var retention: OptionDuration?
 
     func run() async throws {
         let settings = try global.settings()
-        let (seconds, text) = try OptionValues.retention(retention, settings: settings)
+        let keep = try OptionValues.retention(retention, settings: settings)
         let store = try settings.store(create: false)
-        let pruned = try store.prune(closedBefore: Date().addingTimeInterval(-seconds))
+        let pruned = try store.prune(closedBefore: Date().addingTimeInterval(-keep.seconds))
         if settings.json { return try Output.json(["pruned": pruned]) }
-        print("pruned \(pruned) closed run\(pruned == 1 ? "" : "s") older than \(text)")
+        print("pruned \(pruned) closed run\(pruned == 1 ? "" : "s") older than \(keep)")
     }
 }
 

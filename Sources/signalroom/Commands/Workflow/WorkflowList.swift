@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SignalRoomEngine
+import SignalRoomWorkflows
 
 struct WorkflowList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,21 +10,21 @@ struct WorkflowList: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Only runs with this status: open (= running, parked or ready), running, parked, ready, closed, completed, failed, canceled, terminated.")
-    var status: String?
+    @Option(help: ArgumentHelp("Only runs with this status: \(WorkflowStatusFilter.names.joined(separator: ", ")) (open = running, parked or ready).",
+                               valueName: "status"),
+            transform: { try WorkflowStatusFilter.parse($0, from: "--status") })
+    var status: WorkflowStatusFilter?
 
-    @Option(help: "Only runs of this workflow type.")
+    @Option(help: ArgumentHelp("Only runs of this workflow type: \(Self.workflowTypes.joined(separator: ", ")).", valueName: "type"),
+            transform: { try OptionValues.choice($0, from: "--workflow-type", is: "a workflow type", allowed: Self.workflowTypes) })
     var workflowType: String?
 
     @Option(help: "At most this many runs.")
     var limit: Int?
 
-    static let statuses = ["open", "running", "parked", "ready", "closed", "completed", "failed", "canceled", "terminated"]
+    static var workflowTypes: [String] { BuiltinWorkflows.registry().workflowNames }
 
     func validate() throws {
-        if let status, !Self.statuses.contains(status) {
-            throw ValidationError("--status must be one of \(Self.statuses.joined(separator: ", ")), not \"\(status)\"")
-        }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
 
@@ -55,12 +56,7 @@ struct WorkflowList: AsyncParsableCommand {
         }
         rows = rows.filter { row in
             if let workflowType, row.workflowType != workflowType { return false }
-            switch status {
-            case nil: return true
-            case "open": return row.closeTime == nil
-            case "closed": return row.closeTime != nil
-            case let wanted?: return row.status == wanted
-            }
+            return status?.matches(status: row.status, isClosed: row.closeTime != nil) ?? true
         }
         rows.sort { ($0.startTime, $0.runId) > ($1.startTime, $1.runId) }
         if let limit { rows = Array(rows.prefix(limit)) }
