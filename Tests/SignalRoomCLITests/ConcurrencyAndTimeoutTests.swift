@@ -15,7 +15,7 @@ struct ConcurrencyAndTimeoutTests {
         #expect(results.map(\.status).sorted() == [0, 3])
         let loser = try #require(results.first { $0.status == 3 })
         #expect(loser.stderr.contains("workflow same is already running"))
-        #expect(loser.stderr.split(separator: "\n").count == 1)
+        #expect(loser.stderr.split(separator: "\n").count == 1, "\(loser.stderr)")
         #expect(cli.journalLines().filter { $0.hasPrefix("start step=1 ") }.count == 1)
     }
 

@@ -47,7 +47,9 @@ public struct FileHistoryStore: HistoryStore {
                 throw WorkflowStoreError.io(path: root.path, reason: "cannot create the state directory (\(error.localizedDescription))")
             }
         }
-        for path in [workflowsPath, root.appendingPathComponent("index").path, openIndexPath, closedIndexPath] {
+        // The index before the histories: a state directory with `workflows/` but no
+        // `index/` is one whose index was lost (and is rebuilt), never one being created.
+        for path in [root.appendingPathComponent("index").path, openIndexPath, closedIndexPath, workflowsPath] {
             try PosixFile.makeDirectory(path)
         }
     }
