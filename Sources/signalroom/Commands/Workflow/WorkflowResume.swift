@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SignalRoomEngine
+import SignalRoomScheduler
 
 struct WorkflowResume: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -50,10 +51,11 @@ struct WorkflowResume: AsyncParsableCommand {
     }
 
     private func resumeDue(store: FileHistoryStore, engine: WorkflowEngine, settings: Settings) async throws {
-        let result = try await DueRuns.resume(store: store, engine: engine, settings: settings, deadline: .distantFuture)
-        if settings.json { try Output.json(result.reports) }
+        var printer = DueRunsPrinter(settings: settings, jsonLines: false)
+        let summary = try await RunDue.resumeParked(engine: engine, deadline: .distantFuture) { printer.show($0) }
+        if settings.json { try Output.json(printer.reports) }
         // As run-due: 6 when a run could not be handled wins over 1 when one failed.
-        if result.problems > 0 { throw ExitCode(ExitStatus.stateDamaged.rawValue) }
-        if result.failed > 0 { throw ExitCode(ExitStatus.workflowUnsuccessful.rawValue) }
+        if summary.unhandled > 0 { throw ExitCode(ExitStatus.stateDamaged.rawValue) }
+        if summary.failed > 0 { throw ExitCode(ExitStatus.workflowUnsuccessful.rawValue) }
     }
 }

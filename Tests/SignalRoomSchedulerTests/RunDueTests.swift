@@ -1,0 +1,78 @@
+import Foundation
+import SignalRoomCore
+import SignalRoomEngine
+import Testing
+@testable import SignalRoomScheduler
+
+/// One activity; fails when its input says so.
+struct Greet: Activity {
+    static let name = "test.greet"
+    func run(context: ActivityContext, input: String) async throws -> String {
+        if input == "fail" { throw ApplicationError("told to fail", type: "Told", isNonRetryable: true) }
+        return "hello " + input
+    }
+}
+
+/// Runs `Greet` once with its input.
+struct Greeting: Workflow {
+    static let name = "test.greeting"
+    func run(context: WorkflowContext, input: String) async throws -> String {
+        try await context.executeActivity(Greet.self, input: input)
+    }
+}
+
+/// The `run-due` pass in process: real files under a temporary state directory, no binary.
+@Suite struct RunDueTests {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("signalroom-rundue-\(UUID().uuidString)")
+    let start = Date(timeIntervalSince1970: 1_795_600_800) // 2026-11-25T10:00:00Z
+
+    private func scheduler(_ entries: [[String: Any]]) async throws -> Scheduler {
+        var registry = WorkflowRegistry()
+        registry.register(workflow: Greeting.self)
+        registry.register(activity: Greet())
+        let engine = WorkflowEngine(store: FileHistoryStore(root: root), registry: registry)
+        let schedules = ScheduleStore(stateDirectory: root)
+        let specs = try ScheduleFile.parse(try JSONSerialization.data(withJSONObject: entries), path: "schedules.json",
+                                           knownWorkflows: registry.workflowNames)
+        _ = try await ScheduleRegistration.reconcile(specs, store: schedules, now: start, dryRun: false)
+        return Scheduler(schedules: schedules, engine: engine)
+    }
+
+    private func entry(_ id: String, input: String) -> [String: Any] {
+        ["id": id, "cron": "*/5 * * * *", "workflow": Greeting.name, "input": input]
+    }
+
+    @Test func aPassFiresRunsAndReportsEachInOrderAndCountsTheFailedOne() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let scheduler = try await scheduler([entry("a-ok", input: "world"), entry("b-bad", input: "fail")])
+        var events: [String] = []
+        let summary = try await RunDue(scheduler: scheduler, retention: 86_400, deadline: .distantFuture)
+            .run(now: start.addingTimeInterval(5 * 60)) { event in
+                switch event {
+                case .started(let fired): events.append("started \(fired.scheduleId)")
+                case .worked(let worked): events.append("\(worked.action.rawValue) \(worked.schedule?.scheduleId ?? "-") \(worked.outcome?.status.rawValue ?? "error")")
+                case .passed, .scheduleProblem: events.append("other")
+                }
+            }
+        #expect(events == ["started a-ok", "started b-bad", "fired a-ok completed", "fired b-bad failed"])
+        #expect(summary == RunDue.Summary(failed: 1, unhandled: 0))
+        let quiet = try await RunDue(scheduler: scheduler, retention: 86_400, deadline: .distantFuture)
+            .run(now: start.addingTimeInterval(5 * 60 + 30)) { _ in Issue.record("nothing is due") }
+        #expect(quiet == RunDue.Summary())
+    }
+
+    @Test func runsFiredAfterTheDeadlineAreLeftReadyForTheNextPass() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let scheduler = try await scheduler([entry("late", input: "world")])
+        var left: [RunDue.Worked] = []
+        _ = try await RunDue(scheduler: scheduler, retention: 86_400, deadline: .distantPast)
+            .run(now: start.addingTimeInterval(5 * 60)) { if case .worked(let worked) = $0 { left.append(worked) } }
+        #expect(left.count == 1 && left[0].leftForNextPass && left[0].outcome == nil)
+        var resumed: [RunDue.Worked] = []
+        _ = try await RunDue(scheduler: scheduler, retention: 86_400, deadline: .distantFuture)
+            .run(now: start.addingTimeInterval(5 * 60 + 10)) { if case .worked(let worked) = $0 { resumed.append(worked) } }
+        #expect(resumed.map(\.action) == [.resumed])
+        #expect(resumed.first?.schedule?.scheduleId == "late", "a resumed run keeps the fire time that started it")
+        #expect(resumed.first?.outcome == .completed(.string("hello world")))
+    }
+}
