@@ -173,14 +173,19 @@ struct ConnectorSyncTests {
         try await SyncFixture.with(.sqlite) { fixture in
             let arguments = ["sync", "redtrack", "--start-date", "2024-12-01", "--end-date", "2024-12-06"]
             let environment = redtrackEnvironment(server, fixture)
-            // Each finished day is one committed chunk: die right after the third.
+            // Each finished day is one committed chunk: die right after the third is recorded.
+            // The reader runs ahead of the commits, so day 4 may already have been asked for;
+            // it was not committed, so the resumed load asks for it again.
             let killed = try await fixture.run(arguments, environment: environment.merging(["SIGNALROOM_TEST_KILL_AT": "staged:3"]) { $1 })
             #expect(killed.killedBySignal, "\(killed.stderr)")
-            #expect(server.requests.map { $0.query["date_from"] ?? "" } == Array(days.prefix(3)))
+            let beforeKill = server.requests.map { $0.query["date_from"] ?? "" }
+            #expect(Array(beforeKill.prefix(3)) == Array(days.prefix(3)) && beforeKill.count <= 4, "\(beforeKill)")
 
             let resumed = try await fixture.run(arguments, environment: environment)
             #expect(resumed.status == 0, "\(resumed.stderr)")
-            #expect(server.requests.map { $0.query["date_from"] ?? "" } == days, "each day asked for exactly once")
+            let asked = server.requests.map { $0.query["date_from"] ?? "" }
+            let resumedAsked = Array(asked.dropFirst(beforeKill.count))
+            #expect(resumedAsked == Array(days.dropFirst(3)), "the resumed load starts at the next day: \(asked)")
             #expect(try await fixture.count("daily_spend") == 12)
             #expect(try await fixture.query("SELECT status, rows FROM \(fixture.dataset)._signalroom_loads") == ["completed|12"])
         }
