@@ -1,7 +1,13 @@
+import SignalRoomCore
+
 /// The error activities and workflows throw to control retries: its `type` is what a retry
 /// policy's `nonRetryableErrorTypes` matches, `isNonRetryable` stops retries outright, and
 /// `nextRetryDelay` overrides the policy's interval (an HTTP 429 that says how long to wait).
-public struct ApplicationError: Error, Sendable, CustomStringConvertible {
+///
+/// It is Temporal's name for the one classified error of SignalRoom (`RetryClassifiedError`):
+/// the engine reads any classified error the same way, so a connector's or a warehouse's own
+/// error type needs no translation into this one.
+public struct ApplicationError: RetryClassifiedError, Sendable {
     public var message: String
     public var type: String
     public var isNonRetryable: Bool
@@ -16,6 +22,9 @@ public struct ApplicationError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+    public var isRetryable: Bool { !isNonRetryable }
+    public var failureType: String { type }
+    public var retryAfter: Double? { nextRetryDelay.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } }
 
     /// Bad input that no retry can fix (non-retryable under the default policy).
     public static func invalidInput(_ message: String) -> ApplicationError {

@@ -57,7 +57,8 @@ final class RunExecution: Sendable {
         case .completed(let result):
             try await journal.recordCompletion(&progress, attempt: attempt, result: result)
         case .failed(let error):
-            let retryAfter = (error as? ApplicationError)?.nextRetryDelay
+            // A classified error may say how long to wait (a service's Retry-After).
+            let retryAfter = (error as? RetryClassifiedError)?.retryAfter.map { Duration.milliseconds(Int64(($0 * 1000).rounded(.up))) }
             try await journal.recordFailedAttempt(&progress, attempt: attempt, failure: configuration.describe(error),
                                                   retryAfter: retryAfter, timeout: nil)
         case .timedOut(let type):

@@ -22,12 +22,13 @@ public struct Failure: Sendable, Hashable, Codable {
     /// The deepest failure in the chain: usually the one a person needs to read.
     public var rootCause: Failure { cause?.rootCause ?? self }
 
-    /// Describes any error the way histories store it, keeping an `ApplicationError`'s type
-    /// and retry flag and using the Swift type name of anything else.
+    /// Describes any error the way histories store it, keeping a classified error's type and
+    /// retry flag (`ApplicationError` or any part's own) and using the Swift type name of
+    /// anything else.
     public init(describing error: Error) {
         switch error {
-        case let failure as ApplicationError:
-            self.init(message: failure.message, type: failure.type, nonRetryable: failure.isNonRetryable)
+        case let failure as RetryClassifiedError:
+            self.init(message: failure.description, type: failure.failureType, nonRetryable: !failure.isRetryable)
         case let failure as ActivityFailure:
             self.init(message: failure.description, type: "ActivityFailure", cause: failure.failure)
         case let failure as NonDeterminismError:

@@ -43,17 +43,13 @@ public struct RunReportActivity: Activity {
     }
 
     public func run(context: ActivityContext, input: Input) async throws -> Output {
-        do {
-            let rendered = try await Self.render(input, services: services)
-            guard input.send else {
-                return Output(report: input.report, channel: input.channel, subject: rendered.subject, text: rendered.text, sent: false, deliveryId: nil)
-            }
-            let channel = try services.channels().channel(named: input.channel, output: services.notificationOutput)
-            let delivery = try await channel.send(rendered)
-            return Output(report: input.report, channel: input.channel, subject: rendered.subject, text: rendered.text, sent: true, deliveryId: delivery.id)
-        } catch let error as RetryClassifiedError {
-            throw ApplicationError(classified: error)
+        let rendered = try await Self.render(input, services: services)
+        guard input.send else {
+            return Output(report: input.report, channel: input.channel, subject: rendered.subject, text: rendered.text, sent: false, deliveryId: nil)
         }
+        let channel = try services.channels().channel(named: input.channel, output: services.notificationOutput)
+        let delivery = try await channel.send(rendered)
+        return Output(report: input.report, channel: input.channel, subject: rendered.subject, text: rendered.text, sent: true, deliveryId: delivery.id)
     }
 
     /// What `signalroom report` without `--send` shows, and what is sent.
@@ -118,12 +114,8 @@ public struct ApplyModelsActivity: Activity {
     }
 
     public func run(context: ActivityContext, input: Input) async throws -> Output {
-        do {
-            // After a sync, models that read a source not loaded yet wait for it quietly.
-            return try await Self.apply(services, strict: false)
-        } catch let error as RetryClassifiedError {
-            throw ApplicationError(classified: error)
-        }
+        // After a sync, models that read a source not loaded yet wait for it quietly.
+        try await Self.apply(services, strict: false)
     }
 
     /// `strict`: a model that cannot be built is an error (`models apply`) rather than a

@@ -61,11 +61,7 @@ public struct RunPipelineActivity: Activity {
     }
 
     public func run(context: ActivityContext, input: Input) async throws -> Output {
-        do {
-            return try await load(context: context, input: input)
-        } catch let error as RetryClassifiedError {
-            throw ApplicationError(classified: error)
-        }
+        try await load(context: context, input: input)
     }
 
     private func load(context: ActivityContext, input: Input) async throws -> Output {

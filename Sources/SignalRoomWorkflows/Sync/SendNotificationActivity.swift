@@ -53,11 +53,7 @@ public struct SendNotificationActivity: Activity {
     }
 
     public func run(context: ActivityContext, input: Input) async throws -> Output {
-        do {
-            return try await deliver(input)
-        } catch let error as RetryClassifiedError {
-            throw ApplicationError(classified: error)
-        }
+        try await deliver(input)
     }
 
     private func deliver(_ requested: Input) async throws -> Output {

@@ -40,27 +40,23 @@ public struct SettleLoadsActivity: Activity {
     }
 
     public func run(context: ActivityContext, input: Input) async throws -> Output {
+        let source = try services.sources.source(named: input.source)
+        let resources = try await RunPipelineActivity.select(input.resources, from: source)
+        let connection = try await services.destination().open(dataset: source.dataset)
+        var marked: [String: String] = [:]
         do {
-            let source = try services.sources.source(named: input.source)
-            let resources = try await RunPipelineActivity.select(input.resources, from: source)
-            let connection = try await services.destination().open(dataset: source.dataset)
-            var marked: [String: String] = [:]
-            do {
-                for resource in resources {
-                    for load in try await connection.unfinishedLoads(pipeline: source.name, resource: resource.name)
-                    where load.status == .running {
-                        try await connection.mark(load, status: .failedResumable, error: input.error)
-                        marked[resource.name] = load.loadId
-                    }
+            for resource in resources {
+                for load in try await connection.unfinishedLoads(pipeline: source.name, resource: resource.name)
+                where load.status == .running {
+                    try await connection.mark(load, status: .failedResumable, error: input.error)
+                    marked[resource.name] = load.loadId
                 }
-            } catch {
-                await connection.close()
-                throw error
             }
+        } catch {
             await connection.close()
-            return Output(loads: marked)
-        } catch let error as RetryClassifiedError {
-            throw ApplicationError(classified: error)
+            throw error
         }
+        await connection.close()
+        return Output(loads: marked)
     }
 }
