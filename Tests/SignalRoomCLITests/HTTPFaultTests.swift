@@ -22,22 +22,30 @@ struct HTTPFaultTests {
     static let cutOff = LoopbackHTTPServer.Reply.respond(status: 200, headers: ["Content-Type": "application/json"],
                                                          body: Data(#"{"table": [{"columns": [{"column_type": "affiliate", "id": "12"#.utf8))
 
-    /// A port that refuses connections: a socket bound to it but not listening, held open for
-    /// as long as `body` runs so nothing else can take the port meanwhile.
-    static func withRefusingPort(_ body: (Int) async throws -> Void) async throws {
-        let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socketDescriptor) }
+    /// A TCP socket bound to a free loopback port (listening with a backlog of 0 when asked),
+    /// and its address. Bound but not listening, the port refuses connections; held open,
+    /// nothing else can take the port meanwhile.
+    static func loopbackSocket(listening: Bool) throws -> (descriptor: Int32, address: sockaddr_in) {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         try withUnsafeMutablePointer(to: &address) { pointer in
             try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                guard bind(socketDescriptor, $0, length) == 0, getsockname(socketDescriptor, $0, &length) == 0 else {
+                guard bind(descriptor, $0, length) == 0, !listening || listen(descriptor, 0) == 0,
+                      getsockname(descriptor, $0, &length) == 0 else {
+                    close(descriptor)
                     throw POSIXError(.EADDRINUSE)
                 }
             }
         }
+        return (descriptor, address)
+    }
+
+    static func withRefusingPort(_ body: (Int) async throws -> Void) async throws {
+        let (descriptor, address) = try loopbackSocket(listening: false)
+        defer { close(descriptor) }
         try await body(Int(UInt16(bigEndian: address.sin_port)))
     }
 
@@ -72,19 +80,9 @@ struct HTTPFaultTests {
 
     @Test func anUnansweredConnectFailsAfterTheConnectTimeout() async throws {
         // A listener whose accept queue is full never answers a SYN: the connect just waits.
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var (listener, address) = try Self.loopbackSocket(listening: true)
         defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        try withUnsafeMutablePointer(to: &address) { pointer in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                guard bind(listener, $0, length) == 0, listen(listener, 0) == 0, getsockname(listener, $0, &length) == 0 else {
-                    throw POSIXError(.EADDRINUSE)
-                }
-            }
-        }
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
         var fillers: [Int32] = []
         defer { fillers.forEach { close($0) } }
         for _ in 0..<3 {
