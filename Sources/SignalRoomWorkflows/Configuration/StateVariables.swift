@@ -1,0 +1,31 @@
+import SignalRoomCore
+
+extension EnvironmentVariable {
+    public static let stateDirectory = EnvironmentVariable(
+        "SIGNALROOM_STATE", group: .state, emptyIsAValue: true, default: "./state",
+        help: "the state directory (histories, indexes, schedules, alerts, the SQLite warehouse); --state wins")
+    public static let logLevel = EnvironmentVariable(
+        "SIGNALROOM_LOG_LEVEL", group: .state, emptyIsAValue: true, default: "info",
+        help: "lowest log level written to stderr (run-due: warning unless set); --log-level wins")
+    public static let logFormat = EnvironmentVariable(
+        "SIGNALROOM_LOG_FORMAT", group: .state, emptyIsAValue: true, default: "text",
+        help: "log line format on stderr, text or json; --log-format wins")
+    public static let parkAfter = EnvironmentVariable(
+        "SIGNALROOM_PARK_AFTER", group: .state, emptyIsAValue: true, default: "5",
+        help: "seconds a run may wait in process (a retry back-off) before it is parked for a later run-due (sync: 3600 unless set);"
+            + " --park-after wins")
+    public static let retention = EnvironmentVariable(
+        "SIGNALROOM_RETENTION", group: .state, emptyIsAValue: true, default: "30d",
+        help: "how long closed runs are kept (30s, 15m, 1h30m, 7d, 2w); --retention wins")
+    public static let testKillAfterEvent = EnvironmentVariable(
+        "SIGNALROOM_TEST_KILL_AFTER_EVENT", group: .testing, emptyIsAValue: true,
+        help: "testing only: SIGKILL the process right after the durable append of this event id")
+}
+
+/// The variables of the engine and its state directory, read by the command line into its
+/// `Settings` (flags win over them), and the test-only crash point after a history event.
+/// Set to the empty string they are refused like any bad value, not taken as unset.
+public enum StateVariables {
+    public static let all: [EnvironmentVariable] = [.stateDirectory, .logLevel, .logFormat, .parkAfter, .retention]
+    public static let testing: [EnvironmentVariable] = [.testKillAfterEvent]
+}
