@@ -95,7 +95,7 @@ struct EverflowDailyStats: Resource {
         while true {
             try Task.checkCancellation()
             let request = try reportRequest(from: from, to: to, page: page)
-            let response = try await client.send(request, keyedBy: "EVERFLOW_API_KEY")
+            let response = try await client.send(request, keyedBy: EnvironmentVariable.everflowAPIKey.name)
             sink.didRead(bytes: response.body.count)
             let entries = try tableEntries(try client.json(response, from: request), client: client, url: request.url)
             var batch = RowBatch(fields: Self.fields)

@@ -75,7 +75,7 @@ struct RedTrackDailySpend: Resource {
             try Task.checkCancellation()
             if index > 0, settings.pacing > 0 { try await Task.sleep(for: .milliseconds(Int(settings.pacing * 1000))) }
             let request = reportRequest(day)
-            let response = try await client.send(request, keyedBy: "REDTRACK_API_KEY")
+            let response = try await client.send(request, keyedBy: EnvironmentVariable.redTrackAPIKey.name)
             sink.didRead(bytes: response.body.count)
             guard let entries = try client.json(response, from: request) as? [Any] else {
                 throw ConnectorError.unexpectedShape(service: "RedTrack", url: client.masked(request.url.absoluteString),

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 import SignalRoomPipelines
 
 /// CSV and JSON Lines exports in a local directory: one resource (and table) per
@@ -17,7 +18,7 @@ public struct FilesSource: Source {
     public let directoryVariable: String
 
     public init(name: String = "files", dataset: String = "files", directory: URL, clientId: String,
-                directoryVariable: String = "FILES_SOURCE_DIR") {
+                directoryVariable: String = EnvironmentVariable.filesSourceDirectory.name) {
         self.name = name
         self.dataset = dataset
         self.directory = directory

@@ -57,7 +57,8 @@ public struct ChannelRejection: RetryClassifiedError, Equatable {
     public var description: String { "\(channel) refused the message (\(code)); \(hint)" }
 }
 
-/// The channels, configured from the environment (process environment over `.env`).
+/// The channels, configured from the environment (process environment over `.env`) through
+/// the descriptors of `ChannelVariables`.
 public struct ChannelSettings: Sendable {
     public let environment: [String: String]
     public var http: ServiceClient.Configuration
@@ -67,17 +68,21 @@ public struct ChannelSettings: Sendable {
         self.http = http
     }
 
-    private func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-
-    private func required(_ name: String, channel: String, purpose: String) throws -> String {
-        guard let text = value(name) else { throw ReportError.missingSetting(channel: channel, variable: name, purpose: purpose) }
+    private func required(_ variable: EnvironmentVariable, channel: String) throws -> String {
+        guard let text = environment[variable] else {
+            throw ReportError.missingSetting(channel: channel, variable: variable.name, purpose: variable.help)
+        }
         return text
     }
 
-    private func url(_ name: String, default fallback: String) throws -> URL {
-        let text = value(name) ?? fallback
+    private func list(_ variable: EnvironmentVariable, channel: String) throws -> [String] {
+        try required(variable, channel: channel).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    private func url(_ variable: EnvironmentVariable) throws -> URL {
+        let text = variable.valueOrDefault(in: environment)
         guard let url = URL(string: text.hasSuffix("/") ? String(text.dropLast()) : text), url.scheme == "http" || url.scheme == "https" else {
-            throw HTTPError.invalidBaseURL(variable: name, value: text)
+            throw HTTPError.invalidBaseURL(variable: variable.name, value: text)
         }
         return url
     }
@@ -88,27 +93,26 @@ public struct ChannelSettings: Sendable {
         case "stdout":
             return StdoutChannel(output: output)
         case "slack":
-            if let token = value("SLACK_BOT_TOKEN") {
-                return SlackChannel(token: token, channelId: try required("SLACK_CHANNEL_ID", channel: "slack", purpose: "the channel to post to, e.g. C0123ABCD"),
-                                    baseURL: try url("SLACK_API_BASE_URL", default: "https://slack.com/api"), http: http)
+            if let token = environment[.slackBotToken] {
+                return SlackChannel(token: token, channelId: try required(.slackChannelId, channel: "slack"),
+                                    baseURL: try url(.slackAPIBaseURL), http: http)
             }
-            guard let webhook = value("SLACK_WEBHOOK_URL") else {
-                throw ReportError.missingSetting(channel: "slack", variable: "SLACK_BOT_TOKEN", purpose: "a bot token (with SLACK_CHANNEL_ID), or set SLACK_WEBHOOK_URL")
+            guard environment[.slackWebhookURL] != nil else {
+                throw ReportError.missingSetting(channel: "slack", variable: EnvironmentVariable.slackBotToken.name,
+                                                 purpose: EnvironmentVariable.slackBotToken.help)
             }
-            return SlackWebhookChannel(url: try url("SLACK_WEBHOOK_URL", default: webhook), http: http)
+            return SlackWebhookChannel(url: try url(.slackWebhookURL), http: http)
         case "email":
-            return ResendChannel(apiKey: try required("RESEND_API_KEY", channel: "email", purpose: "the Resend API key"),
-                                 from: try required("RESEND_FROM_EMAIL", channel: "email", purpose: "the sender address"),
-                                 to: try required("REPORT_EMAIL_TO", channel: "email", purpose: "recipients, comma-separated")
-                                    .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
-                                 baseURL: try url("RESEND_BASE_URL", default: "https://api.resend.com"), http: http)
+            return ResendChannel(apiKey: try required(.resendAPIKey, channel: "email"),
+                                 from: try required(.resendFromEmail, channel: "email"),
+                                 to: try list(.reportEmailTo, channel: "email"),
+                                 baseURL: try url(.resendBaseURL), http: http)
         case "sms":
-            return TwilioChannel(accountSid: try required("TWILIO_ACCOUNT_SID", channel: "sms", purpose: "the account SID"),
-                                 authToken: try required("TWILIO_AUTH_TOKEN", channel: "sms", purpose: "the auth token"),
-                                 from: try required("TWILIO_FROM_NUMBER", channel: "sms", purpose: "the sending number"),
-                                 to: try required("REPORT_SMS_TO", channel: "sms", purpose: "recipient numbers, comma-separated")
-                                    .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
-                                 baseURL: try url("TWILIO_BASE_URL", default: "https://api.twilio.com"), http: http)
+            return TwilioChannel(accountSid: try required(.twilioAccountSid, channel: "sms"),
+                                 authToken: try required(.twilioAuthToken, channel: "sms"),
+                                 from: try required(.twilioFromNumber, channel: "sms"),
+                                 to: try list(.reportSMSTo, channel: "sms"),
+                                 baseURL: try url(.twilioBaseURL), http: http)
         default:
             throw ReportError.unknownChannel(report: "-", channel: name, channels: ["slack", "email", "sms", "stdout"])
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 import SignalRoomHTTP
 
 /// E-mail through Resend: POST /emails with a bearer key; answers `{"id": …}`. 401/403
@@ -17,7 +18,7 @@ struct ResendChannel: NotificationChannel {
         let request = HTTPRequest(method: "POST", url: baseURL.appendingPathComponent("emails"),
                                   headers: ["Authorization": "Bearer \(apiKey)", "Content-Type": "application/json"],
                                   body: try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]), timeout: 30)
-        let response = try await client.send(request, credentials: "RESEND_API_KEY")
+        let response = try await client.send(request, credentials: EnvironmentVariable.resendAPIKey.name)
         return Delivery(channel: name, id: client.deliveredAnswer(response, from: request)?["id"] as? String)
     }
 }

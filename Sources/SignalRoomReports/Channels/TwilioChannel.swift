@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 import SignalRoomHTTP
 
 /// SMS through Twilio: a form POST to Messages.json with HTTP Basic auth, answered with
@@ -33,7 +34,7 @@ struct TwilioChannel: NotificationChannel {
             let request = HTTPRequest(method: "POST", url: baseURL.appendingPathComponent("2010-04-01/Accounts/\(accountSid)/Messages.json"),
                                       headers: ["Authorization": "Basic \(credentials)", "Content-Type": "application/x-www-form-urlencoded"],
                                       body: Data(body.utf8), timeout: 30)
-            let response = try await client.send(request, credentials: "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")
+            let response = try await client.send(request, credentials: "\(EnvironmentVariable.twilioAccountSid) and \(EnvironmentVariable.twilioAuthToken)")
             if let sid = client.deliveredAnswer(response, from: request)?["sid"] as? String { sids.append(sid) }
         }
         return Delivery(channel: name, id: sids.joined(separator: ","))

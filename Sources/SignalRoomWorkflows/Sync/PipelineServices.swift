@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 import SignalRoomHTTP
 import SignalRoomPipelines
 import SignalRoomReports
@@ -29,8 +30,8 @@ public struct PipelineServices: Sendable {
         self.stateDirectory = stateDirectory
         self.notificationOutput = notificationOutput
         self.progress = progress
-        chunkRows = environment["SIGNALROOM_LOAD_CHUNK_ROWS"].flatMap(Int.init).map { max(1, $0) } ?? 10_000
-        killAt = environment["SIGNALROOM_TEST_KILL_AT"]
+        chunkRows = max(1, EnvironmentVariable.loadChunkRows.parsed(in: environment, as: { Int($0) }) ?? ResourceLoader.Options().chunkRows)
+        killAt = environment[.testKillAt]
     }
 
     /// Services for processes that only validate workflow inputs (schedule setup).
@@ -38,7 +39,7 @@ public struct PipelineServices: Sendable {
 
     /// PostgreSQL when `DATABASE_URL` is set, otherwise SQLite files under `state/warehouse`.
     public func destination() throws -> any Destination {
-        if let url = environment["DATABASE_URL"], !url.isEmpty {
+        if let url = environment[.databaseURL] {
             return try PostgresWarehouse(databaseURL: url)
         }
         return SQLiteWarehouse(directory: stateDirectory.appendingPathComponent("warehouse"))
@@ -46,18 +47,17 @@ public struct PipelineServices: Sendable {
 
     public var sources: SourceCatalog { SourceCatalog(environment: environment, httpRetries: httpRetries) }
 
-    private func directory(_ variable: String, _ fallback: String) -> URL {
-        let path = environment[variable].flatMap { $0.isEmpty ? nil : $0 } ?? fallback
-        return URL(fileURLWithPath: path).standardizedFileURL
+    private func directory(_ variable: EnvironmentVariable) -> URL {
+        URL(fileURLWithPath: variable.valueOrDefault(in: environment)).standardizedFileURL
     }
 
     /// `reports/` in the working directory, or `SIGNALROOM_REPORTS_DIR`.
-    public var reports: ReportLibrary { ReportLibrary(directory: directory("SIGNALROOM_REPORTS_DIR", "reports")) }
+    public var reports: ReportLibrary { ReportLibrary(directory: directory(.reportsDirectory)) }
 
     /// `models/` and `seeds/` in the working directory, or `SIGNALROOM_MODELS_DIR` and
     /// `SIGNALROOM_SEEDS_DIR`.
     public var models: ModelLibrary {
-        ModelLibrary(modelsDirectory: directory("SIGNALROOM_MODELS_DIR", "models"), seedsDirectory: directory("SIGNALROOM_SEEDS_DIR", "seeds"))
+        ModelLibrary(modelsDirectory: directory(.modelsDirectory), seedsDirectory: directory(.seedsDirectory))
     }
 
     /// The notification channels, with the same HTTP retry settings as the sources.
@@ -66,12 +66,15 @@ public struct PipelineServices: Sendable {
     }
 
     /// Failure alerts and recovery messages: `state/alerts/`, one window
-    /// (`SIGNALROOM_ALERT_WINDOW_SECONDS`, default 3600) per subject and error.
+    /// (`SIGNALROOM_ALERT_WINDOW_SECONDS`) per subject and error.
     public var alerts: AlertLedger {
-        let window = environment["SIGNALROOM_ALERT_WINDOW_SECONDS"].flatMap(Double.init).map { max(0, $0) } ?? 3600
-        return AlertLedger(directory: stateDirectory.appendingPathComponent("alerts"), window: window)
+        let directory = stateDirectory.appendingPathComponent("alerts")
+        guard let window = EnvironmentVariable.alertWindowSeconds.parsed(in: environment, as: { Double($0) }) else {
+            return AlertLedger(directory: directory)
+        }
+        return AlertLedger(directory: directory, window: max(0, window))
     }
 
-    /// Where sync and report failures are announced (`SIGNALROOM_ALERT_CHANNEL`, default stdout).
-    public var alertChannel: String { environment["SIGNALROOM_ALERT_CHANNEL"].flatMap { $0.isEmpty ? nil : $0 } ?? "stdout" }
+    /// Where sync and report failures are announced (`SIGNALROOM_ALERT_CHANNEL`).
+    public var alertChannel: String { EnvironmentVariable.alertChannel.valueOrDefault(in: environment) }
 }

@@ -8,6 +8,7 @@ import SignalRoomPipelines
 /// The sources this build can sync and the configuration each one needs, read from the
 /// environment (process environment over `.env`) once, when a source is built.
 public struct SourceCatalog: Sendable {
+    /// A variable as `signalroom sources` lists it: `purpose` is its help with its default.
     public struct Variable: Sendable, Codable {
         public var name: String
         public var required: Bool
@@ -39,71 +40,32 @@ public struct SourceCatalog: Sendable {
 
     public static let names = ["everflow", "files", "redtrack", "s3"]
 
-    /// The defaults of settings more than one part reads, each written once.
-    static let defaultReportZone = "America/New_York"
-    static let defaultEverflowAdvertisers = "1,2"
+    /// The value set, else the descriptor's default.
+    private func text(_ variable: EnvironmentVariable) -> String { variable.valueOrDefault(in: environment) }
 
-    private func variable(_ name: String, required: Bool, _ purpose: String) -> Variable {
-        Variable(name: name, required: required, purpose: purpose, isSet: !(environment[name] ?? "").isEmpty)
-    }
+    private var clientId: String { text(.clientId) }
 
-    private func value(_ name: String) -> String? {
-        environment[name].flatMap { $0.isEmpty ? nil : $0 }
-    }
-
-    private var clientId: String { value("SIGNALROOM_CLIENT_ID") ?? "default" }
-
+    /// Each source with the variables `SourceVariables` lists for it, and whether they are set.
     public var entries: [Entry] {
-        let common = [
-            variable("SIGNALROOM_CLIENT_ID", required: false, "value of every row's _client_id, default default"),
-        ]
-        let timing = [
-            variable("REPORT_TIMEZONE", required: false, "the report's zone for dates and \"yesterday\", default \(Self.defaultReportZone)"),
-            variable("SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS", required: false, "first in-process HTTP retry delay, default 1 (doubles, 4 attempts)"),
-            variable("SIGNALROOM_HTTP_CONNECT_TIMEOUT_SECONDS", required: false, "how long a connection may take to open, default 10"),
-        ]
+        func variables(_ source: String) -> [Variable] {
+            SourceVariables.of(source: source).map {
+                Variable(name: $0.name, required: $0.isRequired, purpose: $0.summary, isSet: $0.isSet(in: environment))
+            }
+        }
         return [
-            Entry(name: "everflow", dataset: value("EVERFLOW_DATASET") ?? "everflow",
+            Entry(name: "everflow", dataset: text(.everflowDataset),
                   description: "Everflow affiliate stats per day, affiliate and advertiser; merged on (date, affiliate_id, advertiser_id), incremental on date through yesterday",
-                  resources: ["daily_stats"],
-                  variables: [
-                      variable("EVERFLOW_API_KEY", required: true, "the network API key (X-Eflow-API-Key)"),
-                      variable("EVERFLOW_BASE_URL", required: false, "default https://api.eflow.team"),
-                      variable("EVERFLOW_ADVERTISER_IDS", required: false, "advertisers kept (comma-separated), default \(Self.defaultEverflowAdvertisers)"),
-                      variable("EVERFLOW_START_DATE", required: false, "first day of the first sync, default 30 days ago"),
-                      variable("EVERFLOW_PAGE_SIZE", required: false, "rows a page, default 10000"),
-                      variable("EVERFLOW_DATASET", required: false, "dataset (schema) name, default everflow"),
-                  ] + timing + common),
-            Entry(name: "files", dataset: value("FILES_DATASET") ?? "files",
+                  resources: ["daily_stats"], variables: variables("everflow")),
+            Entry(name: "files", dataset: text(.filesDataset),
                   description: "CSV and JSON Lines exports in a local directory: one table per sub-directory or file-name prefix, merged on (_file_name, _row_id), incremental on the file date",
-                  resources: ["one per sub-directory or file-name prefix"],
-                  variables: [
-                      variable("FILES_SOURCE_DIR", required: true, "the directory holding the exports"),
-                      variable("FILES_DATASET", required: false, "dataset (schema) name, default files"),
-                  ] + common),
-            Entry(name: "redtrack", dataset: value("REDTRACK_DATASET") ?? "redtrack",
+                  resources: ["one per sub-directory or file-name prefix"], variables: variables("files")),
+            Entry(name: "redtrack", dataset: text(.redTrackDataset),
                   description: "RedTrack spend per day and traffic source, one request a day; merged on (date, source_id), incremental on date through yesterday",
-                  resources: ["daily_spend"],
-                  variables: [
-                      variable("REDTRACK_API_KEY", required: true, "the API key (api_key parameter)"),
-                      variable("REDTRACK_BASE_URL", required: false, "default https://api.redtrack.io"),
-                      variable("REDTRACK_PACING_SECONDS", required: false, "pause between day requests, default 1"),
-                      variable("REDTRACK_START_DATE", required: false, "first day of the first sync, default 30 days ago"),
-                      variable("REDTRACK_DATASET", required: false, "dataset (schema) name, default redtrack"),
-                  ] + timing + common),
-            Entry(name: "s3", dataset: value("S3_DATASET") ?? "s3_exports",
+                  resources: ["daily_spend"], variables: variables("redtrack")),
+            Entry(name: "s3", dataset: text(.s3Dataset),
                   description: "CSV exports in S3, one table per prefix; merged on (_file_name, _row_id), incremental on the file date",
-                  resources: (value("S3_PREFIXES") ?? "").split(separator: ",").map { ColumnName.normalize(String($0).trimmingCharacters(in: .whitespaces)) },
-                  variables: [
-                      variable("S3_BUCKET_NAME", required: true, "the bucket"),
-                      variable("S3_PREFIXES", required: true, "comma-separated prefixes, e.g. orders-create,orders-update"),
-                      variable("AWS_ACCESS_KEY_ID", required: true, "access key id"),
-                      variable("AWS_SECRET_ACCESS_KEY", required: true, "secret access key"),
-                      variable("AWS_REGION", required: false, "default us-east-1"),
-                      variable("AWS_SESSION_TOKEN", required: false, "for temporary credentials"),
-                      variable("S3_ENDPOINT_URL", required: false, "an S3-compatible store (path-style URLs)"),
-                      variable("S3_DATASET", required: false, "dataset (schema) name, default s3_exports"),
-                  ] + timing.suffix(1) + common),
+                  resources: text(.s3Prefixes).split(separator: ",").map { ColumnName.normalize(String($0).trimmingCharacters(in: .whitespaces)) },
+                  variables: variables("s3")),
         ]
     }
 
@@ -112,47 +74,47 @@ public struct SourceCatalog: Sendable {
     public func source(named name: String) throws -> any Source {
         switch name {
         case "files":
-            let directory = try required("FILES_SOURCE_DIR", source: name, purpose: "the directory holding the exports")
-            return FilesSource(name: name, dataset: value("FILES_DATASET") ?? "files",
+            let directory = try required(.filesSourceDirectory, source: name)
+            return FilesSource(name: name, dataset: text(.filesDataset),
                                directory: URL(fileURLWithPath: directory).standardizedFileURL, clientId: clientId)
         case "everflow":
             let zone = try reportZone()
             guard let everflowZone = EverflowTimeZone(zone) else {
                 throw SourceConfigurationError.invalidVariable(
-                    variable: "REPORT_TIMEZONE", value: zone.identifier,
+                    variable: EnvironmentVariable.reportTimezone.name, value: zone.identifier,
                     expected: "a zone whose Everflow timezone_id is known: \(EverflowTimeZone.supported) (any other would query another zone's days)")
             }
-            let advertisers = (value("EVERFLOW_ADVERTISER_IDS") ?? Self.defaultEverflowAdvertisers).split(separator: ",")
+            let advertisers = text(.everflowAdvertiserIds).split(separator: ",")
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             var settings = EverflowSource.Settings(
-                apiKey: try required("EVERFLOW_API_KEY", source: name, purpose: "the network API key"),
-                baseURL: try baseURL("EVERFLOW_BASE_URL", default: "https://api.eflow.team"),
+                apiKey: try required(.everflowAPIKey, source: name),
+                baseURL: try baseURL(.everflowBaseURL),
                 reportZone: everflowZone, advertiserIds: advertisers,
-                startDate: try startDate("EVERFLOW_START_DATE"), clientId: clientId)
-            settings.pageSize = try positiveInteger("EVERFLOW_PAGE_SIZE", default: 10_000)
+                startDate: try startDate(.everflowStartDate), clientId: clientId)
+            settings.pageSize = try positiveInteger(.everflowPageSize)
             settings.http = try httpConfiguration()
-            return EverflowSource(name: name, dataset: value("EVERFLOW_DATASET") ?? "everflow", settings: settings, now: now)
+            return EverflowSource(name: name, dataset: text(.everflowDataset), settings: settings, now: now)
         case "redtrack":
             var settings = RedTrackSource.Settings(
-                apiKey: try required("REDTRACK_API_KEY", source: name, purpose: "the API key"),
-                baseURL: try baseURL("REDTRACK_BASE_URL", default: "https://api.redtrack.io"),
-                startDate: try startDate("REDTRACK_START_DATE"), clientId: clientId)
+                apiKey: try required(.redTrackAPIKey, source: name),
+                baseURL: try baseURL(.redTrackBaseURL),
+                startDate: try startDate(.redTrackStartDate), clientId: clientId)
             settings.timeZone = try reportZone()
-            settings.pacing = try seconds("REDTRACK_PACING_SECONDS", default: 1)
+            settings.pacing = try seconds(.redTrackPacingSeconds)
             settings.http = try httpConfiguration()
-            return RedTrackSource(name: name, dataset: value("REDTRACK_DATASET") ?? "redtrack", settings: settings, now: now)
+            return RedTrackSource(name: name, dataset: text(.redTrackDataset), settings: settings, now: now)
         case "s3":
-            let bucket = try required("S3_BUCKET_NAME", source: name, purpose: "the bucket")
-            let prefixes = try required("S3_PREFIXES", source: name, purpose: "comma-separated prefixes")
+            let bucket = try required(.s3BucketName, source: name)
+            let prefixes = try required(.s3Prefixes, source: name)
                 .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             var settings = S3Client.Settings(
-                bucket: bucket, region: value("AWS_REGION") ?? "us-east-1",
-                accessKeyId: try required("AWS_ACCESS_KEY_ID", source: name, purpose: "the access key id"),
-                secretAccessKey: try required("AWS_SECRET_ACCESS_KEY", source: name, purpose: "the secret access key"),
-                sessionToken: value("AWS_SESSION_TOKEN"),
-                endpoint: try value("S3_ENDPOINT_URL").map { _ in try baseURL("S3_ENDPOINT_URL", default: "") })
+                bucket: bucket, region: text(.awsRegion),
+                accessKeyId: try required(.awsAccessKeyId, source: name),
+                secretAccessKey: try required(.awsSecretAccessKey, source: name),
+                sessionToken: environment[.awsSessionToken],
+                endpoint: try environment[.s3EndpointURL].map { _ in try baseURL(.s3EndpointURL) })
             settings.http = try httpConfiguration()
-            return S3ExportsSource(name: name, dataset: value("S3_DATASET") ?? "s3_exports", client: S3Client(settings: settings),
+            return S3ExportsSource(name: name, dataset: text(.s3Dataset), client: S3Client(settings: settings),
                                    prefixes: prefixes, clientId: clientId)
         default:
             throw SourceConfigurationError.unknownSource(name: name, known: Self.names)
@@ -161,60 +123,63 @@ public struct SourceCatalog: Sendable {
 
     // MARK: Reading settings
 
-    private func required(_ variable: String, source: String, purpose: String) throws -> String {
-        guard let text = value(variable) else {
-            throw SourceConfigurationError.missingVariable(source: source, variable: variable, purpose: purpose)
+    private func required(_ variable: EnvironmentVariable, source: String) throws -> String {
+        guard let text = environment[variable] else {
+            throw SourceConfigurationError.missingVariable(source: source, variable: variable.name, purpose: variable.help)
         }
         return text
     }
 
-    private func baseURL(_ variable: String, default fallback: String) throws -> URL {
-        let text = value(variable) ?? fallback
+    private func baseURL(_ variable: EnvironmentVariable) throws -> URL {
+        let text = self.text(variable)
         guard let url = URL(string: text.hasSuffix("/") ? String(text.dropLast()) : text), let scheme = url.scheme?.lowercased(),
               scheme == "http" || scheme == "https", url.host != nil else {
-            throw SourceConfigurationError.invalidVariable(variable: variable, value: text, expected: "an http(s) URL such as \(fallback.isEmpty ? "http://127.0.0.1:5000" : fallback)")
+            let example = variable.defaultValue.isEmpty ? "http://127.0.0.1:5000" : variable.defaultValue
+            throw SourceConfigurationError.invalidVariable(variable: variable.name, value: text, expected: "an http(s) URL such as \(example)")
         }
         return url
     }
 
     private func reportZone() throws -> TimeZone {
-        let name = value("REPORT_TIMEZONE") ?? Self.defaultReportZone
+        let name = text(.reportTimezone)
         guard let zone = TimeZone(identifier: name) else {
-            throw SourceConfigurationError.invalidVariable(variable: "REPORT_TIMEZONE", value: name, expected: "an IANA zone such as America/New_York")
+            throw SourceConfigurationError.invalidVariable(variable: EnvironmentVariable.reportTimezone.name, value: name,
+                                                           expected: "an IANA zone such as America/New_York")
         }
         return zone
     }
 
-    private func startDate(_ variable: String) throws -> CivilDate {
-        guard let text = value(variable) else { return CivilDate.of(now(), in: (try? reportZone()) ?? TimeZone(identifier: "UTC")!).adding(days: -30) }
+    private func startDate(_ variable: EnvironmentVariable) throws -> CivilDate {
+        guard let text = environment[variable] else {
+            return CivilDate.of(now(), in: (try? reportZone()) ?? TimeZone(identifier: "UTC")!).adding(days: -FirstSyncStart.daysBack)
+        }
         guard let day = CivilDate(text) else {
-            throw SourceConfigurationError.invalidVariable(variable: variable, value: text, expected: "a date as YYYY-MM-DD")
+            throw SourceConfigurationError.invalidVariable(variable: variable.name, value: text, expected: "a date as YYYY-MM-DD")
         }
         return day
     }
 
-    private func positiveInteger(_ variable: String, default fallback: Int) throws -> Int {
-        guard let text = value(variable) else { return fallback }
+    private func positiveInteger(_ variable: EnvironmentVariable) throws -> Int {
+        let text = self.text(variable)
         guard let number = Int(text), number > 0 else {
-            throw SourceConfigurationError.invalidVariable(variable: variable, value: text, expected: "a whole number above 0")
+            throw SourceConfigurationError.invalidVariable(variable: variable.name, value: text, expected: "a whole number above 0")
         }
         return number
     }
 
-    private func seconds(_ variable: String, default fallback: Double) throws -> Double {
-        guard let text = value(variable) else { return fallback }
+    private func seconds(_ variable: EnvironmentVariable) throws -> Double {
+        let text = self.text(variable)
         guard let number = Double(text), number >= 0, number.isFinite else {
-            throw SourceConfigurationError.invalidVariable(variable: variable, value: text, expected: "seconds, 0 or more (e.g. 0.5)")
+            throw SourceConfigurationError.invalidVariable(variable: variable.name, value: text, expected: "seconds, 0 or more (e.g. 0.5)")
         }
         return number
     }
 
-    /// `SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS` and `SIGNALROOM_HTTP_CONNECT_TIMEOUT_SECONDS`,
-    /// read in this one place for sources and channels.
+    /// The HTTP settings (`HTTPVariables`), read in this one place for sources and channels.
     func httpConfiguration() throws -> ServiceClient.Configuration {
         var configuration = ServiceClient.Configuration()
-        configuration.initialDelay = try seconds("SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS", default: 1)
-        configuration.connectTimeout = try seconds("SIGNALROOM_HTTP_CONNECT_TIMEOUT_SECONDS", default: 10)
+        configuration.initialDelay = try seconds(.httpRetryInitialSeconds)
+        configuration.connectTimeout = try seconds(.httpConnectTimeoutSeconds)
         configuration.onRetry = httpRetries
         return configuration
     }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SignalRoomCore
 import SignalRoomCron
+import SignalRoomWorkflows
 
 /// How option values are read, one wording of each error for the flag and the environment
 /// variable behind it. Options use these as `transform:`, so a bad value is a usage error
@@ -67,7 +68,7 @@ enum OptionValues {
     static func retention(_ flag: OptionDuration?, settings: Settings) throws -> OptionDuration {
         if let flag { return flag }
         do {
-            return try duration(settings.retention, from: "SIGNALROOM_RETENTION")
+            return try duration(settings.retention, from: EnvironmentVariable.retention.name)
         } catch {
             throw CommandFailure(error.description, code: .usage)
         }

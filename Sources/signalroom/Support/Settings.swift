@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SignalRoomCore
 import SignalRoomEngine
 import SignalRoomPipelines
 import SignalRoomWorkflows
@@ -9,7 +10,8 @@ import SignalRoomWorkflows
 
 /// Configuration as it enters the program: flags first, then the process environment,
 /// then a `.env` file in the working directory, then defaults. Built once per command
-/// and passed down.
+/// and passed down. Variables are read through their descriptors (`StateVariables`), which
+/// hold their defaults.
 struct Settings {
     var stateDirectory: URL
     var json: Bool
@@ -30,26 +32,23 @@ struct Settings {
     /// unreadable lines are a usage error here.
     init(_ options: GlobalOptions, environment: [String: String]? = nil) throws {
         let environment = try environment ?? Settings.readEnvironment()
-        let state = options.stateDirectory ?? environment["SIGNALROOM_STATE"] ?? "./state"
+        let state = options.stateDirectory ?? EnvironmentVariable.stateDirectory.valueOrDefault(in: environment)
         stateDirectory = URL(fileURLWithPath: state).standardizedFileURL
         json = options.json
         // A variable is read only when its flag was not given, so a bad one behind a flag is ignored.
         do {
-            logLevel = try options.logLevel ?? OptionValues.logLevel(environment["SIGNALROOM_LOG_LEVEL"] ?? "info", from: "SIGNALROOM_LOG_LEVEL")
-            logFormat = try options.logFormat ?? OptionValues.logFormat(environment["SIGNALROOM_LOG_FORMAT"] ?? "text", from: "SIGNALROOM_LOG_FORMAT")
-            if let flag = options.parkAfter {
-                parkAfter = flag
-            } else if let text = environment["SIGNALROOM_PARK_AFTER"] {
-                parkAfter = try OptionValues.seconds(text, from: "SIGNALROOM_PARK_AFTER")
-            } else {
-                parkAfter = .seconds(5)
-            }
+            logLevel = try options.logLevel ?? OptionValues.logLevel(EnvironmentVariable.logLevel.valueOrDefault(in: environment),
+                                                                     from: EnvironmentVariable.logLevel.name)
+            logFormat = try options.logFormat ?? OptionValues.logFormat(EnvironmentVariable.logFormat.valueOrDefault(in: environment),
+                                                                        from: EnvironmentVariable.logFormat.name)
+            parkAfter = try options.parkAfter ?? OptionValues.seconds(EnvironmentVariable.parkAfter.valueOrDefault(in: environment),
+                                                                      from: EnvironmentVariable.parkAfter.name)
         } catch {
             throw CommandFailure("\(error)", code: .usage)
         }
-        killAfterEvent = environment["SIGNALROOM_TEST_KILL_AFTER_EVENT"].flatMap(Int.init)
+        killAfterEvent = environment[.testKillAfterEvent].flatMap(Int.init)
         redactor = SecretRedactor(environment: environment)
-        retention = environment["SIGNALROOM_RETENTION"] ?? "30d"
+        retention = EnvironmentVariable.retention.valueOrDefault(in: environment)
         self.environment = environment
     }
 
@@ -102,7 +101,7 @@ struct Settings {
     /// Commands that only read pass `create: false` and fail clearly on a mistyped path.
     func store(create: Bool = true) throws -> FileHistoryStore {
         if !create, !FileManager.default.fileExists(atPath: stateDirectory.path) {
-            throw CommandFailure("state directory \(stateDirectory.path) does not exist; check --state or SIGNALROOM_STATE", code: .notFound)
+            throw CommandFailure("state directory \(stateDirectory.path) does not exist; check --state or \(EnvironmentVariable.stateDirectory)", code: .notFound)
         }
         let logger = Logger(label: "signalroom.state")
         return FileHistoryStore(root: stateDirectory, notices: StoreNotices(indexRebuilt: { state, open, closed, damaged in

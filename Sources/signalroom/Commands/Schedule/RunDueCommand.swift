@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import SignalRoomCore
 import SignalRoomEngine
 import SignalRoomScheduler
+import SignalRoomWorkflows
 
 struct RunDueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,7 +34,7 @@ struct RunDueCommand: AsyncParsableCommand {
     func run() async throws {
         // Quiet by default: cron mails whatever reaches stderr.
         var options = global
-        if options.logLevel == nil, Settings.environment()["SIGNALROOM_LOG_LEVEL"] == nil { options.logLevel = .warning }
+        if options.logLevel == nil, Settings.environment()[.logLevel] == nil { options.logLevel = .warning }
         let settings = try options.settings()
         let moment = now ?? Date()
         let budget = maxDuration.seconds

@@ -71,7 +71,7 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         var settings = try global.settings()
         // A sync waits out retry back-offs in the foreground unless told to park.
-        if global.parkAfter == nil, settings.environment["SIGNALROOM_PARK_AFTER"] == nil { settings.parkAfter = .seconds(3600) }
+        if global.parkAfter == nil, settings.environment[.parkAfter] == nil { settings.parkAfter = .seconds(3600) }
         let progress = SyncProgressLine.forStandardError(enabled: !settings.json)
         let services = settings.pipelineServices(progress: { progress?.update($0) })
         // Configuration errors and an unreachable warehouse fail here, before a run exists.
