@@ -17,7 +17,4 @@ public enum ConfigurationTable {
         StateVariables.all + PipelineVariables.warehouse + PipelineVariables.reports + HTTPVariables.all + SourceVariables.shared
         + EverflowVariables.all + FilesVariables.all + RedTrackVariables.all + S3Variables.all
         + ChannelVariables.all + StateVariables.testing + PipelineVariables.testing
-
-    /// The descriptor named `name`, if SignalRoom reads such a variable.
-    public static func variable(named name: String) -> EnvironmentVariable? { allVariables.first { $0.name == name } }
 }
