@@ -28,6 +28,7 @@ extension FileHistoryStore {
         var entries: [OpenRunEntry] = []
         for name in names where name.hasSuffix(".json") {
             let workflowId = String(name.dropLast(5))
+            guard (try? WorkflowId.validate(workflowId)) != nil else { continue } // not ours
             if let entry = readOpenEntry(workflowId) {
                 entries.append(entry)
             } else if let rebuilt = try withClaimLock(workflowId, { () throws -> OpenRunEntry? in
