@@ -112,6 +112,8 @@ let package = Package(
         .testTarget(name: "SignalRoomFilesTests", dependencies: ["SignalRoomFiles", "SignalRoomPipelines"]),
         .testTarget(name: "SignalRoomConnectorsTests", dependencies: ["SignalRoomCore", "SignalRoomConnectors", "SignalRoomHTTP", "SignalRoomPipelines"]),
         .testTarget(name: "SignalRoomReportsTests", dependencies: ["SignalRoomReports", "SignalRoomPipelines"]),
+        // The application operations the CLI calls, in process (sync's start-or-resume).
+        .testTarget(name: "SignalRoomWorkflowsTests", dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomWorkflows"]),
         // Process-level tests against the built `signalroom` binary, with the loopback
         // servers that stand in for Everflow and RedTrack.
         .testTarget(

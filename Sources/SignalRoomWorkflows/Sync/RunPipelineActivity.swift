@@ -66,7 +66,7 @@ public struct RunPipelineActivity: Activity {
 
     private func load(context: ActivityContext, input: Input) async throws -> Output {
         let source = try services.sources.source(named: input.source)
-        let resources = try await Self.select(input.resources, from: source)
+        let resources = try await source.resources(named: input.resources)
         let destination = try services.destination()
         let connection = try await destination.open(dataset: source.dataset)
         var progressState = context.lastHeartbeatDetails(as: Progress.self) ?? Progress(loads: input.resumeLoads ?? [:])
@@ -96,11 +96,6 @@ public struct RunPipelineActivity: Activity {
         await connection.close()
         return Output(source: source.name, dataset: source.dataset, destination: destination.location,
                       tables: results, rows: results.reduce(0) { $0 + $1.rows })
-    }
-
-    /// The resources to load (see `Source.resources(named:)`).
-    public static func select(_ names: [String]?, from source: any Source) async throws -> [any Resource] {
-        try await source.resources(named: names)
     }
 
     private static func killIfAsked(_ killAt: String?, at stage: ResourceLoader.CheckpointStage) {

@@ -41,7 +41,7 @@ public struct SettleLoadsActivity: Activity {
 
     public func run(context: ActivityContext, input: Input) async throws -> Output {
         let source = try services.sources.source(named: input.source)
-        let resources = try await RunPipelineActivity.select(input.resources, from: source)
+        let resources = try await source.resources(named: input.resources)
         let connection = try await services.destination().open(dataset: source.dataset)
         var marked: [String: String] = [:]
         do {

@@ -64,8 +64,16 @@ struct SyncCommand: AsyncParsableCommand {
         }
     }
 
-    var resourceList: [String]? {
-        resources.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    var request: SyncRequest {
+        var request = SyncRequest(sources: sources)
+        request.resources = resources.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        request.startDate = startDate
+        request.endDate = endDate
+        request.fullRefresh = fullRefresh
+        request.notifyOnSuccess = notifyOnSuccess
+        request.notifyOnFailure = !noNotifyOnFailure
+        request.id = id
+        return request
     }
 
     func run() async throws {
@@ -74,58 +82,44 @@ struct SyncCommand: AsyncParsableCommand {
         if global.parkAfter == nil, settings.environment[.parkAfter] == nil { settings.parkAfter = .seconds(3600) }
         let progress = SyncProgressLine.forStandardError(enabled: !settings.json)
         let services = settings.pipelineServices(progress: { progress?.update($0) })
+        let request = self.request
         // Configuration errors and an unreachable warehouse fail here, before a run exists.
-        let configured = try sources.map { try services.sources.source(named: $0) }
-        // Listing resources finds a missing export directory or an unknown resource now.
-        for source in configured {
-            do {
-                _ = try await RunPipelineActivity.select(sources.count == 1 ? resourceList : nil, from: source)
-            } catch let unknown as PipelineError {
-                // A misspelt --resources name is the caller's mistake, found before anything runs.
-                throw CommandFailure("--resources: \(unknown.description)", code: .usage)
-            }
+        let configured: [any Source]
+        do {
+            configured = try await SyncOperation.configuredSources(request, services: services)
+        } catch let unknown as PipelineError {
+            // A misspelt --resources name is the caller's mistake, found before anything runs.
+            throw CommandFailure("--resources: \(unknown.description)", code: .usage)
         }
         if dryRun {
-            try await SyncDryRun(sources: configured, resources: resourceList, startDate: startDate?.description, endDate: endDate?.description,
+            try await SyncDryRun(sources: configured, resources: request.resources, startDate: startDate?.description, endDate: endDate?.description,
                                  fullRefresh: fullRefresh, services: services, json: settings.json).print()
             return
         }
-        try await checkWarehouse(services, datasets: configured.map(\.dataset))
-        var (type, input) = try workflowInput()
+        try await SyncOperation.checkWarehouse(services, datasets: configured.map(\.dataset))
         let store = try settings.store()
-        let workflowId = id ?? "sync-" + sources.joined(separator: "-")
-        if type == SyncSourceWorkflow.name, let earlier = SyncOptions.loadsToResume(workflowId: workflowId, input: input, store: store),
-           case .object(var fields) = input {
-            fields["resumeLoads"] = try JSONValue(encoding: earlier.loads)
-            input = .object(fields)
-            FileHandle.standardError.write(Data("signalroom: resuming the loads staged by failed run \(earlier.run.runId) (\(earlier.loads.keys.sorted().joined(separator: ", ")))\n".utf8))
-        }
         let engine = settings.engine(store: store, services: services)
-        let claimed: WorkflowEngine.ClaimedRun
+        let started: SyncOperation.Started
         do {
-            claimed = try engine.start(workflowType: type, workflowId: workflowId, input: input)
-        } catch WorkflowStoreError.alreadyRunning(let openId, let runId) {
-            // The same sync died part-way (or parked): carry on with it rather than refuse,
-            // but only with the options it was started with.
-            let open = RunReference(workflowId: openId, runId: runId)
-            let recorded = try SyncOptions.recordedInput(of: open, store: store)
-            if let recorded, !SyncOptions.sameLoad(recorded, input) {
-                throw CommandFailure(
-                    "\(openId) has an unfinished run \(runId) started with \(SyncOptions.describe(recorded)), not \(SyncOptions.describe(input)); "
-                        + "run it again with those options to resume it, cancel it (`signalroom workflow cancel \(openId)`), "
-                        + "or give these options their own run with --id", code: .conflict)
-            }
-            claimed = try engine.claim(open)
-            FileHandle.standardError.write(Data("signalroom: resuming unfinished run \(runId) of \(openId) (\(SyncOptions.describe(recorded ?? input)))\n".utf8))
+            started = try SyncOperation.start(request, engine: engine)
+        } catch let conflict as SyncOptionsConflict {
+            throw CommandFailure(conflict.description, code: .conflict)
         }
+        let claimed = started.claimed
         let run = claimed.run
+        if let failed = started.resumedFailedLoads {
+            standardError("signalroom: resuming the loads staged by failed run \(failed.run.runId) (\(failed.resources.joined(separator: ", ")))")
+        }
+        if let options = started.resumedUnfinished {
+            standardError("signalroom: resuming unfinished run \(run.runId) of \(run.workflowId) (\(options))")
+        }
         if detach {
             claimed.lease.release()
             try BackgroundResume.spawnResume(run, settings: settings)
             if settings.json {
                 try Output.json(["workflowId": run.workflowId, "runId": run.runId, "status": "started"])
             } else {
-                print("started \(type) \(run.workflowId) (run \(run.runId)) in the background; `signalroom workflow describe \(run.workflowId)` follows it")
+                print("started \(started.workflowType) \(run.workflowId) (run \(run.runId)) in the background; `signalroom workflow describe \(run.workflowId)` follows it")
             }
             return
         }
@@ -139,29 +133,7 @@ struct SyncCommand: AsyncParsableCommand {
         throw ExitCode(try report.emit(json: settings.json).rawValue)
     }
 
-    private func workflowInput() throws -> (String, JSONValue) {
-        if sources.count == 1 {
-            var input = SyncSourceWorkflow.Input(source: sources[0])
-            input.resources = resourceList
-            input.startDate = startDate?.description
-            input.endDate = endDate?.description
-            input.fullRefresh = fullRefresh
-            input.notifyOnSuccess = notifyOnSuccess
-            input.notifyOnFailure = !noNotifyOnFailure
-            return (SyncSourceWorkflow.name, try JSONValue(encoding: input))
-        }
-        var input = ScheduledSyncWorkflow.Input(sources: sources)
-        input.notifyOnFailure = !noNotifyOnFailure
-        input.fullRefresh = fullRefresh
-        return (ScheduledSyncWorkflow.name, try JSONValue(encoding: input))
-    }
-
-    /// Connects once so a wrong DATABASE_URL is a clear error now, not after retries.
-    private func checkWarehouse(_ services: PipelineServices, datasets: [String]) async throws {
-        let destination = try services.destination()
-        for dataset in Set(datasets) {
-            let connection = try await destination.open(dataset: dataset)
-            await connection.close()
-        }
+    private func standardError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }

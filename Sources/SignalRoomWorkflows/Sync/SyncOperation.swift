@@ -1,0 +1,117 @@
+import Foundation
+import SignalRoomCore
+import SignalRoomEngine
+import SignalRoomPipelines
+
+/// What a person or a CI job asks of `signalroom sync`: which sources, and how.
+public struct SyncRequest: Sendable, Equatable {
+    public var sources: [String]
+    /// Only these resources (one source only); nil: all.
+    public var resources: [String]?
+    public var startDate: CivilDate?
+    public var endDate: CivilDate?
+    public var fullRefresh = false
+    public var notifyOnSuccess = false
+    public var notifyOnFailure = true
+    /// The run's workflow id; nil: `sync-<sources>`, so the same sync never runs twice at once.
+    public var id: String?
+
+    public init(sources: [String]) {
+        self.sources = sources
+    }
+
+    public var workflowId: String { id ?? "sync-" + sources.joined(separator: "-") }
+
+    /// One source runs `SyncSourceWorkflow`, several `ScheduledSyncWorkflow`.
+    public func workflowInput() throws -> (type: String, input: JSONValue) {
+        if sources.count == 1 {
+            var input = SyncSourceWorkflow.Input(source: sources[0])
+            input.resources = resources
+            input.startDate = startDate?.description
+            input.endDate = endDate?.description
+            input.fullRefresh = fullRefresh
+            input.notifyOnSuccess = notifyOnSuccess
+            input.notifyOnFailure = notifyOnFailure
+            return (SyncSourceWorkflow.name, try JSONValue(encoding: input))
+        }
+        var input = ScheduledSyncWorkflow.Input(sources: sources)
+        input.notifyOnFailure = notifyOnFailure
+        input.fullRefresh = fullRefresh
+        return (ScheduledSyncWorkflow.name, try JSONValue(encoding: input))
+    }
+}
+
+/// The id has an unfinished run started with other options: carrying it on would load what
+/// the caller did not ask for, and starting beside it would break one open run per id.
+public struct SyncOptionsConflict: Error, Sendable, CustomStringConvertible {
+    public var run: RunReference
+    public var recorded: String
+    public var requested: String
+
+    public var description: String {
+        "\(run.workflowId) has an unfinished run \(run.runId) started with \(recorded), not \(requested); "
+            + "run it again with those options to resume it, cancel it (`signalroom workflow cancel \(run.workflowId)`), "
+            + "or give these options their own run with --id"
+    }
+}
+
+/// Everything `signalroom sync` does before its run executes, so that it is reached by tests
+/// in process: the checks that fail before a run exists, and start-or-resume.
+public enum SyncOperation {
+    /// Each source built from its configuration, with its resources listed: a missing
+    /// variable, a missing export directory or an unknown `resources` name fails now.
+    public static func configuredSources(_ request: SyncRequest, services: PipelineServices) async throws -> [any Source] {
+        let sources = try request.sources.map { try services.sources.source(named: $0) }
+        for source in sources {
+            _ = try await source.resources(named: request.sources.count == 1 ? request.resources : nil)
+        }
+        return sources
+    }
+
+    /// Connects to each dataset once, so a wrong DATABASE_URL is a clear error now, not
+    /// after the activity's retries.
+    public static func checkWarehouse(_ services: PipelineServices, datasets: [String]) async throws {
+        let destination = try services.destination()
+        for dataset in Set(datasets) {
+            let connection = try await destination.open(dataset: dataset)
+            await connection.close()
+        }
+    }
+
+    /// A run claimed for the request, and what the caller should be told about it.
+    public struct Started: Sendable {
+        public var claimed: WorkflowEngine.ClaimedRun
+        public var workflowType: String
+        /// The id's unfinished run is carried on (its options, as `sync` spells them).
+        public var resumedUnfinished: String?
+        /// The loads a failed run of the same sync had staged, which this run resumes.
+        public var resumedFailedLoads: (run: RunReference, resources: [String])?
+    }
+
+    /// Starts the request's run, or claims the id's unfinished run when it was started with
+    /// the same options (throws `SyncOptionsConflict` when not); a new run carries on the
+    /// loads a failed run of the same sync staged.
+    public static func start(_ request: SyncRequest, engine: WorkflowEngine) throws -> Started {
+        var (type, input) = try request.workflowInput()
+        let workflowId = request.workflowId
+        var failedLoads: (RunReference, [String])?
+        if type == SyncSourceWorkflow.name, let earlier = SyncOptions.loadsToResume(workflowId: workflowId, input: input, store: engine.store),
+           case .object(var fields) = input {
+            fields["resumeLoads"] = try JSONValue(encoding: earlier.loads)
+            input = .object(fields)
+            failedLoads = (earlier.run, earlier.loads.keys.sorted())
+        }
+        do {
+            let claimed = try engine.start(workflowType: type, workflowId: workflowId, input: input)
+            return Started(claimed: claimed, workflowType: type, resumedUnfinished: nil, resumedFailedLoads: failedLoads)
+        } catch WorkflowStoreError.alreadyRunning(let openId, let runId) {
+            let open = RunReference(workflowId: openId, runId: runId)
+            let recorded = try SyncOptions.recordedInput(of: open, store: engine.store)
+            if let recorded, !SyncOptions.sameLoad(recorded, input) {
+                throw SyncOptionsConflict(run: open, recorded: SyncOptions.describe(recorded), requested: SyncOptions.describe(input))
+            }
+            return Started(claimed: try engine.claim(open), workflowType: type,
+                           resumedUnfinished: SyncOptions.describe(recorded ?? input), resumedFailedLoads: nil)
+        }
+    }
+}
