@@ -73,18 +73,9 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try global.settings()
         let services = settings.pipelineServices()
-        let report: ReportDefinition
         let input: RunReportActivity.Input
         do {
-            report = try services.reports.report(named: name)
-            let chosen = channel ?? report.channels.first ?? "stdout"
-            input = RunReportActivity.Input(report: name, channel: chosen, send: send, params: givenParams)
-            // Bad parameters and channels are usage errors, found before anything runs.
-            if chosen != "stdout", !report.channels.contains(chosen) {
-                throw ReportError.unknownChannel(report: name, channel: chosen, channels: report.channels)
-            }
-            _ = try ReportParameters(resolving: input.params, for: report, now: Date())
-            if send { _ = try services.channels().channel(named: chosen, output: { _ in }) }
+            input = try ReportOperation.prepare(report: name, channel: channel, send: send, params: givenParams, services: services)
         } catch let error as ReportError {
             throw CommandFailure(error.description, code: .usage)
         }
@@ -117,77 +108,5 @@ struct ReportCommand: AsyncParsableCommand {
                                        input: try JSONValue(encoding: workflowInput))
         let outcome = try await engine.execute(claimed)
         throw ExitCode(try OutcomeReport(run: claimed.run, outcome: outcome).emit(json: settings.json).rawValue)
-    }
-}
-
-struct ReportsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "reports", abstract: "List the reports with their channels and parameters.")
-
-    @OptionGroup var global: GlobalOptions
-
-    struct Listing: Encodable {
-        struct Param: Encodable {
-            var name: String
-            var type: String
-            var defaultValue: String?
-            var description: String
-        }
-        var name: String
-        var description: String
-        var channels: [String]
-        var params: [Param]
-        var problem: String?
-    }
-
-    func run() async throws {
-        let settings = try global.settings()
-        let library = settings.pipelineServices().reports
-        var listings: [Listing] = []
-        for name in library.names {
-            do {
-                let report = try library.report(named: name)
-                listings.append(Listing(name: name, description: report.description, channels: report.channels,
-                                        params: report.parameters.map { .init(name: $0.name, type: $0.type.rawValue, defaultValue: $0.defaultValue, description: $0.description) }))
-            } catch {
-                listings.append(Listing(name: name, description: "", channels: [], params: [], problem: "\(error)"))
-            }
-        }
-        if settings.json {
-            try Output.json(listings)
-            return
-        }
-        if listings.isEmpty { print("no reports in \(library.directory.path)") }
-        for listing in listings {
-            print("\(listing.name): \(listing.description)")
-            print("  channels: \(listing.channels.joined(separator: ", ")) (and stdout)")
-            for param in listing.params {
-                print("  --param \(param.name)=<\(param.type)>" + (param.defaultValue.map { " (default \($0))" } ?? "") + (param.description.isEmpty ? "" : ": \(param.description)"))
-            }
-            if let problem = listing.problem { print("  problem: \(problem)") }
-        }
-    }
-}
-
-struct ModelsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "models", abstract: "Warehouse models and seeds.", subcommands: [ModelsApply.self])
-}
-
-struct ModelsApply: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "apply",
-        abstract: "Load seeds/*.csv into the analytics dataset and create the models/*.sql views.")
-
-    @OptionGroup var global: GlobalOptions
-
-    func run() async throws {
-        let settings = try global.settings()
-        let result = try await ApplyModelsActivity.apply(settings.pipelineServices(), strict: true)
-        if settings.json {
-            try Output.json(result)
-            return
-        }
-        for (table, rows) in result.seeds.sorted(by: { $0.key < $1.key }) { print("seed analytics.\(table): \(rows) rows") }
-        for model in result.models { print("model \(model)") }
-        if result.seeds.isEmpty, result.models.isEmpty { print("no seeds and no models to apply") }
     }
 }
