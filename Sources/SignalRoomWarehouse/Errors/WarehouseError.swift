@@ -13,6 +13,11 @@ public enum WarehouseError: RetryClassifiedError, Equatable {
     /// The server answered a statement with an error.
     case statementFailed(location: String, statement: String, reason: String, retryable: Bool)
     case sqliteFailed(path: String, reason: String)
+    /// The dataset's ledger is a newer version than this build knows (`supported`): a newer
+    /// signalroom wrote it, and only a newer one may read or write it.
+    case ledgerTooNew(dataset: String, location: String, version: Int, supported: Int)
+    /// The dataset's recorded ledger version is not a version number.
+    case unreadableLedgerVersion(dataset: String, location: String, value: String)
 
     public var isRetryable: Bool {
         switch self {
@@ -26,6 +31,7 @@ public enum WarehouseError: RetryClassifiedError, Equatable {
         switch self {
         case .unreachable: "WarehouseUnreachable"
         case .authenticationFailed: "WarehouseAuthenticationFailed"
+        case .ledgerTooNew, .unreadableLedgerVersion: "WarehouseLedgerVersion"
         case .invalidDatabaseURL, .invalidDatasetName: "ConfigurationError"
         default: "WarehouseError"
         }
@@ -45,6 +51,12 @@ public enum WarehouseError: RetryClassifiedError, Equatable {
             "PostgreSQL at \(location) failed \(statement): \(reason)"
         case .sqliteFailed(let path, let reason):
             "SQLite warehouse \(path): \(reason)"
+        case .ledgerTooNew(let dataset, let location, let version, let supported):
+            "dataset \(dataset) at \(location) has ledger version \(version), but this build of signalroom knows versions up to \(supported): "
+                + "upgrade signalroom to open it"
+        case .unreadableLedgerVersion(let dataset, let location, let value):
+            "dataset \(dataset) at \(location) records ledger version \"\(value)\" in _signalroom_meta, which is not a version number: "
+                + "set it to the ledger's version (this build writes \(LedgerMigrator.currentVersion))"
         }
     }
 }

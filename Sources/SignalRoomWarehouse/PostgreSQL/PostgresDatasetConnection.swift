@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import SignalRoomCore
 import SignalRoomPipelines
 
 /// One dataset's PostgreSQL schema. Rows reach the stage table by COPY; a load is applied
@@ -16,22 +17,27 @@ final class PostgresDatasetConnection: LedgerConnection, @unchecked Sendable {
 
     private func qualified(_ table: String) -> String { ledger.qualified(table) }
 
-    func prepare() async throws {
-        // Two first loads at once may both try to create the schema; the loser's error is
-        // harmless, so creation is retried once.
-        for attempt in 1...2 {
-            do {
-                // One statement per query: the extended protocol takes no statement lists.
-                let statements = ["CREATE SCHEMA IF NOT EXISTS \(SQLIdentifier.quote(dataset))"] + ledger.createTables
-                for statement in statements {
-                    try await session.query(statement, label: "creating dataset \(dataset)")
-                }
-                return
-            } catch let error as WarehouseError where attempt == 1 {
-                if case .statementFailed = error { continue }
-                throw error
-            }
+    var location: String { session.url.location }
+
+    func migrate(_ migrator: LedgerMigrator) async throws {
+        try await session.transaction {
+            // Taken before the schema's creation: two first opens at once would otherwise
+            // race on CREATE SCHEMA and on the ledger's CREATE TABLEs, and both migrate.
+            try await session.query("SELECT pg_advisory_xact_lock($1)::text", [.int(Int(migrationLockKey))],
+                                    label: "locking dataset \(dataset) for its ledger migration")
+            try await session.query("CREATE SCHEMA IF NOT EXISTS \(SQLIdentifier.quote(dataset))", label: "creating dataset \(dataset)")
+            try await session.query(ledger.createVersionTable, label: "creating dataset \(dataset)")
+            let version = try migrator.version(in: try await session.run(ledger.readVersion))
+            for statement in try migrator.statements(from: version) { try await session.run(statement) }
         }
+    }
+
+    /// The advisory lock a ledger migration of this dataset holds until its transaction
+    /// ends: "SRLG" in the high 32 bits, the CRC-32 of the schema name in the low 32. Two
+    /// datasets whose names collide only make one open wait for the other's migration.
+    var migrationLockKey: Int64 {
+        let namespace: UInt64 = 0x5352_4C47
+        return Int64(bitPattern: namespace << 32 | UInt64(CRC32.checksum(dataset.utf8)))
     }
 
     func execute(_ statements: [SQLStatement]) async throws {

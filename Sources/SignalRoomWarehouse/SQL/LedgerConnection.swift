@@ -6,6 +6,13 @@ import SignalRoomPipelines
 /// load to its table, listing tables, and checking integers beyond double precision.
 protocol LedgerConnection: DatasetConnection {
     var ledger: LedgerSQL { get }
+    /// Where the dataset is, for messages: its file, or `user@host:port/database`.
+    var location: String { get }
+    /// Creates the dataset if needed and, in one transaction holding the dataset's
+    /// migration lock (so that of two processes opening it at once, one migrates and the
+    /// other then finds it current), reads the ledger's version and runs
+    /// `migrator.statements(from:)`.
+    func migrate(_ migrator: LedgerMigrator) async throws
     /// Runs the statements in one transaction: all of them or none.
     func execute(_ statements: [SQLStatement]) async throws
     /// The statement's rows, every value as text (nil for NULL).
@@ -17,6 +24,20 @@ protocol LedgerConnection: DatasetConnection {
 
 extension LedgerConnection {
     var dataset: String { ledger.dataset }
+
+    /// Brings the dataset's ledger to this build's version (`LedgerMigrator`), or throws
+    /// `WarehouseError.ledgerTooNew` for a ledger a newer build wrote.
+    func prepare() async throws {
+        let migrator = LedgerMigrator(ledger: ledger, location: location)
+        // Most opens find the ledger current: one read without the lock, so an open never
+        // waits behind another process's load. Versions only go up, so what it read stays
+        // true; anything else is decided again under the lock.
+        if try await tableExists(LedgerSQL.versionTable),
+           try migrator.isCurrent(try migrator.version(in: try await fetch(ledger.readVersion))) {
+            return
+        }
+        try await migrate(migrator)
+    }
 
     func tableSchema(_ table: String) async throws -> TableSchema? {
         guard try await tableExists(table) else { return nil }

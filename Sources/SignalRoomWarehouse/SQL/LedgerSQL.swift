@@ -1,8 +1,9 @@
 import SignalRoomPipelines
 
 /// The statements over a dataset's ledger tables (`_signalroom_loads`, `_signalroom_state`,
-/// `_signalroom_columns`), written once for both databases: they differ only in their
-/// placeholders (`?1`, `$1`), in PostgreSQL's casts, and in who stamps the time.
+/// `_signalroom_columns`, and `_signalroom_meta` for its version), written once for both
+/// databases: they differ only in their placeholders (`?1`, `$1`), in PostgreSQL's casts,
+/// and in who stamps the time.
 ///
 /// Rows are read back as text (PostgreSQL casts every non-text column to `text`, SQLite
 /// reads its integers as digits), so one decoder serves both.
@@ -26,34 +27,28 @@ struct LedgerSQL: Sendable {
         dialect == .sqlite ? column : "\(column)::text"
     }
 
-    private func type(_ type: ColumnType) -> String {
-        dialect == .sqlite ? type.sqliteType : type.postgresType
+    // MARK: Version (see LedgerMigrator for the format and the tables' creation)
+
+    /// The table that records the ledger's version, created if missing.
+    var createVersionTable: String {
+        "CREATE TABLE IF NOT EXISTS \(qualified(LedgerSQL.versionTable)) (\"key\" text PRIMARY KEY, \"value\" text NOT NULL)"
     }
 
-    /// The ledger tables, created if missing; one statement each.
-    var createTables: [String] {
-        let (text, bigint, timestamp, json) = (type(.text), type(.bigint), type(.timestamp), type(.json))
-        let integer = dialect == .sqlite ? "INTEGER" : "integer"
-        return [
-            """
-            CREATE TABLE IF NOT EXISTS \(qualified("_signalroom_loads")) (
-              "load_id" \(text) PRIMARY KEY, "pipeline" \(text) NOT NULL, "resource" \(text) NOT NULL,
-              "table_name" \(text) NOT NULL, "disposition" \(text) NOT NULL, "primary_key" \(text) NOT NULL,
-              "status" \(text) NOT NULL, "rows" \(bigint) NOT NULL, "started" \(timestamp) NOT NULL, "finished" \(timestamp),
-              "resume_token" \(text), "pending_cursor" \(text), "load_schema" \(json) NOT NULL, "error" \(text))
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS \(qualified("_signalroom_state")) (
-              "pipeline" \(text) NOT NULL, "resource" \(text) NOT NULL, "cursor_field" \(text) NOT NULL,
-              "cursor_value" \(text) NOT NULL, "load_id" \(text) NOT NULL, "updated" \(timestamp) NOT NULL,
-              PRIMARY KEY ("pipeline", "resource"))
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS \(qualified("_signalroom_columns")) (
-              "table_name" \(text) NOT NULL, "column_name" \(text) NOT NULL, "field_name" \(text) NOT NULL,
-              "data_type" \(text) NOT NULL, "ordinal" \(integer) NOT NULL, PRIMARY KEY ("table_name", "column_name"))
-            """,
-        ]
+    static let versionTable = "_signalroom_meta"
+
+    /// The recorded version's digits: no row before the first migration.
+    var readVersion: SQLStatement {
+        SQLStatement(sql: "SELECT \"value\" FROM \(qualified(LedgerSQL.versionTable)) WHERE \"key\" = 'ledger_version'")
+    }
+
+    func insertVersion(_ version: Int) -> SQLStatement {
+        SQLStatement(sql: "INSERT INTO \(qualified(LedgerSQL.versionTable)) (\"key\", \"value\") VALUES ('ledger_version', \(placeholder(1)))",
+                     values: [.text(String(version))], label: "recording ledger version \(version) of \(dataset)")
+    }
+
+    func updateVersion(_ version: Int) -> SQLStatement {
+        SQLStatement(sql: "UPDATE \(qualified(LedgerSQL.versionTable)) SET \"value\" = \(placeholder(1)) WHERE \"key\" = 'ledger_version'",
+                     values: [.text(String(version))], label: "recording ledger version \(version) of \(dataset)")
     }
 
     // MARK: Columns

@@ -34,9 +34,23 @@ final class SQLiteDatasetConnection: LedgerConnection, @unchecked Sendable {
 
     private func qualified(_ table: String) -> String { ledger.qualified(table) }
 
-    func prepare() async throws {
-        try await write { db in
-            for statement in self.ledger.createTables { try db.execute(sql: statement) }
+    var location: String { path }
+
+    func migrate(_ migrator: LedgerMigrator) async throws {
+        try await queue.writeWithoutTransaction { db in
+            do {
+                // IMMEDIATE: BEGIN takes the write lock of every attached database, so a
+                // second opener waits (the busy timeout) and then reads the version this
+                // one wrote. A deferred transaction would read first and fail to upgrade.
+                try db.inTransaction(.immediate) {
+                    try db.execute(sql: self.ledger.createVersionTable)
+                    let version = try migrator.version(in: try db.fetchText(self.ledger.readVersion))
+                    for statement in try migrator.statements(from: version) { try db.execute(statement) }
+                    return .commit
+                }
+            } catch let error as DatabaseError {
+                throw WarehouseError.sqliteFailed(path: self.path, reason: error.message ?? "\(error)")
+            }
         }
     }
 

@@ -45,7 +45,12 @@ public struct SQLiteWarehouse: Destination {
         }
         close(descriptor)
         let connection = try SQLiteDatasetConnection(dataset: dataset, path: path)
-        try await connection.prepare()
+        do {
+            try await connection.prepare()
+        } catch {
+            await connection.close()
+            throw error
+        }
         return connection
     }
 
