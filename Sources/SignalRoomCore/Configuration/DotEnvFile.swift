@@ -1,6 +1,7 @@
 import Foundation
 
-/// The `.env` file of the working directory, read by the common dotenv rules:
+/// The `.env` file of the working directory, read by the common dotenv rules (the
+/// variables it may set are the `EnvironmentVariable` table's):
 ///
 /// ```
 /// # a full-line comment
@@ -18,17 +19,17 @@ import Foundation
 /// `=`, a key with a space, text after a closing quote, an unclosed quote) is an error naming
 /// the file and its line, never skipped: a silently dropped line is a setting that is not set.
 /// The error never quotes the line, which may hold a secret.
-enum DotEnvFile {
-    struct LineError: Error, CustomStringConvertible {
-        var path: String
-        var line: Int
-        var problem: String
-        var description: String { "\(path) line \(line): \(problem)" }
+package enum DotEnvFile {
+    package struct LineError: Error, CustomStringConvertible {
+        package var path: String
+        package var line: Int
+        package var problem: String
+        package var description: String { "\(path) line \(line): \(problem)" }
     }
 
     /// The variables of the file at `path`; a missing file is an empty environment.
     /// `name` is how errors call the file (`.env`).
-    static func read(path: String, name: String = ".env") throws(LineError) -> [String: String] {
+    package static func read(path: String, name: String = ".env") throws(LineError) -> [String: String] {
         guard let data = FileManager.default.contents(atPath: path) else { return [:] }
         guard let text = String(validating: data, as: UTF8.self) else {
             let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
@@ -38,7 +39,7 @@ enum DotEnvFile {
         return try parse(text, name: name)
     }
 
-    static func parse(_ text: String, name: String = ".env") throws(LineError) -> [String: String] {
+    package static func parse(_ text: String, name: String = ".env") throws(LineError) -> [String: String] {
         var values: [String: String] = [:]
         // Characters, not bytes: `\r\n` is one Character in Swift, so it ends a line too.
         let characters = Array(text)
