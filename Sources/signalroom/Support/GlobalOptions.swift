@@ -1,27 +1,34 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SignalRoomCore
+import SignalRoomWorkflows
 
 /// Options every command takes. Environment variables (and a `.env` file in the working
 /// directory) give defaults; flags win.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .customLong("state"), help: ArgumentHelp("State directory (histories, indexes) (env SIGNALROOM_STATE, default ./state).", valueName: "dir"))
+    @Option(name: .customLong("state"), help: ArgumentHelp("State directory (histories, indexes) (\(EnvironmentVariable.stateDirectory.optionNote)).", valueName: "dir"))
     var stateDirectory: String?
 
     @Flag(help: "Print results as JSON for machines.")
     var json = false
 
-    @Option(help: ArgumentHelp("Lowest log level written to stderr: \(LogLevelName.all.joined(separator: ", ")) (env SIGNALROOM_LOG_LEVEL, default info).",
+    @Option(help: ArgumentHelp("Lowest log level written to stderr: \(LogLevelName.all.joined(separator: ", ")) (\(EnvironmentVariable.logLevel.optionNote)).",
                                valueName: "level"),
             transform: { try OptionValues.logLevel($0, from: "--log-level") })
     var logLevel: Logger.Level?
 
-    @Option(help: ArgumentHelp("Log line format on stderr: \(LogFormat.allowed) (env SIGNALROOM_LOG_FORMAT, default text).", valueName: "format"),
+    @Option(help: ArgumentHelp("Log line format on stderr: \(LogFormat.allowed) (\(EnvironmentVariable.logFormat.optionNote)).", valueName: "format"),
             transform: { try OptionValues.logFormat($0, from: "--log-format") })
     var logFormat: LogFormat?
 
-    @Option(help: ArgumentHelp("Waits longer than this park the run for a later invocation instead of being slept (env SIGNALROOM_PARK_AFTER, default 5).",
+    @Option(help: ArgumentHelp("Waits longer than this park the run for a later invocation instead of being slept (\(EnvironmentVariable.parkAfter.optionNote)).",
                                valueName: "seconds"),
             transform: { try OptionValues.seconds($0, from: "--park-after") })
     var parkAfter: Duration?
+}
+
+extension EnvironmentVariable {
+    /// `env NAME, default D` for an option's help, from the one table.
+    var optionNote: String { "env \(name)" + (shownDefault.map { ", default \($0)" } ?? "") }
 }
