@@ -135,7 +135,5 @@ public struct ResourceLoader: Sendable {
         return "\(milliseconds)_" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
     }
 
-    static func timestamp() -> String {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date())
-    }
+    static func timestamp() -> String { Timestamp.format(Date()) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 import SignalRoomPipelines
 
 /// The parts of a `_signalroom_loads` row that both destinations encode alike.
@@ -21,7 +22,5 @@ enum LedgerRow {
         }
     }
 
-    static func now() -> String {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date())
-    }
+    static func now() -> String { Timestamp.format(Date()) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomCore
 import Logging
 
 /// Log lines on stderr, as text for people or JSON lines for machines. The library code
@@ -43,7 +44,5 @@ struct StderrLogHandler: LogHandler {
 }
 
 enum ISO8601Timestamp {
-    static func now() -> String {
-        Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
+    static func now() -> String { Timestamp.format(Date()) }
 }
