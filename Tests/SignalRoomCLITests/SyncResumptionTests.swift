@@ -125,4 +125,19 @@ import Testing
             #expect(everflow.stderr.contains("has never been loaded"))
         }
     }
+
+    @Test(arguments: WarehouseKind.allCases)
+    func pipelineInfoOfANeverLoadedSourceSaysSoAndCreatesNothing(_ kind: WarehouseKind) async throws {
+        try await SyncFixture.with(kind) { fixture in
+            let info = try await fixture.run(["pipeline", "info", "files"])
+            #expect(info.status == 4, "\(info.stdout) \(info.stderr)")
+            #expect(info.stderr.contains("source files has never been loaded: no dataset \(fixture.dataset)"), "\(info.stderr)")
+            switch kind {
+            case .sqlite: #expect(!FileManager.default.fileExists(atPath: fixture.databasePath))
+            case .postgres:
+                let schemas = try await fixture.scalar("SELECT count(*) FROM information_schema.schemata WHERE schema_name = '\(fixture.dataset)'")
+                #expect(schemas == "0", "a read-only command must not create the schema")
+            }
+        }
+    }
 }

@@ -7,6 +7,25 @@ public protocol Destination: Sendable {
     func open(dataset: String) async throws -> any DatasetConnection
     /// A connection that sees every dataset, for models, seeds and report queries.
     func session() async throws -> any WarehouseSession
+    /// Whether the dataset exists (was ever opened); asking creates nothing, unlike `open`.
+    func hasDataset(_ dataset: String) async throws -> Bool
+}
+
+extension Destination {
+    /// The dataset's tables, cursors and last loads of `pipeline`; nil when the dataset was
+    /// never created: a command that only reads must not create it to find out.
+    public func description(ofDataset dataset: String, pipeline: String) async throws -> DatasetDescription? {
+        guard try await hasDataset(dataset) else { return nil }
+        let connection = try await open(dataset: dataset)
+        do {
+            let description = try await connection.describe(pipeline: pipeline)
+            await connection.close()
+            return description
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
 }
 
 /// A connection to one dataset. Every method that writes is one transaction: a crash

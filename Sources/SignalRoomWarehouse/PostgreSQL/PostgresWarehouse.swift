@@ -15,6 +15,19 @@ public struct PostgresWarehouse: Destination {
 
     public var location: String { url.location }
 
+    public func hasDataset(_ dataset: String) async throws -> Bool {
+        try DatasetName.validate(dataset)
+        let session = try await PostgresSession.connect(url)
+        do {
+            let rows = try await session.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = $1", [.text(dataset)])
+            await session.close()
+            return !rows.isEmpty
+        } catch {
+            await session.close()
+            throw error
+        }
+    }
+
     public func open(dataset: String) async throws -> any DatasetConnection {
         try DatasetName.validate(dataset)
         let session = try await PostgresSession.connect(url)

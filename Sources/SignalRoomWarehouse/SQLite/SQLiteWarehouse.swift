@@ -21,6 +21,11 @@ public struct SQLiteWarehouse: Destination {
         directory.appendingPathComponent(dataset + ".sqlite").path
     }
 
+    public func hasDataset(_ dataset: String) async throws -> Bool {
+        try DatasetName.validate(dataset)
+        return FileManager.default.fileExists(atPath: databasePath(dataset: dataset))
+    }
+
     /// Datasets that have a database file.
     public func datasets() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []

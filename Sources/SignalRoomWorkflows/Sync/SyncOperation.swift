@@ -78,6 +78,36 @@ public enum SyncOperation {
         }
     }
 
+    /// What `sync --dry-run` shows for one resource: its table, cursor and what it would read.
+    public struct ResourcePlan: Encodable, Sendable, Equatable {
+        public var source: String
+        public var resource: String
+        public var table: String
+        public var disposition: String
+        public var cursor: String?
+        public var wouldRead: [String]
+    }
+
+    /// Per resource of each source, what a sync would read from where it stands: reads the
+    /// cursors from the warehouse (creating nothing), loads nothing and starts no run.
+    public static func plan(_ request: SyncRequest, sources: [any Source], services: PipelineServices) async throws -> [ResourcePlan] {
+        var plans: [ResourcePlan] = []
+        for source in sources {
+            let selected = try await source.resources(named: request.sources.count == 1 ? request.resources : nil)
+            var cursors: [String: String] = [:]
+            if !request.fullRefresh, let stored = try await services.destination().description(ofDataset: source.dataset, pipeline: source.name) {
+                cursors = Dictionary(stored.cursors.map { ($0.resource, $0.value) }, uniquingKeysWith: { first, _ in first })
+            }
+            for resource in selected {
+                let cursor = cursors[resource.name] ?? resource.incremental?.initialValue
+                let extract = ExtractRequest(cursor: cursor, startDate: request.startDate?.description, endDate: request.endDate?.description)
+                plans.append(ResourcePlan(source: source.name, resource: resource.name, table: "\(source.dataset).\(resource.table)",
+                                          disposition: resource.writeDisposition.name, cursor: cursor, wouldRead: try await resource.plan(extract)))
+            }
+        }
+        return plans
+    }
+
     /// A run claimed for the request, and what the caller should be told about it.
     public struct Started: Sendable {
         public var claimed: WorkflowEngine.ClaimedRun

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import SignalRoomPipelines
-import SignalRoomWarehouse
 import SignalRoomWorkflows
 
 struct PipelineCommand: AsyncParsableCommand {
@@ -29,19 +28,10 @@ struct PipelineInfo: AsyncParsableCommand {
             throw SourceConfigurationError.unknownSource(name: source, known: SourceCatalog.names)
         }
         let destination = try services.destination()
-        if let embedded = destination as? SQLiteWarehouse,
-           !FileManager.default.fileExists(atPath: embedded.databasePath(dataset: configured.dataset)) {
-            throw CommandFailure("source \(source) has never been loaded: no \(embedded.databasePath(dataset: configured.dataset)); run `signalroom sync \(source)`", code: .notFound)
+        guard let description = try await destination.description(ofDataset: configured.dataset, pipeline: configured.name) else {
+            throw CommandFailure("source \(source) has never been loaded: no dataset \(configured.dataset) in \(destination.location); run `signalroom sync \(source)`",
+                                 code: .notFound)
         }
-        let connection = try await destination.open(dataset: configured.dataset)
-        let description: DatasetDescription
-        do {
-            description = try await connection.describe(pipeline: configured.name)
-        } catch {
-            await connection.close()
-            throw error
-        }
-        await connection.close()
         if settings.json {
             try Output.json(description)
             return

@@ -92,8 +92,7 @@ struct SyncCommand: AsyncParsableCommand {
             throw CommandFailure("--resources: \(unknown.description)", code: .usage)
         }
         if dryRun {
-            try await SyncDryRun(sources: configured, resources: request.resources, startDate: startDate?.description, endDate: endDate?.description,
-                                 fullRefresh: fullRefresh, services: services, json: settings.json).print()
+            try SyncDryRun.print(try await SyncOperation.plan(request, sources: configured, services: services), json: settings.json)
             return
         }
         try await SyncOperation.checkWarehouse(services, datasets: configured.map(\.dataset))
