@@ -116,8 +116,7 @@ public struct RunDue: Sendable {
 
     /// The schedule and fire time a run's history records, if a schedule started it.
     static func attribution(of run: RunReference, in store: any HistoryStore) -> ScheduleAttribution? {
-        guard case .workflowExecutionStarted(let started)? = (try? store.history(of: run))?.first?.attributes else { return nil }
-        return started.schedule
+        (try? store.started(run))??.schedule
     }
 }
 

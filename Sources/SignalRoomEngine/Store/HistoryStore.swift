@@ -38,6 +38,13 @@ public protocol HistoryStore: Sendable {
 }
 
 extension HistoryStore {
+    /// What the run was started with (type, input, schedule); nil when its history has no
+    /// readable first event.
+    public func started(_ run: RunReference) throws -> WorkflowExecutionStarted? {
+        guard case .workflowExecutionStarted(let started)? = try history(of: run).first?.attributes else { return nil }
+        return started
+    }
+
     public func createRun(workflowId: String, workflowType: String, runId: String, started: HistoryEvent) throws -> any RunLease {
         try createRun(workflowId: workflowId, workflowType: workflowType, runId: runId, started: started, onlyIfNeverUsed: false)
     }

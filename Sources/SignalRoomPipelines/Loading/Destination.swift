@@ -16,11 +16,17 @@ extension Destination {
     /// never created: a command that only reads must not create it to find out.
     public func description(ofDataset dataset: String, pipeline: String) async throws -> DatasetDescription? {
         guard try await hasDataset(dataset) else { return nil }
+        return try await withDataset(dataset) { try await $0.describe(pipeline: pipeline) }
+    }
+
+    /// Runs `body` on the dataset's connection and closes it afterwards, whether `body`
+    /// returned or threw.
+    public func withDataset<T>(_ dataset: String, _ body: (any DatasetConnection) async throws -> T) async throws -> T {
         let connection = try await open(dataset: dataset)
         do {
-            let description = try await connection.describe(pipeline: pipeline)
+            let result = try await body(connection)
             await connection.close()
-            return description
+            return result
         } catch {
             await connection.close()
             throw error

@@ -68,13 +68,12 @@ public struct RunPipelineActivity: Activity {
         let source = try services.sources.source(named: input.source)
         let resources = try await source.resources(named: input.resources)
         let destination = try services.destination()
-        let connection = try await destination.open(dataset: source.dataset)
         var progressState = context.lastHeartbeatDetails(as: Progress.self) ?? Progress(loads: input.resumeLoads ?? [:])
         let chunkRows = services.chunkRows
         let killAt = services.killAt
         let heartbeats = HeartbeatRecorder(context: context, state: progressState)
-        var results: [ResourceLoadResult] = []
-        do {
+        let results = try await destination.withDataset(source.dataset) { connection in
+            var results: [ResourceLoadResult] = []
             for resource in resources {
                 let loader = ResourceLoader(
                     pipeline: source.name, connection: connection,
@@ -89,11 +88,8 @@ public struct RunPipelineActivity: Activity {
                 results.append(try await loader.load(resource, resumeLoadId: progressState.loads[resource.name]))
                 progressState = await heartbeats.state
             }
-        } catch {
-            await connection.close()
-            throw error
+            return results
         }
-        await connection.close()
         return Output(source: source.name, dataset: source.dataset, destination: destination.location,
                       tables: results, rows: results.reduce(0) { $0 + $1.rows })
     }

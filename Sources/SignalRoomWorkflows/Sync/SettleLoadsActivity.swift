@@ -42,9 +42,8 @@ public struct SettleLoadsActivity: Activity {
     public func run(context: ActivityContext, input: Input) async throws -> Output {
         let source = try services.sources.source(named: input.source)
         let resources = try await source.resources(named: input.resources)
-        let connection = try await services.destination().open(dataset: source.dataset)
-        var marked: [String: String] = [:]
-        do {
+        return try await services.destination().withDataset(source.dataset) { connection in
+            var marked: [String: String] = [:]
             for resource in resources {
                 for load in try await connection.unfinishedLoads(pipeline: source.name, resource: resource.name)
                 where load.status == .running {
@@ -52,11 +51,7 @@ public struct SettleLoadsActivity: Activity {
                     marked[resource.name] = load.loadId
                 }
             }
-        } catch {
-            await connection.close()
-            throw error
+            return Output(loads: marked)
         }
-        await connection.close()
-        return Output(loads: marked)
     }
 }

@@ -73,8 +73,7 @@ public enum SyncOperation {
     public static func checkWarehouse(_ services: PipelineServices, datasets: [String]) async throws {
         let destination = try services.destination()
         for dataset in Set(datasets) {
-            let connection = try await destination.open(dataset: dataset)
-            await connection.close()
+            try await destination.withDataset(dataset) { _ in }
         }
     }
 

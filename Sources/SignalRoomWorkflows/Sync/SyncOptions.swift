@@ -9,8 +9,7 @@ public enum SyncOptions {
 
     /// The input the run was started with; nil when its history has no readable start.
     public static func recordedInput(of run: RunReference, store: any HistoryStore) throws -> JSONValue? {
-        guard case .workflowExecutionStarted(let started)? = try store.history(of: run).first?.attributes else { return nil }
-        return started.input
+        try store.started(run)?.input
     }
 
     /// What a failed sync left staged for the same sync run again: the loads (resource →
