@@ -105,7 +105,18 @@ struct CrontabLineTests {
         let stderr = Pipe()
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        // A child another test spawns at this moment may inherit, for an instant, the write
+        // descriptor of the copy just made, and exec then fails with "Text file busy"
+        // (ETXTBSY): wait for that child to exec and drop it.
+        for attempt in 1...50 {
+            do {
+                try process.run()
+                break
+            } catch let error as NSError where attempt < 50
+                && (error.userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ETXTBSY) {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
         let writer = FileHandle(forWritingAtPath: fifo) // opens once the binary opens the FIFO to read
         chmod(copy.path, 0o644)
         writer?.write(Data(#"[{"id": "hourly", "cron": "0 * * * *", "workflow": "demo"}]"#.utf8))
