@@ -72,11 +72,16 @@ let package = Package(
             name: "SignalRoomReports",
             dependencies: ["SignalRoomCore", "SignalRoomPipelines", "SignalRoomFiles", "SignalRoomHTTP", .product(name: "Stencil", package: "Stencil")]
         ),
-        // The concrete workflows and activities wired onto the engine.
+        // The workflows and activities wired onto the engine, over protocols: any Source,
+        // any Destination, any NotificationChannel, handed over as PipelineServices.
+        .target(name: "SignalRoomWorkflows", dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomPipelines", "SignalRoomReports"]),
+        // The installation: configuration read once (environment over .env) into the source
+        // catalog, the warehouse and the channels; every variable's table; the operations the
+        // command line calls (sync's checks, plan and start-or-resume, report and input checks).
         .target(
-            name: "SignalRoomWorkflows",
+            name: "SignalRoomRuntime",
             dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles", "SignalRoomHTTP",
-                           "SignalRoomConnectors", "SignalRoomReports"]
+                           "SignalRoomConnectors", "SignalRoomReports", "SignalRoomWorkflows"]
         ),
         // Cron maths in IANA time zones and the one duration grammar. Foundation and Core only.
         .target(name: "SignalRoomCron", dependencies: ["SignalRoomCore"]),
@@ -89,10 +94,10 @@ let package = Package(
                 "SignalRoomCore",
                 "SignalRoomEngine",
                 "SignalRoomWorkflows",
+                "SignalRoomRuntime",
                 "SignalRoomCron",
                 "SignalRoomScheduler",
                 "SignalRoomPipelines",
-                "SignalRoomWarehouse",
                 "SignalRoomReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,13 +118,13 @@ let package = Package(
         .testTarget(name: "SignalRoomConnectorsTests", dependencies: ["SignalRoomCore", "SignalRoomConnectors", "SignalRoomHTTP", "SignalRoomPipelines"]),
         .testTarget(name: "SignalRoomReportsTests", dependencies: ["SignalRoomReports", "SignalRoomPipelines"]),
         // The application operations the CLI calls, in process (sync's start-or-resume).
-        .testTarget(name: "SignalRoomWorkflowsTests", dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomWorkflows"]),
+        .testTarget(name: "SignalRoomRuntimeTests", dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomWorkflows", "SignalRoomRuntime", "SignalRoomReports"]),
         // Process-level tests against the built `signalroom` binary, with the loopback
         // servers that stand in for Everflow and RedTrack.
         .testTarget(
             name: "SignalRoomCLITests",
             dependencies: [
-                "signalroom", "SignalRoomCore", "SignalRoomEngine", "SignalRoomHTTP",
+                "signalroom", "SignalRoomCore", "SignalRoomEngine", "SignalRoomHTTP", "SignalRoomRuntime",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

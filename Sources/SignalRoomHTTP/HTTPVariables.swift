@@ -2,10 +2,10 @@ import SignalRoomCore
 
 extension EnvironmentVariable {
     public static let httpRetryInitialSeconds = EnvironmentVariable(
-        "SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS", group: .http, default: HTTPVariables.seconds(HTTPVariables.defaults.initialDelay),
+        "SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS", group: .http, default: EnvironmentVariable.text(seconds: HTTPVariables.defaults.initialDelay),
         help: "first in-process HTTP retry delay in seconds (it doubles; \(HTTPVariables.defaults.maximumAttempts) attempts)")
     public static let httpConnectTimeoutSeconds = EnvironmentVariable(
-        "SIGNALROOM_HTTP_CONNECT_TIMEOUT_SECONDS", group: .http, default: HTTPVariables.seconds(HTTPVariables.defaults.connectTimeout),
+        "SIGNALROOM_HTTP_CONNECT_TIMEOUT_SECONDS", group: .http, default: EnvironmentVariable.text(seconds: HTTPVariables.defaults.connectTimeout),
         help: "how long a connection may take to open")
 }
 
@@ -15,9 +15,4 @@ public enum HTTPVariables {
     public static let all: [EnvironmentVariable] = [.httpRetryInitialSeconds, .httpConnectTimeoutSeconds]
 
     static let defaults = ServiceClient.Configuration()
-
-    /// `1.0` as "1", `0.5` as "0.5": how a person would write the default.
-    static func seconds(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
-    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SignalRoomCore
+import SignalRoomRuntime
 import SignalRoomWorkflows
 import Testing
 

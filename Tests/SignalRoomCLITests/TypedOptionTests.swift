@@ -49,6 +49,22 @@ struct TypedOptionTests {
         refusedInOneLine(try await cli.run(["sync", "files", "--end-date", "2026-13-01"]), mentioning: ["--end-date \"2026-13-01\"", "YYYY-MM-DD"])
     }
 
+    @Test func structuredOptionsAreReadBeforeAnythingRunsAndARefusalNamesTheOptionAndValue() async throws {
+        let cli = try CLIHarness()
+        defer { cli.cleanUp() }
+        refusedInOneLine(try await cli.run(["report", "daily_ccw", "--param", "region"]), mentioning: ["--param \"region\"", "name=value"])
+        refusedInOneLine(try await cli.run(["report", "daily_ccw", "--param", "=eu"]), mentioning: ["--param \"=eu\"", "name=value"])
+        refusedInOneLine(try await cli.run(["sync", "files", "--resources", " , "]), mentioning: ["--resources", "names nothing"])
+        refusedInOneLine(try await cli.run(["workflow", "start", "demo", "--input", "{\"steps\": 2, \"steps\": 3}"]), mentioning: ["--input is not valid JSON", "steps"])
+        refusedInOneLine(try await cli.run(["schedule", "next", "--cron", "61 * * * *"]), mentioning: ["--cron \"61 * * * *\""])
+        refusedInOneLine(try await cli.run(["schedule", "next", "--cron", "0 7 * * *", "--timezone", "Mars/Olympus"]),
+                         mentioning: ["--timezone \"Mars/Olympus\"", "IANA"])
+        refusedInOneLine(try await cli.run(["schedule", "next", "daily", "--timezone", "UTC"]), mentioning: ["--timezone applies to --cron"])
+        // An empty value stays a value: `name=` passes the empty string to the report.
+        let zoned = try await cli.run(["schedule", "next", "--cron", "0 7 * * *", "--timezone", "America/New_York", "--after", "2026-07-01T00:00:00Z", "--count", "1"])
+        #expect(zoned.status == 0 && zoned.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "2026-07-01T11:00:00Z", "\(zoned.stdout)\(zoned.stderr)")
+    }
+
     @Test func environmentVariablesBehindTypedOptionsKeepTheirOwnErrors() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }

@@ -17,7 +17,9 @@ public struct EverflowSource: Source {
         /// Advertisers kept (the server-side filter is only a hint); empty keeps all. No
         /// default here: the caller's one `EVERFLOW_ADVERTISER_IDS` default decides.
         public var advertiserIds: [String]
-        public var pageSize: Int = 10_000
+        public var pageSize: Int = Settings.defaultPageSize
+        /// Everflow's largest page: fewest requests for a day of stats.
+        public static let defaultPageSize = 10_000
         /// The first day read when there is no cursor yet.
         public var startDate: CivilDate
         public var clientId: String

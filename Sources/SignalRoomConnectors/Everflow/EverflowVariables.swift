@@ -11,7 +11,7 @@ extension EnvironmentVariable {
         "EVERFLOW_START_DATE", group: .source("everflow"), defaultDescription: FirstSyncStart.description,
         help: "first day of the first sync")
     public static let everflowPageSize = EnvironmentVariable(
-        "EVERFLOW_PAGE_SIZE", group: .source("everflow"), default: "10000", help: "rows a page")
+        "EVERFLOW_PAGE_SIZE", group: .source("everflow"), default: String(EverflowSource.Settings.defaultPageSize), help: "rows a page")
     public static let everflowDataset = EnvironmentVariable(
         "EVERFLOW_DATASET", group: .source("everflow"), default: "everflow", help: "dataset (schema) name")
 }

@@ -10,7 +10,8 @@ public struct RedTrackSource: Source {
         public var baseURL: URL
         public var timeZone: TimeZone = TimeZone(identifier: "America/New_York")!
         /// Pause between day requests: RedTrack rate-limits (429) bursts.
-        public var pacing: Double = 1.0
+        public var pacing: Double = Settings.defaultPacing
+        public static let defaultPacing = 1.0
         public var startDate: CivilDate
         public var clientId: String
         public var http: ServiceClient.Configuration = .init()

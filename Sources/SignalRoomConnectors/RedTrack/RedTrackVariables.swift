@@ -6,7 +6,8 @@ extension EnvironmentVariable {
     public static let redTrackBaseURL = EnvironmentVariable(
         "REDTRACK_BASE_URL", group: .source("redtrack"), default: "https://api.redtrack.io", help: "the RedTrack API's base URL")
     public static let redTrackPacingSeconds = EnvironmentVariable(
-        "REDTRACK_PACING_SECONDS", group: .source("redtrack"), default: "1", help: "seconds between day requests")
+        "REDTRACK_PACING_SECONDS", group: .source("redtrack"), default: EnvironmentVariable.text(seconds: RedTrackSource.Settings.defaultPacing),
+        help: "seconds between day requests")
     public static let redTrackStartDate = EnvironmentVariable(
         "REDTRACK_START_DATE", group: .source("redtrack"), defaultDescription: FirstSyncStart.description,
         help: "first day of the first sync")

@@ -66,6 +66,11 @@ public struct EnvironmentVariable: Sendable, Hashable, CustomStringConvertible {
     /// An empty value is read as given (and usually refused), not as unset.
     public let emptyIsAValue: Bool
 
+    /// `1.0` as "1", `0.5` as "0.5": how a person would write a default in seconds.
+    public static func text(seconds value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+
     public init(_ name: String, group: Group, required: Bool = false, emptyIsAValue: Bool = false, default defaultValue: String = "",
                 defaultDescription: String? = nil, help: String) {
         self.name = name

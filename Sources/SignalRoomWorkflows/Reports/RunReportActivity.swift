@@ -47,7 +47,7 @@ public struct RunReportActivity: Activity {
         guard input.send else {
             return Output(report: input.report, channel: input.channel, subject: rendered.subject, text: rendered.text, sent: false, deliveryId: nil)
         }
-        let channel = try services.channels().channel(named: input.channel, output: services.notificationOutput)
+        let channel = try services.channel(input.channel)
         let delivery = try await channel.send(rendered)
         return Output(report: input.report, channel: input.channel, subject: rendered.subject, text: rendered.text, sent: true, deliveryId: delivery.id)
     }

@@ -1,80 +1,66 @@
 import Foundation
 import SignalRoomCore
-import SignalRoomHTTP
 import SignalRoomPipelines
 import SignalRoomReports
-import SignalRoomWarehouse
 
-/// What pipeline activities need from the process that runs them: configuration read once
-/// from flags, the environment and `.env`, and where progress and notifications go.
+/// Builds a source by name; the runtime's catalog reads each one's settings from the
+/// configuration, a test can hand over any `Source` it likes.
+public protocol SourceProvider: Sendable {
+    func source(named name: String) throws -> any Source
+}
+
+/// What the activities need from the process that runs them, handed over built: the
+/// workflows know sources, destinations and channels only by their protocols, and nothing
+/// of where their settings come from (`SignalRoomRuntime` reads them, once).
 public struct PipelineServices: Sendable {
-    /// Environment variables (process environment over `.env`).
-    public var environment: [String: String]
-    public var stateDirectory: URL
-    /// Where the stdout notification channel writes (stderr when stdout carries `--json`).
-    public var notificationOutput: @Sendable (String) -> Void
+    public var sources: any SourceProvider
+    /// The warehouse (opened per use: a destination holds no connection between activities).
+    public var destination: @Sendable () throws -> any Destination
+    /// The notification channel of that name, configured; a missing setting is a `ReportError`.
+    public var channel: @Sendable (_ name: String) throws -> any NotificationChannel
+    public var reports: ReportLibrary
+    public var models: ModelLibrary
+    /// Failure alerts and recovery messages, one window per subject and error.
+    public var alerts: AlertLedger
+    /// Where sync and report failures are announced (the `alerts` channel's real name).
+    public var alertChannel: String
     /// Progress of running loads, for a terminal's progress line.
     public var progress: @Sendable (LoadProgress) -> Void
-    /// Rows per staged chunk (`SIGNALROOM_LOAD_CHUNK_ROWS`).
+    /// Rows per staged chunk.
     public var chunkRows: Int
-    /// Testing only (`SIGNALROOM_TEST_KILL_AT`): SIGKILL the process at a load checkpoint,
-    /// `begun`, `staged:N` or `completed`, to crash at exact points of a load.
+    /// Testing only: SIGKILL the process at a load checkpoint, `begun`, `staged:N` or
+    /// `completed`, to crash at exact points of a load.
     public var killAt: String?
-    /// Told of each HTTP attempt about to be retried, with the wait before the next one.
-    public var httpRetries: (@Sendable (HTTPRetry) -> Void)?
 
-    public init(environment: [String: String], stateDirectory: URL,
-                notificationOutput: @escaping @Sendable (String) -> Void = { print($0) },
-                progress: @escaping @Sendable (LoadProgress) -> Void = { _ in }) {
-        self.environment = environment
-        self.stateDirectory = stateDirectory
-        self.notificationOutput = notificationOutput
+    public init(sources: any SourceProvider, destination: @escaping @Sendable () throws -> any Destination,
+                channel: @escaping @Sendable (_ name: String) throws -> any NotificationChannel,
+                reports: ReportLibrary, models: ModelLibrary, alerts: AlertLedger, alertChannel: String = "stdout",
+                progress: @escaping @Sendable (LoadProgress) -> Void = { _ in },
+                chunkRows: Int = ResourceLoader.Options().chunkRows, killAt: String? = nil) {
+        self.sources = sources
+        self.destination = destination
+        self.channel = channel
+        self.reports = reports
+        self.models = models
+        self.alerts = alerts
+        self.alertChannel = alertChannel
         self.progress = progress
-        chunkRows = max(1, EnvironmentVariable.loadChunkRows.parsed(in: environment, as: { Int($0) }) ?? ResourceLoader.Options().chunkRows)
-        killAt = environment[.testKillAt]
+        self.chunkRows = max(1, chunkRows)
+        self.killAt = killAt
     }
 
-    /// Services for processes that only validate workflow inputs (schedule setup).
-    public static let unconfigured = PipelineServices(environment: [:], stateDirectory: URL(fileURLWithPath: "state"))
+    /// For processes that only check workflow names and inputs (schedule setup, listings):
+    /// an activity run on these fails, naming why.
+    public static let unconfigured = PipelineServices(
+        sources: Unconfigured(), destination: { throw Unconfigured() }, channel: { _ in throw Unconfigured() },
+        reports: ReportLibrary(directory: URL(fileURLWithPath: "reports")),
+        models: ModelLibrary(modelsDirectory: URL(fileURLWithPath: "models"), seedsDirectory: URL(fileURLWithPath: "seeds")),
+        alerts: AlertLedger(directory: URL(fileURLWithPath: "state/alerts")))
 
-    /// PostgreSQL when `DATABASE_URL` is set, otherwise SQLite files under `state/warehouse`.
-    public func destination() throws -> any Destination {
-        if let url = environment[.databaseURL] {
-            return try PostgresWarehouse(databaseURL: url)
-        }
-        return SQLiteWarehouse(directory: stateDirectory.appendingPathComponent("warehouse"))
+    private struct Unconfigured: SourceProvider, RetryClassifiedError {
+        var isRetryable: Bool { false }
+        var failureType: String { "ConfigurationError" }
+        var description: String { "this process was started without pipeline services (a bug: report it)" }
+        func source(named name: String) throws -> any Source { throw self }
     }
-
-    public var sources: SourceCatalog { SourceCatalog(environment: environment, httpRetries: httpRetries) }
-
-    private func directory(_ variable: EnvironmentVariable) -> URL {
-        URL(fileURLWithPath: variable.valueOrDefault(in: environment)).standardizedFileURL
-    }
-
-    /// `reports/` in the working directory, or `SIGNALROOM_REPORTS_DIR`.
-    public var reports: ReportLibrary { ReportLibrary(directory: directory(.reportsDirectory)) }
-
-    /// `models/` and `seeds/` in the working directory, or `SIGNALROOM_MODELS_DIR` and
-    /// `SIGNALROOM_SEEDS_DIR`.
-    public var models: ModelLibrary {
-        ModelLibrary(modelsDirectory: directory(.modelsDirectory), seedsDirectory: directory(.seedsDirectory))
-    }
-
-    /// The notification channels, with the same HTTP retry settings as the sources.
-    public func channels() throws -> ChannelSettings {
-        ChannelSettings(environment: environment, http: try sources.httpConfiguration())
-    }
-
-    /// Failure alerts and recovery messages: `state/alerts/`, one window
-    /// (`SIGNALROOM_ALERT_WINDOW_SECONDS`) per subject and error.
-    public var alerts: AlertLedger {
-        let directory = stateDirectory.appendingPathComponent("alerts")
-        guard let window = EnvironmentVariable.alertWindowSeconds.parsed(in: environment, as: { Double($0) }) else {
-            return AlertLedger(directory: directory)
-        }
-        return AlertLedger(directory: directory, window: max(0, window))
-    }
-
-    /// Where sync and report failures are announced (`SIGNALROOM_ALERT_CHANNEL`).
-    public var alertChannel: String { EnvironmentVariable.alertChannel.valueOrDefault(in: environment) }
 }

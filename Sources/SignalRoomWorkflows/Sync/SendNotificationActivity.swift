@@ -83,7 +83,7 @@ public struct SendNotificationActivity: Activity {
             }
         }
         let rendered = try await render(alert)
-        let channel = try services.channels().channel(named: input.channel, output: services.notificationOutput)
+        let channel = try services.channel(input.channel)
         _ = try await channel.send(rendered)
         // Only now is the alert sent: one the channel refused must not silence the window.
         if let subject = input.subject {

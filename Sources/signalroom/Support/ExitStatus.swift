@@ -2,6 +2,7 @@ import Foundation
 import SignalRoomCore
 import SignalRoomEngine
 import SignalRoomPipelines
+import SignalRoomRuntime
 import SignalRoomWorkflows
 
 /// The documented exit codes (see `signalroom --help`).

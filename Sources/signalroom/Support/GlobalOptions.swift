@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SignalRoomCore
+import SignalRoomRuntime
 import SignalRoomWorkflows
 
 /// Options every command takes. Environment variables (and a `.env` file in the working

@@ -64,6 +64,47 @@ enum OptionValues {
         return text
     }
 
+    /// `name=value`, split at the first `=`; the value may be empty, the name may not.
+    static func assignment(_ text: String, from source: String) throws(OptionValueError) -> Assignment {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+            throw OptionValueError("\(source) \"\(text)\" is not name=value")
+        }
+        return Assignment(name: String(text[..<equals]), value: String(text[text.index(after: equals)...]))
+    }
+
+    /// Comma-separated names, blanks around them dropped; at least one.
+    static func names(_ text: String, from source: String) throws(OptionValueError) -> [String] {
+        let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !names.isEmpty else { throw OptionValueError("\(source) \"\(text)\" names nothing; give names separated by commas") }
+        return names
+    }
+
+    /// A JSON document (strict: a member twice or bytes that are not UTF-8 are refused).
+    static func json(_ text: String, from source: String) throws(OptionValueError) -> JSONValue {
+        do {
+            return try JSONValue(parsingStrictly: Data(text.utf8))
+        } catch {
+            throw OptionValueError("\(source) is not valid JSON: \(error)")
+        }
+    }
+
+    /// A cron expression in the grammar schedules.json uses.
+    static func cron(_ text: String, from source: String) throws(OptionValueError) -> CronExpression {
+        do {
+            return try CronExpression(parsing: text)
+        } catch {
+            throw OptionValueError("\(source) \"\(text)\": \(error)")
+        }
+    }
+
+    /// An IANA time zone by name.
+    static func timeZone(_ text: String, from source: String) throws(OptionValueError) -> TimeZone {
+        guard let zone = TimeZone(identifier: text) else {
+            throw OptionValueError("\(source) \"\(text)\" is not an IANA time zone (e.g. America/New_York)")
+        }
+        return zone
+    }
+
     /// How long closed runs are kept: `--retention`, else `SIGNALROOM_RETENTION`, else 30 days.
     static func retention(_ flag: OptionDuration?, settings: Settings) throws -> OptionDuration {
         if let flag { return flag }
@@ -73,4 +114,10 @@ enum OptionValues {
             throw CommandFailure(error.description, code: .usage)
         }
     }
+}
+
+/// One `name=value` option (`report --param`).
+struct Assignment: Equatable {
+    var name: String
+    var value: String
 }

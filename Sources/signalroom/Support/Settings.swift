@@ -3,6 +3,7 @@ import Logging
 import SignalRoomCore
 import SignalRoomEngine
 import SignalRoomPipelines
+import SignalRoomRuntime
 import SignalRoomWorkflows
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -52,13 +53,24 @@ struct Settings {
         self.environment = environment
     }
 
+    /// The installation as configured (sources, warehouse, channels), with HTTP retries
+    /// logged at `warning`, secrets redacted.
+    var runtime: RuntimeConfiguration {
+        let http = Logger(label: "signalroom.http")
+        let redactor = redactor
+        return RuntimeConfiguration(environment: environment, stateDirectory: stateDirectory, httpRetries: { retry in
+            http.warning("\(redactor.redact(retry.message))", metadata: ["service": .string(retry.service), "url": .string(redactor.redact(retry.url)),
+                                                                      "attempt": .stringConvertible(retry.attempt),
+                                                                      "retry_in_seconds": .string(String(format: "%.1f", retry.delay))])
+        })
+    }
+
     /// Configuration for the activities that reach sources and the warehouse. With
     /// `--json`, the stdout notification channel writes to stderr so stdout stays one
     /// JSON document.
     func pipelineServices(progress: @escaping @Sendable (LoadProgress) -> Void = { _ in }) -> PipelineServices {
         let toStderr = json
-        var services = PipelineServices(
-            environment: environment, stateDirectory: stateDirectory,
+        return runtime.pipelineServices(
             notificationOutput: { text in
                 if toStderr {
                     FileHandle.standardError.write(Data((text + "\n").utf8))
@@ -67,27 +79,16 @@ struct Settings {
                 }
             },
             progress: progress)
-        let http = Logger(label: "signalroom.http")
-        let redactor = redactor
-        services.httpRetries = { retry in
-            http.warning("\(redactor.redact(retry.message))", metadata: ["service": .string(retry.service), "url": .string(redactor.redact(retry.url)),
-                                                                      "attempt": .stringConvertible(retry.attempt),
-                                                                      "retry_in_seconds": .string(String(format: "%.1f", retry.delay))])
-        }
-        return services
     }
 
     /// The process environment over the `.env` file of the working directory (see
     /// `DotEnvFile` for its rules); a line it cannot read is a usage error naming the line.
     static func readEnvironment() throws -> [String: String] {
-        var values: [String: String]
         do {
-            values = try DotEnvFile.read(path: FileManager.default.currentDirectoryPath + "/.env")
+            return try RuntimeConfiguration.processEnvironment()
         } catch {
             throw CommandFailure("\(error)", code: .usage)
         }
-        for (key, value) in ProcessInfo.processInfo.environment { values[key] = value }
-        return values
     }
 
     /// The same, without `.env` when it cannot be read: for peeking at a setting before

@@ -1,6 +1,6 @@
 import Foundation
-import SignalRoomCore
 import Logging
+import SignalRoomCore
 
 /// Log lines on stderr, as text for people or JSON lines for machines. The library code
 /// never prints; this is where its logs end up.

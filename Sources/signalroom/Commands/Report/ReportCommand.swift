@@ -3,6 +3,7 @@ import Foundation
 import SignalRoomCore
 import SignalRoomEngine
 import SignalRoomReports
+import SignalRoomRuntime
 import SignalRoomWorkflows
 
 struct ReportCommand: AsyncParsableCommand {
@@ -41,8 +42,9 @@ struct ReportCommand: AsyncParsableCommand {
         return text
     }
 
-    @Option(name: .customLong("param"), help: ArgumentHelp("A report parameter (repeatable).", valueName: "name=value"))
-    var params: [String] = []
+    @Option(name: .customLong("param"), help: ArgumentHelp("A report parameter (repeatable).", valueName: "name=value"),
+            transform: { try OptionValues.assignment($0, from: "--param") })
+    var params: [Assignment] = []
 
     @Flag(help: "Send it through the channel instead of printing it.")
     var send = false
@@ -54,18 +56,12 @@ struct ReportCommand: AsyncParsableCommand {
     var id: String?
 
     func validate() throws {
-        for param in params where !param.contains("=") || param.hasPrefix("=") {
-            throw ValidationError("--param \"\(param)\" is not name=value")
-        }
         if send, output != nil { throw ValidationError("--output writes the rendered text; it cannot be combined with --send") }
     }
 
     var givenParams: [String: String] {
         var given: [String: String] = [:]
-        for param in params {
-            let parts = param.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            given[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
-        }
+        for param in params { given[param.name] = param.value }
         if let date { given["date"] = date }
         return given
     }

@@ -26,7 +26,7 @@ struct ReportsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try global.settings()
-        let library = settings.pipelineServices().reports
+        let library = settings.runtime.reports
         var listings: [Listing] = []
         for name in library.names {
             do {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SignalRoomCore
 import SignalRoomEngine
+import SignalRoomRuntime
 import SignalRoomScheduler
 import SignalRoomWorkflows
 
@@ -27,14 +28,15 @@ struct RunDueCommand: AsyncParsableCommand {
             transform: { try OptionValues.duration($0, from: "--max-duration") })
     var maxDuration = OptionDuration(seconds: 50 * 60)
 
-    @Option(help: ArgumentHelp("Delete closed runs older than this (env SIGNALROOM_RETENTION, default 30d).", valueName: "duration"),
+    @Option(help: ArgumentHelp("Delete closed runs older than this (\(EnvironmentVariable.retention.optionNote)).", valueName: "duration"),
             transform: { try OptionValues.duration($0, from: "--retention") })
     var retention: OptionDuration?
 
     func run() async throws {
-        // Quiet by default: cron mails whatever reaches stderr.
         var options = global
-        if options.logLevel == nil, Settings.environment()[.logLevel] == nil { options.logLevel = .warning }
+        if options.logLevel == nil, Settings.environment()[.logLevel] == nil {
+            options.logLevel = try OptionValues.logLevel(CommandDefaults.runDueLogLevel, from: "run-due's default")
+        }
         let settings = try options.settings()
         let moment = now ?? Date()
         let budget = maxDuration.seconds

@@ -10,8 +10,11 @@ struct ScheduleNext: AsyncParsableCommand {
         abstract: "Next fire times (UTC ISO 8601, one per line) of a schedule, or of --cron/--timezone.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Schedule id (or give --cron).") var id: String?
-    @Option(help: "A cron expression to evaluate instead of a registered schedule.") var cron: String?
-    @Option(help: "IANA time zone for --cron.") var timezone: String = "UTC"
+    @Option(help: ArgumentHelp("A cron expression to evaluate instead of a registered schedule.", valueName: "expression"),
+            transform: { try OptionValues.cron($0, from: "--cron") })
+    var cron: CronExpression?
+    @Option(help: ArgumentHelp("IANA time zone for --cron (default: UTC).", valueName: "zone"), transform: { try OptionValues.timeZone($0, from: "--timezone") })
+    var timezone: TimeZone?
     @Option(help: ArgumentHelp("Start after this instant (ISO 8601; default now).", valueName: "instant"),
             transform: { try OptionValues.instant($0, from: "--after") })
     var after: Date?
@@ -19,6 +22,7 @@ struct ScheduleNext: AsyncParsableCommand {
 
     func validate() throws {
         if (id == nil) == (cron == nil) { throw ValidationError("give a schedule id or --cron, not both or neither") }
+        if timezone != nil, cron == nil { throw ValidationError("--timezone applies to --cron; a registered schedule has its own zone") }
         if count < 1 || count > 100_000 { throw ValidationError("--count must be 1 to 100000") }
     }
 
@@ -28,11 +32,8 @@ struct ScheduleNext: AsyncParsableCommand {
         let expression: CronExpression
         let zone: TimeZone
         if let cron {
-            do { expression = try CronExpression(parsing: cron) } catch { throw CommandFailure("\(error)", code: .usage) }
-            guard let named = TimeZone(identifier: timezone) else {
-                throw CommandFailure("--timezone \"\(timezone)\" is not an IANA time zone (e.g. America/New_York)", code: .usage)
-            }
-            zone = named
+            expression = cron
+            zone = timezone ?? TimeZone(identifier: "UTC")!
         } else {
             let item = try settings.registeredSchedule(id!).item
             expression = item.spec.cron

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SignalRoomEngine
+import SignalRoomRuntime
 import SignalRoomScheduler
 import SignalRoomWorkflows
 
@@ -42,7 +43,7 @@ struct ScheduleSetupCommand: AsyncParsableCommand {
             changes = ScheduleRegistration.deleteAll(store: store, dryRun: dryRun)
         } else {
             var checked = ScheduleFile.check(path: file, knownWorkflows: registry.workflowNames)
-            let inputs = WorkflowInputCheck(services: settings.pipelineServices())
+            let inputs = WorkflowInputCheck(configuration: settings.runtime)
             for spec in checked.specs {
                 for problem in await inputs.problems(workflow: spec.workflow, input: spec.input) {
                     checked.problems.append(ScheduleFileError(path: file, schedule: spec.id, field: problem.field, message: problem.message))

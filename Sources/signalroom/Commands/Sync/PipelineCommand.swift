@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SignalRoomPipelines
+import SignalRoomRuntime
 import SignalRoomWorkflows
 
 struct PipelineCommand: AsyncParsableCommand {
@@ -22,12 +23,12 @@ struct PipelineInfo: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try global.settings()
-        let services = settings.pipelineServices()
+        let runtime = settings.runtime
         // Reading the warehouse needs the dataset's name, not the source's credentials.
-        guard let configured = services.sources.entries.first(where: { $0.name == source }) else {
+        guard let configured = runtime.sources.entries.first(where: { $0.name == source }) else {
             throw SourceConfigurationError.unknownSource(name: source, known: SourceCatalog.names)
         }
-        let destination = try services.destination()
+        let destination = try runtime.destination()
         guard let description = try await destination.description(ofDataset: configured.dataset, pipeline: configured.name) else {
             throw CommandFailure("source \(source) has never been loaded: no dataset \(configured.dataset) in \(destination.location); run `signalroom sync \(source)`",
                                  code: .notFound)

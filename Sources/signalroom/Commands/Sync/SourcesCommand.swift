@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SignalRoomRuntime
 import SignalRoomWorkflows
 
 struct SourcesCommand: AsyncParsableCommand {
@@ -21,7 +22,7 @@ struct SourcesCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try global.settings()
-        let catalog = settings.pipelineServices().sources
+        let catalog = settings.runtime.sources
         var listings: [Listing] = []
         for entry in catalog.entries {
             var listing = Listing(name: entry.name, dataset: entry.dataset, description: entry.description,

@@ -3,6 +3,7 @@ import Foundation
 import SignalRoomCore
 import SignalRoomEngine
 import SignalRoomPipelines
+import SignalRoomRuntime
 import SignalRoomWorkflows
 
 struct SyncCommand: AsyncParsableCommand {
@@ -23,8 +24,9 @@ struct SyncCommand: AsyncParsableCommand {
     @Argument(help: "Sources to sync (`signalroom sources` lists them).")
     var sources: [String] = []
 
-    @Option(help: ArgumentHelp("Only these resources (comma-separated); one source only.", valueName: "a,b"))
-    var resources: String?
+    @Option(help: ArgumentHelp("Only these resources (comma-separated); one source only.", valueName: "a,b"),
+            transform: { try OptionValues.names($0, from: "--resources") })
+    var resources: [String]?
 
     @Option(help: ArgumentHelp("Read from this date instead of the cursor (YYYY-MM-DD); one source only.", valueName: "date"),
             transform: { try OptionValues.date($0, from: "--start-date") })
@@ -66,7 +68,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     var request: SyncRequest {
         var request = SyncRequest(sources: sources)
-        request.resources = resources.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        request.resources = resources
         request.startDate = startDate
         request.endDate = endDate
         request.fullRefresh = fullRefresh
@@ -79,7 +81,7 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         var settings = try global.settings()
         // A sync waits out retry back-offs in the foreground unless told to park.
-        if global.parkAfter == nil, settings.environment[.parkAfter] == nil { settings.parkAfter = .seconds(3600) }
+        if global.parkAfter == nil, settings.environment[.parkAfter] == nil { settings.parkAfter = .seconds(CommandDefaults.syncParkAfterSeconds) }
         let progress = SyncProgressLine.forStandardError(enabled: !settings.json)
         let services = settings.pipelineServices(progress: { progress?.update($0) })
         let request = self.request

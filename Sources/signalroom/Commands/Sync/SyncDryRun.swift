@@ -1,4 +1,5 @@
 import Foundation
+import SignalRoomRuntime
 import SignalRoomWorkflows
 
 /// `sync --dry-run` as it prints: per resource, its table, cursor and what would be read

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import SignalRoomCore
 import SignalRoomEngine
+import SignalRoomRuntime
 
 struct WorkflowCancel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -76,7 +78,7 @@ struct WorkflowPrune: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: ArgumentHelp("Keep closed runs this long: e.g. 30d, 12h, 90m (env SIGNALROOM_RETENTION, default 30d).", valueName: "duration"),
+    @Option(help: ArgumentHelp("Keep closed runs this long: e.g. 30d, 12h, 90m (\(EnvironmentVariable.retention.optionNote)).", valueName: "duration"),
             transform: { try OptionValues.duration($0, from: "--retention") })
     var retention: OptionDuration?
 

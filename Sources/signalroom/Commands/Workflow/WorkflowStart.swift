@@ -21,8 +21,8 @@ struct WorkflowStart: AsyncParsableCommand {
     @Argument(help: "Workflow type, e.g. demo.")
     var type: String
 
-    @Option(help: "Workflow input as JSON.")
-    var input: String = "{}"
+    @Option(help: ArgumentHelp("Workflow input as JSON (default: {}).", valueName: "json"), transform: { try OptionValues.json($0, from: "--input") })
+    var input: JSONValue = .object([:])
 
     @Option(help: "Workflow id (default: <type>-<random>). One open run per id.")
     var id: String?
@@ -38,12 +38,7 @@ struct WorkflowStart: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try global.settings()
-        let payload: JSONValue
-        do {
-            payload = try JSONValue(parsing: Data(input.utf8))
-        } catch {
-            throw CommandFailure("--input is not valid JSON: \(describeJSONError(error))", code: .usage)
-        }
+        let payload = input
         let store = try settings.store()
         let engine = settings.engine(store: store)
         let claimed = try engine.start(workflowType: type, workflowId: id, input: payload)
@@ -94,11 +89,3 @@ enum BackgroundResume {
 /// glibc's POSIX_SPAWN_SETSID (0x80), hidden from Swift behind _GNU_SOURCE: the child gets
 /// its own session so a closing terminal does not take it down.
 private let posixSpawnSetSID: Int16 = 0x80
-
-func describeJSONError(_ error: Error) -> String {
-    if case DecodingError.dataCorrupted(let context) = error {
-        let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-        return underlying ?? context.debugDescription
-    }
-    return String(describing: error)
-}

@@ -6,13 +6,13 @@ extension EnvironmentVariable {
         help: "the state directory (histories, indexes, schedules, alerts, the SQLite warehouse); --state wins")
     public static let logLevel = EnvironmentVariable(
         "SIGNALROOM_LOG_LEVEL", group: .state, emptyIsAValue: true, default: "info",
-        help: "lowest log level written to stderr (run-due: warning unless set); --log-level wins")
+        help: "lowest log level written to stderr (run-due: \(CommandDefaults.runDueLogLevel) unless set); --log-level wins")
     public static let logFormat = EnvironmentVariable(
         "SIGNALROOM_LOG_FORMAT", group: .state, emptyIsAValue: true, default: "text",
         help: "log line format on stderr, text or json; --log-format wins")
     public static let parkAfter = EnvironmentVariable(
         "SIGNALROOM_PARK_AFTER", group: .state, emptyIsAValue: true, default: "5",
-        help: "seconds a run may wait in process (a retry back-off) before it is parked for a later run-due (sync: 3600 unless set);"
+        help: "seconds a run may wait in process (a retry back-off) before it is parked for a later run-due (sync: \(CommandDefaults.syncParkAfterSeconds) unless set);"
             + " --park-after wins")
     public static let retention = EnvironmentVariable(
         "SIGNALROOM_RETENTION", group: .state, emptyIsAValue: true, default: "30d",
@@ -28,4 +28,14 @@ extension EnvironmentVariable {
 public enum StateVariables {
     public static let all: [EnvironmentVariable] = [.stateDirectory, .logLevel, .logFormat, .parkAfter, .retention]
     public static let testing: [EnvironmentVariable] = [.testKillAfterEvent]
+}
+
+/// Where a command's own default differs from its variable's, written once, here, for the
+/// command and for the variable's help.
+public enum CommandDefaults {
+    /// `sync` is watched by a person or a CI job: it sleeps through a retry's back-off of up
+    /// to an hour rather than leave a parked run for a run-due that may never come.
+    public static let syncParkAfterSeconds = 3600
+    /// `run-due` runs from cron, which mails whatever it writes: quiet unless something is wrong.
+    public static let runDueLogLevel = "warning"
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SignalRoomReports
+import SignalRoomWorkflows
 
 /// What `signalroom report` checks before it renders or sends anything, so that a bad
 /// parameter or channel is a usage error before work starts, and tests reach it in process.
@@ -15,7 +16,7 @@ public enum ReportOperation {
             throw ReportError.unknownChannel(report: name, channel: chosen, channels: report.channels)
         }
         _ = try ReportParameters(resolving: params, for: report, now: now)
-        if send { _ = try services.channels().channel(named: chosen, output: { _ in }) }
+        if send { _ = try services.channel(chosen) }
         return RunReportActivity.Input(report: name, channel: chosen, send: send, params: params)
     }
 }

@@ -3,6 +3,7 @@ import SignalRoomCore
 import SignalRoomEngine
 import SignalRoomPipelines
 import SignalRoomReports
+import SignalRoomWorkflows
 
 /// Checks a workflow input before anything runs: its shape (the workflow's own decoding) and
 /// the names in it against this build and configuration: sources and their resources,
@@ -17,10 +18,10 @@ public struct WorkflowInputCheck: Sendable {
     }
 
     let registry: WorkflowRegistry
-    let services: PipelineServices
+    let configuration: RuntimeConfiguration
 
-    public init(services: PipelineServices) {
-        self.services = services
+    public init(configuration: RuntimeConfiguration) {
+        self.configuration = configuration
         registry = BuiltinWorkflows.registry()
     }
 
@@ -59,9 +60,9 @@ public struct WorkflowInputCheck: Sendable {
     private func resourceProblems(_ names: [String], of sourceName: String) async -> [Problem] {
         guard !names.isEmpty else { return [] }
         let known: [String]
-        if let entry = services.sources.entries.first(where: { $0.name == sourceName }), ["everflow", "redtrack"].contains(sourceName) {
+        if let entry = configuration.sources.entries.first(where: { $0.name == sourceName }), ["everflow", "redtrack"].contains(sourceName) {
             known = entry.resources
-        } else if let source = try? services.sources.source(named: sourceName), let resources = try? await source.resources() {
+        } else if let source = try? configuration.sources.source(named: sourceName), let resources = try? await source.resources() {
             known = resources.map(\.name)
         } else {
             return [] // not configured here; the run reports it with its configuration
@@ -72,7 +73,7 @@ public struct WorkflowInputCheck: Sendable {
     }
 
     private func reportProblems(_ input: RunReportWorkflow.Input) -> [Problem] {
-        let library = services.reports
+        let library = configuration.reports
         let report: ReportDefinition
         do {
             report = try library.report(named: input.report)

@@ -1,6 +1,7 @@
 import Foundation
 import SignalRoomCore
 import SignalRoomEngine
+import SignalRoomRuntime
 import SignalRoomWorkflows
 import Testing
 

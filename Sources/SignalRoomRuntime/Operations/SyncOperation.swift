@@ -2,6 +2,7 @@ import Foundation
 import SignalRoomCore
 import SignalRoomEngine
 import SignalRoomPipelines
+import SignalRoomWorkflows
 
 /// What a person or a CI job asks of `signalroom sync`: which sources, and how.
 public struct SyncRequest: Sendable, Equatable {

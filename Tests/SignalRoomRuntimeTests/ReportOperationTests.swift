@@ -1,6 +1,7 @@
 import Foundation
 import SignalRoomCore
 import SignalRoomReports
+import SignalRoomRuntime
 import SignalRoomWorkflows
 import Testing
 
@@ -12,7 +13,7 @@ import Testing
 
     private func services(_ extra: [String: String] = [:]) -> PipelineServices {
         let environment = [EnvironmentVariable.reportsDirectory.name: Self.shippedReports.path].merging(extra) { $1 }
-        return PipelineServices(environment: environment, stateDirectory: FileManager.default.temporaryDirectory)
+        return RuntimeConfiguration(environment: environment, stateDirectory: FileManager.default.temporaryDirectory).pipelineServices()
     }
 
     @Test func withoutAChannelTheReportsFirstIsChosen() throws {
