@@ -114,11 +114,11 @@ let package = Package(
         .testTarget(name: "SignalRoomSchedulerTests", dependencies: ["SignalRoomCore", "SignalRoomScheduler", "SignalRoomEngine"]),
         // Write dispositions and queries against real SQLite files and the test PostgreSQL server.
         .testTarget(name: "SignalRoomPipelinesTests", dependencies: ["SignalRoomCore", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles"]),
-        .testTarget(name: "SignalRoomFilesTests", dependencies: ["SignalRoomFiles", "SignalRoomPipelines"]),
+        .testTarget(name: "SignalRoomFilesTests", dependencies: ["SignalRoomCore", "SignalRoomFiles", "SignalRoomPipelines"]),
         .testTarget(name: "SignalRoomConnectorsTests", dependencies: ["SignalRoomCore", "SignalRoomConnectors", "SignalRoomHTTP", "SignalRoomPipelines"]),
         .testTarget(name: "SignalRoomReportsTests", dependencies: ["SignalRoomReports", "SignalRoomPipelines"]),
         // The application operations the CLI calls, in process (sync's start-or-resume).
-        .testTarget(name: "SignalRoomRuntimeTests", dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomWorkflows", "SignalRoomRuntime", "SignalRoomReports"]),
+        .testTarget(name: "SignalRoomRuntimeTests", dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomPipelines", "SignalRoomWorkflows", "SignalRoomRuntime", "SignalRoomReports"]),
         // Process-level tests against the built `signalroom` binary, with the loopback
         // servers that stand in for Everflow and RedTrack.
         .testTarget(

@@ -17,6 +17,8 @@ import SignalRoomEngine
 ///     signalroom-bench schedules FILE COUNT [--paused N]   a schedules.json of COUNT demo
 ///                                             schedules, N of them paused
 ///     signalroom-bench replay-loop N          builds the replay history, replays it N times
+///     signalroom-bench jsonl-read [ROWS]      the JSON Lines reader and the history parser over
+///                                             one generated export, rows/s and MB/s
 ///     signalroom-bench sequential-loop N      one workflow of N activities (both for profilers:
 ///                                             perf record, strace -c, callgrind)
 @main
@@ -63,6 +65,9 @@ struct Bench {
                 arguments.removeFirst()
                 let times = arguments.first.flatMap(Int.init) ?? 20
                 try await replayLoop(times: times)
+            case "jsonl-read":
+                arguments.removeFirst()
+                try JSONLinesRead.run(rows: arguments.first.flatMap(Int.init) ?? 200_000)
             case "-h", "--help":
                 print(usage)
             default:
@@ -80,6 +85,7 @@ struct Bench {
                signalroom-bench populate DIR COUNT [--prefix ID-PREFIX]
                signalroom-bench closed-runs DIR COUNT [--prefix ID-PREFIX] [--days 1-29]
                signalroom-bench schedules FILE COUNT [--paused N]
+               signalroom-bench jsonl-read [ROWS]       (JSON Lines reader and history parser, rows/s)
                signalroom-bench sequential-loop [N]     (for profilers)
                signalroom-bench replay-loop [TIMES]     (for profilers)
         Build with -c release; `bench/run` builds, runs this and times the CLI.

@@ -4,6 +4,7 @@
 import Darwin
 #endif
 import Foundation
+import SignalRoomCore
 
 /// A streaming RFC 4180 reader for a CSV file on disk.
 ///

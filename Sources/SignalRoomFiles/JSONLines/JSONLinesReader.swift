@@ -4,6 +4,7 @@
 import Darwin
 #endif
 import Foundation
+import SignalRoomCore
 import SignalRoomPipelines
 
 /// A streaming reader for a JSON Lines file: one JSON object per line.
@@ -112,7 +113,7 @@ public struct JSONLinesReader {
                 if let index = UTF8Validation.firstInvalidIndex(in: line) {
                     throw FileFormatError.invalidUTF8(file: displayName, line: lineNumber, byteOffset: lineOffset + index)
                 }
-                throw FileFormatError.notAJSONObject(file: displayName, line: lineNumber, reason: error.reason, excerpt: Self.excerpt(of: line))
+                throw FileFormatError.notAJSONObject(file: displayName, line: lineNumber, reason: "\(error.reason) at column \(error.offset + 1)", excerpt: Self.excerpt(of: line))
             }
         }
     }
