@@ -70,11 +70,32 @@ public enum SyncOperation {
     }
 
     /// Connects to each dataset once, so a wrong DATABASE_URL is a clear error now, not
-    /// after the activity's retries.
-    public static func checkWarehouse(_ services: PipelineServices, datasets: [String]) async throws {
+    /// after the activity's retries. Returns the warehouse it checked.
+    @discardableResult
+    public static func checkWarehouse(_ services: PipelineServices, datasets: [String]) async throws -> any Destination {
         let destination = try services.destination()
         for dataset in Set(datasets) {
             try await destination.withDataset(dataset) { _ in }
+        }
+        return destination
+    }
+
+    /// The services for this process's activities, handing them the sources and the warehouse
+    /// the checks built, so that a sync builds each once. Other names (a run resumed later,
+    /// in another process) are built from the configuration as usual.
+    public static func services(_ services: PipelineServices, reusing sources: [any Source], destination: any Destination) -> PipelineServices {
+        var reusing = services
+        reusing.sources = BuiltSources(built: Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }), others: services.sources)
+        reusing.destination = { destination }
+        return reusing
+    }
+
+    private struct BuiltSources: SourceProvider {
+        let built: [String: any Source]
+        let others: any SourceProvider
+
+        func source(named name: String) throws -> any Source {
+            try built[name] ?? others.source(named: name)
         }
     }
 

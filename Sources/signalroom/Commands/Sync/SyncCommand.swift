@@ -97,9 +97,9 @@ struct SyncCommand: AsyncParsableCommand {
             try SyncDryRun.print(try await SyncOperation.plan(request, sources: configured, services: services), json: settings.json)
             return
         }
-        try await SyncOperation.checkWarehouse(services, datasets: configured.map(\.dataset))
+        let warehouse = try await SyncOperation.checkWarehouse(services, datasets: configured.map(\.dataset))
         let store = try settings.store()
-        let engine = settings.engine(store: store, services: services)
+        let engine = settings.engine(store: store, services: SyncOperation.services(services, reusing: configured, destination: warehouse))
         let started: SyncOperation.Started
         do {
             started = try SyncOperation.start(request, engine: engine)
