@@ -35,8 +35,10 @@ public struct ServiceClient: Sendable {
         /// Told of each attempt about to be retried, with the wait before the next one.
         public var onRetry: (@Sendable (HTTPRetry) -> Void)?
 
-        public init(maximumAttempts: Int = 4, initialDelay: Double = 1.0, maximumDelay: Double = 30.0, maximumRetryAfter: Double = 120.0,
-                    connectTimeout: Double = 10.0, onRetry: (@Sendable (HTTPRetry) -> Void)? = nil) {
+        public init(
+            maximumAttempts: Int = 4, initialDelay: Double = 1.0, maximumDelay: Double = 30.0, maximumRetryAfter: Double = 120.0,
+            connectTimeout: Double = 10.0, onRetry: (@Sendable (HTTPRetry) -> Void)? = nil
+        ) {
             self.maximumAttempts = maximumAttempts
             self.initialDelay = initialDelay
             self.maximumDelay = maximumDelay
@@ -93,8 +95,9 @@ public struct ServiceClient: Sendable {
                 return (DownloadedBody(status: status, headers: headers(of: response), file: target, bytes: 0), head)
             }
             guard FileManager.default.createFile(atPath: target.path, contents: nil) else {
-                throw HTTPError.unreachable(service: service, url: masked(request.url.absoluteString),
-                                            reason: "cannot create \(target.path) for the download")
+                throw HTTPError.unreachable(
+                    service: service, url: masked(request.url.absoluteString),
+                    reason: "cannot create \(target.path) for the download")
             }
             var bytes = 0
             do {
@@ -149,7 +152,7 @@ public struct ServiceClient: Sendable {
     // MARK: Retrying
 
     private func withRetries<T>(_ request: HTTPRequest, _ exchange: () async throws -> (T, Data)) async throws -> T
-        where T: StatusCarrying {
+    where T: StatusCarrying {
         let url = masked(request.url.absoluteString)
         var attempt = 1
         while true {
@@ -178,8 +181,10 @@ public struct ServiceClient: Sendable {
             let backoff = min(configuration.initialDelay * pow(2, Double(attempt - 1)), configuration.maximumDelay)
             // Jitter spreads retries of many clients; a server's Retry-After is a floor.
             let delay = wait.map { max($0, 0) + Double.random(in: 0...0.25) } ?? backoff * Double.random(in: 0.75...1.25)
-            configuration.onRetry?(HTTPRetry(service: service, url: url, attempt: attempt, maximumAttempts: configuration.maximumAttempts,
-                                             reason: failure.reason, delay: delay))
+            configuration.onRetry?(
+                HTTPRetry(
+                    service: service, url: url, attempt: attempt, maximumAttempts: configuration.maximumAttempts,
+                    reason: failure.reason, delay: delay))
             try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
             attempt += 1
         }

@@ -70,8 +70,9 @@ public struct RunDue: Sendable {
         for item in pass.passed { observe(.passed(item)) }
         for item in pass.fired { observe(.started(item)) }
         for item in pass.fired {
-            var worked = Worked(action: .fired, run: item.run.run,
-                                schedule: ScheduleAttribution(scheduleId: item.scheduleId, fireTime: item.fireTime))
+            var worked = Worked(
+                action: .fired, run: item.run.run,
+                schedule: ScheduleAttribution(scheduleId: item.scheduleId, fireTime: item.fireTime))
             if Date() < deadline {
                 do {
                     worked.outcome = try await scheduler.engine.execute(item.run)
@@ -93,8 +94,10 @@ public struct RunDue: Sendable {
     /// process holds (`workflow resume --due` runs only this). A run that cannot go on is
     /// reported and skipped: it must not hold up the others. An open index that cannot be
     /// read is an error, never an empty list of due runs.
-    public static func resumeParked(engine: WorkflowEngine, deadline: Date, into summary: Summary = Summary(),
-                                    observe: (Event) -> Void) async throws -> Summary {
+    public static func resumeParked(
+        engine: WorkflowEngine, deadline: Date, into summary: Summary = Summary(),
+        observe: (Event) -> Void
+    ) async throws -> Summary {
         var summary = summary
         let now = Date()
         let due = try engine.store.openRuns().filter { ($0.wakeUpTime ?? .distantPast) <= now }
@@ -104,7 +107,7 @@ public struct RunDue: Sendable {
             do {
                 worked.outcome = try await engine.execute(try engine.claim(entry.run))
             } catch WorkflowStoreError.runLocked {
-                continue // another process is on it
+                continue  // another process is on it
             } catch {
                 worked.error = error
             }

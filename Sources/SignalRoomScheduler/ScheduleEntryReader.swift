@@ -48,7 +48,9 @@ struct ScheduleEntryReader {
         var overlap: OverlapPolicy?
         if let name = string("overlap", default: OverlapPolicy.skip.rawValue) {
             overlap = OverlapPolicy(rawValue: name)
-            if overlap == nil { note("overlap", "`\(name)` is not a policy; use one of \(OverlapPolicy.allCases.map(\.rawValue).joined(separator: ", "))") }
+            if overlap == nil {
+                note("overlap", "`\(name)` is not a policy; use one of \(OverlapPolicy.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
         }
         var paused = false
         switch members["paused"] {
@@ -65,8 +67,9 @@ struct ScheduleEntryReader {
         let catchup = duration("catchup_window", default: 86_400)
         let jitter = duration("jitter", default: 0)
         guard problems.isEmpty, let cron, let zone, let workflow, let overlap, let catchup, let jitter else { return nil }
-        return ScheduleSpec(id: id, cron: cron, timeZone: zone, workflow: workflow, input: members["input"] ?? .object([:]),
-                            overlap: overlap, catchupWindow: catchup, paused: paused, note: note, jitter: jitter, source: source)
+        return ScheduleSpec(
+            id: id, cron: cron, timeZone: zone, workflow: workflow, input: members["input"] ?? .object([:]),
+            overlap: overlap, catchupWindow: catchup, paused: paused, note: note, jitter: jitter, source: source)
     }
 
     /// The field's text; nil (with a problem noted) when it is missing or not a string.

@@ -9,7 +9,9 @@ public enum ScheduleRegistration {
         case added, updated, unchanged, removed
     }
 
-    public static func reconcile(_ specs: [ScheduleSpec], store: ScheduleStore, now: Date, dryRun: Bool) async throws -> [(id: String, change: Change)] {
+    public static func reconcile(
+        _ specs: [ScheduleSpec], store: ScheduleStore, now: Date, dryRun: Bool
+    ) async throws -> [(id: String, change: Change)] {
         var changes: [(id: String, change: Change)] = []
         let wanted = Set(specs.map(\.id))
         for spec in specs {

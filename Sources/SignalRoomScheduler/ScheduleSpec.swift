@@ -28,8 +28,10 @@ public struct ScheduleSpec: Sendable, Equatable {
     /// The entry as written, canonical: two specs are the same schedule when these match.
     public var source: JSONValue
 
-    public static let fields: Set<String> = ["id", "cron", "timezone", "workflow", "input", "overlap", "catchup_window",
-                                             "paused", "note", "jitter"]
+    public static let fields: Set<String> = [
+        "id", "cron", "timezone", "workflow", "input", "overlap", "catchup_window",
+        "paused", "note", "jitter",
+    ]
 
     public static func == (lhs: ScheduleSpec, rhs: ScheduleSpec) -> Bool { lhs.source == rhs.source }
 

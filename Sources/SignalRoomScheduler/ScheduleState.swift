@@ -24,7 +24,9 @@ public struct ScheduleState: Sendable, Equatable {
     public static let recentLimit = 20
 
     public struct Action: Sendable, Equatable {
-        public enum Kind: String, Sendable { case started, skipped, buffered, canceledOther = "canceled_other", terminatedOther = "terminated_other", triggered }
+        public enum Kind: String, Sendable {
+            case started, skipped, buffered, canceledOther = "canceled_other", terminatedOther = "terminated_other", triggered
+        }
         public var kind: Kind
         public var fireTime: Date
         public var workflowId: String?
@@ -64,12 +66,15 @@ extension ScheduleState {
             "handledThrough": .string(Timestamp.format(handledThrough)),
             "buffered": .array(buffered.map { .string(Timestamp.format($0)) }),
             "openRuns": .array(openRuns.map { .string($0) }),
-            "recent": .array(recent.map { action in
-                var entry: [String: JSONValue] = ["kind": .string(action.kind.rawValue), "fireTime": .string(Timestamp.format(action.fireTime)),
-                                                  "at": .string(Timestamp.format(action.at))]
-                if let id = action.workflowId { entry["workflowId"] = .string(id) }
-                return .object(entry)
-            }),
+            "recent": .array(
+                recent.map { action in
+                    var entry: [String: JSONValue] = [
+                        "kind": .string(action.kind.rawValue), "fireTime": .string(Timestamp.format(action.fireTime)),
+                        "at": .string(Timestamp.format(action.at)),
+                    ]
+                    if let id = action.workflowId { entry["workflowId"] = .string(id) }
+                    return .object(entry)
+                }),
         ]
         if let pausedOverride { members["pausedOverride"] = .bool(pausedOverride) }
         if let noteOverride { members["noteOverride"] = .string(noteOverride) }
@@ -96,11 +101,13 @@ extension ScheduleState {
         guard case .array(let recent)? = members["recent"] else { throw bad("recent") }
         self.recent = try recent.map { entry in
             guard case .object(let fields) = entry, case .string(let kindName)? = fields["kind"],
-                  let kind = Action.Kind(rawValue: kindName) else { throw bad("recent") }
+                let kind = Action.Kind(rawValue: kindName)
+            else { throw bad("recent") }
             var workflowId: String?
             if case .string(let id)? = fields["workflowId"] { workflowId = id }
-            return Action(kind: kind, fireTime: try date(fields["fireTime"], "recent.fireTime"), workflowId: workflowId,
-                          at: try date(fields["at"], "recent.at"))
+            return Action(
+                kind: kind, fireTime: try date(fields["fireTime"], "recent.fireTime"), workflowId: workflowId,
+                at: try date(fields["at"], "recent.at"))
         }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import SignalRoomCore
 import SignalRoomEngine
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// Registered schedules under `state/schedules/`: `<id>.json` (the `ScheduleState`) and
@@ -56,7 +56,8 @@ public struct ScheduleStore: Sendable {
         var data = try state.json.encoded()
         data.append(0x0A)
         guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]),
-              rename(temporary, path) == 0 else {
+            rename(temporary, path) == 0
+        else {
             unlink(temporary)
             throw ScheduleStoreError.io(path: path, reason: String(cString: strerror(errno)))
         }
@@ -91,7 +92,8 @@ public enum ScheduleStoreError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .damaged(let path, let reason): "schedule state \(path) is damaged (\(reason)); run `signalroom schedule-setup` to register it again"
         case .io(let path, let reason): "\(path): \(reason)"
-        case .notFound(let id): "no schedule `\(id)` is registered; `signalroom schedule list` shows them, `signalroom schedule-setup` registers schedules.json"
+        case .notFound(let id):
+            "no schedule `\(id)` is registered; `signalroom schedule list` shows them, `signalroom schedule-setup` registers schedules.json"
         }
     }
 }

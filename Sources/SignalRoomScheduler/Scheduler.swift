@@ -101,7 +101,9 @@ public struct Scheduler: Sendable {
         guard plan.state != state else { return ([], []) }
         for workflowId in plan.stopOpenRuns {
             let kind: ScheduleState.Action.Kind = spec.overlap == .cancelOther ? .canceledOther : .terminatedOther
-            _ = try? await (spec.overlap == .cancelOther
+            _ =
+                try? await
+                (spec.overlap == .cancelOther
                 ? engine.cancel(workflowId: workflowId, reason: "schedule \(id): overlap policy cancel_other")
                 : engine.terminate(workflowId: workflowId, reason: "schedule \(id): overlap policy terminate_other"))
             plan.state.remember(.init(kind: kind, fireTime: now, workflowId: workflowId, at: now))
@@ -118,7 +120,8 @@ public struct Scheduler: Sendable {
             }
         }
         try schedules.write(plan.state, id: id)
-        let passed = plan.skipped.map { Passed(scheduleId: id, fireTime: $0, kind: .skipped) }
+        let passed =
+            plan.skipped.map { Passed(scheduleId: id, fireTime: $0, kind: .skipped) }
             + plan.buffered.map { Passed(scheduleId: id, fireTime: $0, kind: .buffered) }
         return (fired, passed)
     }
@@ -127,8 +130,9 @@ public struct Scheduler: Sendable {
     /// process fired it).
     public func start(_ spec: ScheduleSpec, fireTime: Date) throws -> WorkflowEngine.ClaimedRun? {
         do {
-            return try engine.start(workflowType: spec.workflow, workflowId: spec.workflowId(for: fireTime), input: spec.input,
-                                    schedule: ScheduleAttribution(scheduleId: spec.id, fireTime: fireTime))
+            return try engine.start(
+                workflowType: spec.workflow, workflowId: spec.workflowId(for: fireTime), input: spec.input,
+                schedule: ScheduleAttribution(scheduleId: spec.id, fireTime: fireTime))
         } catch WorkflowStoreError.alreadyUsed, WorkflowStoreError.alreadyRunning {
             return nil
         }

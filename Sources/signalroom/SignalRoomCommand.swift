@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 import ArgumentParser
 import Foundation
@@ -19,9 +19,11 @@ struct SignalRoomCommand: AsyncParsableCommand {
             6 state damaged or unreadable; 70 internal error.
             """,
         version: version,
-        subcommands: [WorkflowCommand.self, ScheduleSetupCommand.self, RunDueCommand.self, ScheduleCommand.self,
-                      SyncCommand.self, SourcesCommand.self, PipelineCommand.self, ReportCommand.self,
-                      ReportsCommand.self, ModelsCommand.self])
+        subcommands: [
+            WorkflowCommand.self, ScheduleSetupCommand.self, RunDueCommand.self, ScheduleCommand.self,
+            SyncCommand.self, SourcesCommand.self, PipelineCommand.self, ReportCommand.self,
+            ReportsCommand.self, ModelsCommand.self,
+        ])
 
     /// Parses, runs, and turns every error into one line on stderr plus a documented exit
     /// code (ArgumentParser's own handling would print usage for domain errors).
@@ -84,15 +86,19 @@ struct SignalRoomCommand: AsyncParsableCommand {
             // Not a usage error: a file-system failure reading state/, or a bug.
             let secrets = SecretRedactor(environment: Settings.environment())
             if error is CocoaError || (error as NSError).domain == NSPOSIXErrorDomain {
-                FileHandle.standardError.write(Data("signalroom: error: cannot read the state directory: \(secrets.redact(error.localizedDescription))\n".utf8))
+                FileHandle.standardError.write(
+                    Data("signalroom: error: cannot read the state directory: \(secrets.redact(error.localizedDescription))\n".utf8))
                 return ExitStatus.stateDamaged.rawValue
             }
-            FileHandle.standardError.write(Data("signalroom: error: internal error: \(secrets.redact(String(describing: error))); please report it\n".utf8))
+            FileHandle.standardError.write(
+                Data("signalroom: error: internal error: \(secrets.redact(String(describing: error))); please report it\n".utf8))
             return ExitStatus.internalError.rawValue
         }
         // One line, like every other error; `--help` has the usage. A value a typed option
         // refused is worded by its parser (option, value, what is allowed).
-        let message = OptionValueError.thrown(inside: error)?.description ?? self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        let message =
+            OptionValueError.thrown(inside: error)?.description ?? self.message(for: error).split(separator: "\n").first.map(String.init)
+            ?? "\(error)"
         FileHandle.standardError.write(Data("signalroom: error: \(message) (see --help)\n".utf8))
         return ExitStatus.usage.rawValue
     }

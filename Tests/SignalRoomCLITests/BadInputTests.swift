@@ -12,8 +12,10 @@ struct BadInputTests {
         return cli
     }
 
-    private func expectRejected(_ cli: CLIHarness, _ arguments: [String], status: Int32, mentioning text: String,
-                                sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    private func expectRejected(
+        _ cli: CLIHarness, _ arguments: [String], status: Int32, mentioning text: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let before = cli.stateSnapshot()
         let result = try await cli.run(arguments)
         #expect(result.status == status, "\(arguments): \(result.stderr)", sourceLocation: sourceLocation)
@@ -37,7 +39,9 @@ struct BadInputTests {
     @Test func unknownWorkflowTypeListsTheKnownOnes() async throws {
         let cli = try await populated()
         defer { cli.cleanUp() }
-        try await expectRejected(cli, ["workflow", "start", "nope"], status: 2, mentioning: "unknown workflow type \"nope\"; known types: RunReportWorkflow, ScheduledSyncWorkflow, SyncSourceWorkflow, demo")
+        try await expectRejected(
+            cli, ["workflow", "start", "nope"], status: 2,
+            mentioning: "unknown workflow type \"nope\"; known types: RunReportWorkflow, ScheduledSyncWorkflow, SyncSourceWorkflow, demo")
     }
 
     @Test(arguments: ["../x", "", String(repeating: "a", count: 300), "a/b"])
@@ -69,7 +73,9 @@ struct BadInputTests {
     @Test func tornLastLineIsDroppedAndTheRunCarriesOn() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let parked = try await cli.run(["--park-after", "0.2", "workflow", "start", "demo", "--id", "torn", "--input", demoInput(["timerSeconds": 0.5])])
+        let parked = try await cli.run([
+            "--park-after", "0.2", "workflow", "start", "demo", "--id", "torn", "--input", demoInput(["timerSeconds": 0.5]),
+        ])
         #expect(parked.status == 5)
         let file = try cli.historyFile("torn")
         let handle = try FileHandle(forWritingTo: file)

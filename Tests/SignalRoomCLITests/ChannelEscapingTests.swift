@@ -14,9 +14,12 @@ struct ChannelEscapingTests {
         var received: FakeChannels.Message?
         try await SyncFixture.with(.sqlite) { fixture in
             let environment = ReportTests.shipped.merging(FakeChannels.environment(server)) { $1 }
-            let result = try await fixture.run(["report", "alert", "--send", "--channel", channel, "--param", "level=error",
-                                                "--param", "title=Affiliate \(Self.ping)", "--param", "message=\(Self.image)",
-                                                "--param", #"details={"label":"G2 <b>Meta</b>"}"#], environment: environment)
+            let result = try await fixture.run(
+                [
+                    "report", "alert", "--send", "--channel", channel, "--param", "level=error",
+                    "--param", "title=Affiliate \(Self.ping)", "--param", "message=\(Self.image)",
+                    "--param", #"details={"label":"G2 <b>Meta</b>"}"#,
+                ], environment: environment)
             #expect(result.status == 0, "\(channel): \(result.stderr)")
             received = channels.messages.first
         }

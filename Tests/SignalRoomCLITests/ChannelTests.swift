@@ -6,8 +6,10 @@ import Testing
 @Suite(.serialized)
 struct ChannelTests {
     /// `alert` needs no warehouse, so these run on an empty state directory.
-    func run(_ arguments: [String], _ server: LoopbackHTTPServer, extra: [String: String] = [:],
-             in fixture: SyncFixture) async throws -> CLIHarness.Result {
+    func run(
+        _ arguments: [String], _ server: LoopbackHTTPServer, extra: [String: String] = [:],
+        in fixture: SyncFixture
+    ) async throws -> CLIHarness.Result {
         try await fixture.run(arguments, environment: ReportTests.shipped.merging(FakeChannels.environment(server)) { $1 }.merging(extra) { $1 })
     }
 
@@ -19,8 +21,10 @@ struct ChannelTests {
         let channels = FakeChannels()
         let server = try await LoopbackHTTPServer.start(channels.handle)
         try await SyncFixture.with(.sqlite) { fixture in
-            let base = ["report", "alert", "--send", "--param", "level=error", "--param", "title=Sync failed: everflow",
-                        "--param", "message=HTTP 401", "--param", #"details={"source":"everflow"}"#]
+            let base = [
+                "report", "alert", "--send", "--param", "level=error", "--param", "title=Sync failed: everflow",
+                "--param", "message=HTTP 401", "--param", #"details={"source":"everflow"}"#,
+            ]
             for channel in ["slack", "email", "sms"] {
                 let result = try await run(base + ["--channel", channel], server, in: fixture)
                 #expect(result.status == 0, "\(channel): \(result.stderr)")
@@ -38,8 +42,9 @@ struct ChannelTests {
         let channels = FakeChannels()
         let server = try await LoopbackHTTPServer.start(channels.handle)
         try await SyncFixture.with(.sqlite) { fixture in
-            let result = try await run(["report", "alert", "--send", "--channel", "slack", "--param", "title=via webhook"], server,
-                                       extra: ["SLACK_BOT_TOKEN": "", "SLACK_WEBHOOK_URL": server.baseURL + "/hooks/T000/B000/secret-hook-path"], in: fixture)
+            let result = try await run(
+                ["report", "alert", "--send", "--channel", "slack", "--param", "title=via webhook"], server,
+                extra: ["SLACK_BOT_TOKEN": "", "SLACK_WEBHOOK_URL": server.baseURL + "/hooks/T000/B000/secret-hook-path"], in: fixture)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(channels.messages.map(\.service) == ["webhook"])
             #expect(channels.messages.first?.text.contains("*via webhook*") == true)
@@ -52,8 +57,9 @@ struct ChannelTests {
         let server = try await LoopbackHTTPServer.start(channels.handle)
         try await SyncFixture.with(.sqlite) { fixture in
             let wrong = "xoxb-wrong-token-7a7a7a"
-            let result = try await run(["report", "alert", "--send", "--channel", "slack", "--id", "alert-auth"], server,
-                                       extra: ["SLACK_BOT_TOKEN": wrong], in: fixture)
+            let result = try await run(
+                ["report", "alert", "--send", "--channel", "slack", "--id", "alert-auth"], server,
+                extra: ["SLACK_BOT_TOKEN": wrong], in: fixture)
             #expect(result.status == 1)
             #expect(result.stderr.contains("Slack refused the message (invalid_auth); check SLACK_BOT_TOKEN"), "\(result.stderr)")
             #expect(!(result.stdout + result.stderr).contains(wrong))
@@ -87,8 +93,9 @@ struct ChannelTests {
         let channels = FakeChannels()
         let server = try await LoopbackHTTPServer.start(channels.handle)
         try await SyncFixture.with(.sqlite) { fixture in
-            let email = try await run(["report", "alert", "--send", "--channel", "email", "--id", "alert-email"], server,
-                                      extra: ["RESEND_API_KEY": "re_wrong_key_123456"], in: fixture)
+            let email = try await run(
+                ["report", "alert", "--send", "--channel", "email", "--id", "alert-email"], server,
+                extra: ["RESEND_API_KEY": "re_wrong_key_123456"], in: fixture)
             #expect(email.status == 1)
             #expect(email.stderr.contains("Resend refused the message (HTTP 401); check RESEND_API_KEY"), "\(email.stderr)")
             #expect(!email.stderr.contains("re_wrong_key_123456"))

@@ -22,8 +22,10 @@ struct ConcurrencyAndTimeoutTests {
     @Test func activityExceedingStartToCloseIsCancelledRecordedAsTimedOutAndRetried() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let input = demoInput(["steps": 1, "slowStep": 1, "slowSeconds": 60, "startToCloseSeconds": 2,
-                               "retryInitialSeconds": 0.1, "journal": cli.journal])
+        let input = demoInput([
+            "steps": 1, "slowStep": 1, "slowSeconds": 60, "startToCloseSeconds": 2,
+            "retryInitialSeconds": 0.1, "journal": cli.journal,
+        ])
         let started = Date()
         let result = try await cli.run(["workflow", "start", "demo", "--id", "slow", "--input", input])
         #expect(result.status == 0, "\(result.stderr)")
@@ -68,7 +70,10 @@ struct ConcurrencyAndTimeoutTests {
         #expect(owner.status == 1)
         #expect(owner.stdout.contains("cancelled"))
         let types = try cli.historyLines("stopme").map(\.eventType)
-        #expect(types.suffix(4) == ["WorkflowExecutionCancelRequested", "ActivityTaskCancelRequested", "ActivityTaskCanceled", "WorkflowExecutionCanceled"])
+        #expect(
+            types.suffix(4) == [
+                "WorkflowExecutionCancelRequested", "ActivityTaskCancelRequested", "ActivityTaskCanceled", "WorkflowExecutionCanceled",
+            ])
         #expect(cli.journalLines().contains { $0.hasPrefix("cancelled step=1") })
     }
 
@@ -81,7 +86,10 @@ struct ConcurrencyAndTimeoutTests {
         let cancel = try await cli.run(["--json", "workflow", "cancel", "parked"])
         #expect(cancel.status == 0)
         #expect(cancel.stdout.contains("\"status\" : \"canceled\""))
-        #expect(try cli.historyLines("parked").map(\.eventType).suffix(3) == ["WorkflowExecutionCancelRequested", "TimerCanceled", "WorkflowExecutionCanceled"])
+        #expect(
+            try cli.historyLines("parked").map(\.eventType).suffix(3) == [
+                "WorkflowExecutionCancelRequested", "TimerCanceled", "WorkflowExecutionCanceled",
+            ])
     }
 
     @Test func terminateClosesARunningRunAtOnce() async throws {

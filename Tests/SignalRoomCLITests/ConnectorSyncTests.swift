@@ -17,27 +17,37 @@ struct ConnectorSyncTests {
     }
 
     static func everflowStats(days: [String]) -> [FakeEverflow.Stat] {
-        days.enumerated().flatMap { index, day in [
-            FakeEverflow.Stat(day: day, affiliateId: "12", affiliateLabel: "G2 - Meta", advertiserId: "1", clicks: 150, conversions: 25,
-                              revenue: 2500, payout: 1875, zoneMidnight: index % 2 == 1),
-            FakeEverflow.Stat(day: day, affiliateId: "31", affiliateLabel: "Partner Co ", advertiserId: "1", clicks: 80, conversions: 0,
-                              revenue: 0, payout: 0),
-            FakeEverflow.Stat(day: day, affiliateId: "31", affiliateLabel: "Partner Co ", advertiserId: "2", clicks: 40, conversions: 4,
-                              revenue: 400, payout: 300.5),
-            // Advertiser 3 is not ours: the server sends it anyway, the client drops it.
-            FakeEverflow.Stat(day: day, affiliateId: "44", affiliateLabel: "Other", advertiserId: "3", clicks: 9, conversions: 1,
-                              revenue: 10, payout: 5),
-        ] }
+        days.enumerated().flatMap { index, day in
+            [
+                FakeEverflow.Stat(
+                    day: day, affiliateId: "12", affiliateLabel: "G2 - Meta", advertiserId: "1", clicks: 150, conversions: 25,
+                    revenue: 2500, payout: 1875, zoneMidnight: index % 2 == 1),
+                FakeEverflow.Stat(
+                    day: day, affiliateId: "31", affiliateLabel: "Partner Co ", advertiserId: "1", clicks: 80, conversions: 0,
+                    revenue: 0, payout: 0),
+                FakeEverflow.Stat(
+                    day: day, affiliateId: "31", affiliateLabel: "Partner Co ", advertiserId: "2", clicks: 40, conversions: 4,
+                    revenue: 400, payout: 300.5),
+                // Advertiser 3 is not ours: the server sends it anyway, the client drops it.
+                FakeEverflow.Stat(
+                    day: day, affiliateId: "44", affiliateLabel: "Other", advertiserId: "3", clicks: 9, conversions: 1,
+                    revenue: 10, payout: 5),
+            ]
+        }
     }
 
     func everflowEnvironment(_ server: LoopbackHTTPServer, _ fixture: SyncFixture) -> [String: String] {
-        ["EVERFLOW_API_KEY": FakeEverflow.key, "EVERFLOW_BASE_URL": server.baseURL, "EVERFLOW_PAGE_SIZE": "3",
-         "EVERFLOW_DATASET": fixture.dataset, "SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS": "0.05"]
+        [
+            "EVERFLOW_API_KEY": FakeEverflow.key, "EVERFLOW_BASE_URL": server.baseURL, "EVERFLOW_PAGE_SIZE": "3",
+            "EVERFLOW_DATASET": fixture.dataset, "SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS": "0.05",
+        ]
     }
 
     func redtrackEnvironment(_ server: LoopbackHTTPServer, _ fixture: SyncFixture) -> [String: String] {
-        ["REDTRACK_API_KEY": FakeRedTrack.key, "REDTRACK_BASE_URL": server.baseURL, "REDTRACK_PACING_SECONDS": "0.01",
-         "REDTRACK_DATASET": fixture.dataset, "SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS": "0.05"]
+        [
+            "REDTRACK_API_KEY": FakeRedTrack.key, "REDTRACK_BASE_URL": server.baseURL, "REDTRACK_PACING_SECONDS": "0.01",
+            "REDTRACK_DATASET": fixture.dataset, "SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS": "0.05",
+        ]
     }
 
     static func result(_ stdout: String) throws -> [String: Any] {
@@ -68,7 +78,8 @@ struct ConnectorSyncTests {
             #expect(requests.allSatisfy { $0.headers["user-agent"] == "signalroom" }, "\(requests.map(\.headers))")
             #expect(requests.allSatisfy { $0.json?["from"] as? String == "2024-12-01" && $0.json?["to"] as? String == "2024-12-02" })
 
-            let rows = try await fixture.query("""
+            let rows = try await fixture.query(
+                """
                 SELECT date, affiliate_id, affiliate_label, advertiser_id, advertiser_label, clicks, conversions, revenue, payout, profit, _client_id
                 FROM \(fixture.dataset).daily_stats ORDER BY date, affiliate_id, advertiser_id
                 """)
@@ -87,15 +98,18 @@ struct ConnectorSyncTests {
     }
 
     @Test func everflowRetriesRateLimitServerErrorAndCutOffBody() async throws {
-        let fake = FakeEverflow(stats: Self.everflowStats(days: ["2024-12-01"]), faults: [
-            .text(#"{"error":"rate limited"}"#, status: 429, contentType: "application/json", headers: ["Retry-After": "1"]),
-            .text("upstream failed", status: 500),
-            .truncated(declaredLength: 400, body: Data(#"{"table":[{"columns":"#.utf8)),
-        ])
+        let fake = FakeEverflow(
+            stats: Self.everflowStats(days: ["2024-12-01"]),
+            faults: [
+                .text(#"{"error":"rate limited"}"#, status: 429, contentType: "application/json", headers: ["Retry-After": "1"]),
+                .text("upstream failed", status: 500),
+                .truncated(declaredLength: 400, body: Data(#"{"table":[{"columns":"#.utf8)),
+            ])
         let server = try await LoopbackHTTPServer.start(fake.handle)
         try await SyncFixture.with(.sqlite) { fixture in
-            let result = try await fixture.run(["sync", "everflow", "--start-date", "2024-12-01", "--end-date", "2024-12-01"],
-                                               environment: everflowEnvironment(server, fixture))
+            let result = try await fixture.run(
+                ["sync", "everflow", "--start-date", "2024-12-01", "--end-date", "2024-12-01"],
+                environment: everflowEnvironment(server, fixture))
             #expect(result.status == 0, "\(result.stderr)")
             #expect(try await fixture.count("daily_stats") == 3)
             let requests = server.requests
@@ -113,10 +127,13 @@ struct ConnectorSyncTests {
                 : .json(["error": "Invalid API key"], status: 401)
         }
         try await SyncFixture.with(.sqlite) { fixture in
-            let result = try await fixture.run(["sync", "everflow", "--start-date", "2024-12-01", "--end-date", "2024-12-01", "--no-notify-on-failure"],
-                                               environment: everflowEnvironment(server, fixture))
+            let result = try await fixture.run(
+                ["sync", "everflow", "--start-date", "2024-12-01", "--end-date", "2024-12-01", "--no-notify-on-failure"],
+                environment: everflowEnvironment(server, fixture))
             #expect(result.status == 1)
-            #expect(result.stderr.contains("expected JSON, got text/html") && result.stderr.contains("<html><head><title>Maintenance"), "\(result.stderr)")
+            #expect(
+                result.stderr.contains("expected JSON, got text/html") && result.stderr.contains("<html><head><title>Maintenance"), "\(result.stderr)"
+            )
             #expect(try fixture.cli.historyLines("sync-everflow").filter { $0.eventType == "ActivityTaskStarted" }.count == 1)
         }
         await server.stop()
@@ -129,8 +146,9 @@ struct ConnectorSyncTests {
         try await SyncFixture.with(.sqlite) { fixture in
             var environment = everflowEnvironment(server, fixture)
             environment["EVERFLOW_API_KEY"] = wrongKey
-            let result = try await fixture.run(["sync", "everflow", "--start-date", "2024-12-01", "--end-date", "2024-12-01"],
-                                               environment: environment)
+            let result = try await fixture.run(
+                ["sync", "everflow", "--start-date", "2024-12-01", "--end-date", "2024-12-01"],
+                environment: environment)
             #expect(result.status == 1)
             #expect(result.stderr.contains("Everflow refused the credentials in EVERFLOW_API_KEY (HTTP 401"), "\(result.stderr)")
             #expect(!(result.stdout + result.stderr).contains(wrongKey))
@@ -146,20 +164,25 @@ struct ConnectorSyncTests {
 
     @Test func redtrackAsksOneDayAtATimeSkipsRowsWithoutSourceAndReadsLooseNumbers() async throws {
         let days = ["2024-12-01", "2024-12-02", "2024-12-03"]
-        let fake = FakeRedTrack(days: days, faults: [
-            .text(#"{"error":"too many requests"}"#, status: 429, contentType: "application/json", headers: ["Retry-After": "1"]),
-        ])
+        let fake = FakeRedTrack(
+            days: days,
+            faults: [
+                .text(#"{"error":"too many requests"}"#, status: 429, contentType: "application/json", headers: ["Retry-After": "1"])
+            ])
         let server = try await LoopbackHTTPServer.start(fake.handle)
         try await SyncFixture.with(.sqlite) { fixture in
-            let result = try await fixture.run(["sync", "redtrack", "--start-date", "2024-12-01", "--end-date", "2024-12-03", "--json"],
-                                               environment: redtrackEnvironment(server, fixture))
+            let result = try await fixture.run(
+                ["sync", "redtrack", "--start-date", "2024-12-01", "--end-date", "2024-12-03", "--json"],
+                environment: redtrackEnvironment(server, fixture))
             #expect(result.status == 0, "\(result.stderr)")
             let table = try #require((try Self.result(result.stdout)["tables"] as? [[String: Any]])?.first)
             #expect(table["rows"] as? Int == 6)
             #expect(table["skippedRows"] as? Int == 6)
             let requested = server.requests.filter { $0.query["api_key"] == FakeRedTrack.key }.map { $0.query["date_from"] ?? "" }
             #expect(requested == ["2024-12-01", "2024-12-01", "2024-12-02", "2024-12-03"], "the 429 was retried, then one request a day")
-            let rows = try await fixture.query("SELECT date, source_id, source_name, source_alias, clicks, conversions, cost FROM \(fixture.dataset).daily_spend ORDER BY date, source_id")
+            let rows = try await fixture.query(
+                "SELECT date, source_id, source_name, source_alias, clicks, conversions, cost FROM \(fixture.dataset).daily_spend ORDER BY date, source_id"
+            )
             #expect(rows.prefix(2) == ["2024-12-01|66c7a1|Facebook CCW|facebook|1001|41|7825.5", "2024-12-01|77d8b2|Google CCW|google|501|0|120.25"])
             #expect(try await fixture.cursor("daily_spend") == "2024-12-03")
         }
@@ -226,7 +249,8 @@ struct ConnectorSyncTests {
             // Today is not over: neither source asks for it.
             #expect(redtrackServer.requests.map { $0.query["date_from"] ?? "" } == days)
             #expect(everflowServer.requests.allSatisfy { $0.json?["to"] as? String == days[1] })
-            let spend = try await fixture.query("SELECT count(*), sum(cost) FROM \(fixture.dataset)_rt.daily_spend", datasets: [fixture.dataset + "_rt"])
+            let spend = try await fixture.query(
+                "SELECT count(*), sum(cost) FROM \(fixture.dataset)_rt.daily_spend", datasets: [fixture.dataset + "_rt"])
             #expect(spend.first.map { $0.hasPrefix("4|") } == true, "\(spend)")
             #expect(try await fixture.cursor("daily_stats") == days[1])
         }

@@ -14,8 +14,10 @@ struct CrashRecoveryTests {
     @Test func killedAtEveryEventBoundaryResumesToSameResultAndNeverRerunsCompletedActivities() async throws {
         let reference = try CLIHarness()
         defer { reference.cleanUp() }
-        let baseline = try await reference.run(["workflow", "start", "demo", "--id", "crash", "--input",
-                                                demoInput(["steps": 3, "journal": reference.journal])])
+        let baseline = try await reference.run([
+            "workflow", "start", "demo", "--id", "crash", "--input",
+            demoInput(["steps": 3, "journal": reference.journal]),
+        ])
         #expect(baseline.status == 0)
         let expected = try greetings(baseline.stdout)
         let eventCount = try reference.historyLines("crash").count
@@ -25,12 +27,14 @@ struct CrashRecoveryTests {
             let cli = try CLIHarness()
             defer { cli.cleanUp() }
             let input = demoInput(["steps": 3, "journal": cli.journal])
-            let crashed = try await cli.run(["workflow", "start", "demo", "--id", "crash", "--input", input],
-                                            environment: ["SIGNALROOM_TEST_KILL_AFTER_EVENT": String(boundary)])
+            let crashed = try await cli.run(
+                ["workflow", "start", "demo", "--id", "crash", "--input", input],
+                environment: ["SIGNALROOM_TEST_KILL_AFTER_EVENT": String(boundary)])
             #expect(crashed.killedBySignal, "boundary \(boundary): the process should have been killed")
             let beforeResume = try cli.historyLines("crash")
-            let completedBeforeKill = Set(beforeResume.filter { $0.eventType == "ActivityTaskCompleted" }
-                .compactMap { $0.attributes["scheduledEventId"] as? Int })
+            let completedBeforeKill = Set(
+                beforeResume.filter { $0.eventType == "ActivityTaskCompleted" }
+                    .compactMap { $0.attributes["scheduledEventId"] as? Int })
 
             let resumed = try await cli.run(["workflow", "resume", "crash"])
             #expect(resumed.status == 0, "boundary \(boundary): \(resumed.stderr)")
@@ -39,10 +43,11 @@ struct CrashRecoveryTests {
             let history = try cli.historyLines("crash")
             #expect(history.last?.eventType == "WorkflowExecutionCompleted")
             // Map each activity (scheduled event id) to the step it ran, then count runs.
-            let steps: [Int: String] = Dictionary(uniqueKeysWithValues: history.filter { $0.eventType == "ActivityTaskScheduled" }.map {
-                let input = $0.attributes["input"] as? [String: Any]
-                return ($0.eventId, (input?["step"] as? Int).map(String.init) ?? "summary")
-            })
+            let steps: [Int: String] = Dictionary(
+                uniqueKeysWithValues: history.filter { $0.eventType == "ActivityTaskScheduled" }.map {
+                    let input = $0.attributes["input"] as? [String: Any]
+                    return ($0.eventId, (input?["step"] as? Int).map(String.init) ?? "summary")
+                })
             let starts = cli.journalLines().filter { $0.hasPrefix("start ") }
             for (scheduledId, step) in steps {
                 let runs = starts.filter { $0.contains("step=\(step) ") }.count
@@ -53,7 +58,9 @@ struct CrashRecoveryTests {
                 }
             }
             // The token drawn from context.uuid() before the crash is the one in the result.
-            let summaryInput = history.first { $0.eventType == "ActivityTaskScheduled" && $0.attributes["activityType"] as? String == "DemoSummarize" }
+            let summaryInput = history.first {
+                $0.eventType == "ActivityTaskScheduled" && $0.attributes["activityType"] as? String == "DemoSummarize"
+            }
             let token = (summaryInput?.attributes["input"] as? [String: Any])?["token"] as? String
             #expect(token != nil && resumed.stdout.contains(token!))
         }

@@ -13,11 +13,13 @@ struct CrontabLineTests {
         try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent("signalroom").path, withDestinationPath: CLIHarness.binary)
         let fake = bin.appendingPathComponent("crontab")
         let table = cli.root.appendingPathComponent("crontab.txt").path
-        try Data("""
+        try Data(
+            """
             #!/bin/sh
             if [ "$1" = "-l" ]; then cat '\(table)' 2>/dev/null && exit 0; echo "no crontab for $(id -un)" >&2; exit 1; fi
             cat > '\(table)'
-            """.utf8).write(to: fake)
+            """.utf8
+        ).write(to: fake)
         chmod(fake.path, 0o755)
         return bin
     }
@@ -43,12 +45,16 @@ struct CrontabLineTests {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         try Data(#"[{"id": "hourly", "cron": "0 * * * *", "workflow": "demo"}]"#.utf8).write(to: work.appendingPathComponent("schedules.json"))
         let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-        let setup = try await cli.runTool(["/bin/sh", "-c", #"cd "$0" && exec signalroom --state "$1" schedule-setup --dry-run --install-crontab"#,
-                                           work.path, state], environment: ["PATH": path])
+        let setup = try await cli.runTool(
+            [
+                "/bin/sh", "-c", #"cd "$0" && exec signalroom --state "$1" schedule-setup --dry-run --install-crontab"#,
+                work.path, state,
+            ], environment: ["PATH": path])
         #expect(setup.status == 0, "\(setup.stderr)")
         let line = try #require(printedLine(setup), "\(setup.stdout)")
         let quotedState = "'" + state.replacingOccurrences(of: "'", with: #"'\''"#).replacingOccurrences(of: "%", with: #"\%"#) + "'"
-        #expect(line == "* * * * * cd '\(work.path)' && \(realBinary()) --state \(quotedState) run-due # signalroom run-due "
+        #expect(
+            line == "* * * * * cd '\(work.path)' && \(realBinary()) --state \(quotedState) run-due # signalroom run-due "
                 + state.replacingOccurrences(of: "%", with: #"\%"#), "\(line)")
         #expect(!FileManager.default.fileExists(atPath: cli.root.appendingPathComponent("crontab.txt").path), "--dry-run installs nothing")
 
@@ -58,11 +64,13 @@ struct CrontabLineTests {
         let cron = try await cli.runTool(["/bin/sh", "-c", "cd / && " + command], environment: ["PATH": "/usr/bin:/bin"])
         #expect(cron.status == 0 && cron.stderr.isEmpty, "cron's run of the line: \(cron.stderr)")
         // The quoted paths reach the binary intact: the same line, listing what it registered.
-        let registered = try await cli.runTool(["/bin/sh", "-c", #"cd "$0" && exec signalroom --state "$1" schedule-setup"#, work.path, state],
-                                               environment: ["PATH": path])
+        let registered = try await cli.runTool(
+            ["/bin/sh", "-c", #"cd "$0" && exec signalroom --state "$1" schedule-setup"#, work.path, state],
+            environment: ["PATH": path])
         #expect(registered.status == 0, "\(registered.stderr)")
-        let list = try await cli.runTool(["/bin/sh", "-c", "cd / && " + command.replacingOccurrences(of: " run-due", with: " schedule list")],
-                                         environment: ["PATH": "/usr/bin:/bin"])
+        let list = try await cli.runTool(
+            ["/bin/sh", "-c", "cd / && " + command.replacingOccurrences(of: " run-due", with: " schedule list")],
+            environment: ["PATH": "/usr/bin:/bin"])
         #expect(list.status == 0 && list.stdout.contains("hourly"), "\(list.stdout) \(list.stderr)")
     }
 
@@ -95,7 +103,7 @@ struct CrontabLineTests {
         // bit after starting (as when an upgrade replaces it, or it sits on a noexec mount).
         let fifo = cli.root.appendingPathComponent("schedules.json").path
         #expect(mkfifo(fifo, 0o600) == 0)
-        signal(SIGPIPE, SIG_IGN) // should the binary close the FIFO early, the test fails instead of dying
+        signal(SIGPIPE, SIG_IGN)  // should the binary close the FIFO early, the test fails instead of dying
         let process = Process()
         process.executableURL = copy
         process.arguments = ["--state", cli.state.path, "schedule-setup", "--file", fifo, "--install-crontab"]
@@ -112,12 +120,14 @@ struct CrontabLineTests {
             do {
                 try process.run()
                 break
-            } catch let error as NSError where attempt < 50
-                && (error.userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ETXTBSY) {
+            } catch let error as NSError
+                where attempt < 50
+                && (error.userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(ETXTBSY)
+            {
                 try await Task.sleep(for: .milliseconds(50))
             }
         }
-        let writer = FileHandle(forWritingAtPath: fifo) // opens once the binary opens the FIFO to read
+        let writer = FileHandle(forWritingAtPath: fifo)  // opens once the binary opens the FIFO to read
         chmod(copy.path, 0o644)
         writer?.write(Data(#"[{"id": "hourly", "cron": "0 * * * *", "workflow": "demo"}]"#.utf8))
         try writer?.close()

@@ -19,7 +19,7 @@ struct DotEnvTests {
         }
         let rest = result.stderr[range.upperBound...]
         guard let open = rest.range(of: ", not \"") else { return nil }
-        return String(rest[open.upperBound...].dropLast(2)) // the closing quote and newline
+        return String(rest[open.upperBound...].dropLast(2))  // the closing quote and newline
     }
 
     @Test func valuesFollowTheDotenvRules() async throws {

@@ -14,11 +14,13 @@ struct EverflowSettingsTests {
         environment["REPORT_TIMEZONE"] = "America/Chicago"
         let result = try await cli.run(["sync", "everflow", "--dry-run"], environment: environment)
         #expect(result.status == 2, "\(result.stdout) \(result.stderr)")
-        #expect(result.stderr.contains("REPORT_TIMEZONE is \"America/Chicago\"") && result.stderr.contains("America/New_York (80)"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("REPORT_TIMEZONE is \"America/Chicago\"") && result.stderr.contains("America/New_York (80)"), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
         // RedTrack takes the zone by name: the same setting is fine there.
-        let redtrack = try await cli.run(["sync", "redtrack", "--dry-run"],
-                                         environment: ["REDTRACK_API_KEY": "rt", "REPORT_TIMEZONE": "America/Chicago", "REDTRACK_START_DATE": "2026-01-01"])
+        let redtrack = try await cli.run(
+            ["sync", "redtrack", "--dry-run"],
+            environment: ["REDTRACK_API_KEY": "rt", "REPORT_TIMEZONE": "America/Chicago", "REDTRACK_START_DATE": "2026-01-01"])
         #expect(redtrack.status == 0, "\(redtrack.stderr)")
     }
 

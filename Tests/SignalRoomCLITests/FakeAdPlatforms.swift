@@ -39,11 +39,12 @@ final class FakeEverflow: @unchecked Sendable {
             }
             if !faults.isEmpty { return faults.removeFirst() }
             guard let body = request.json, let from = body["from"] as? String, let to = body["to"] as? String,
-                  body["timezone_id"] as? Int == 80, body["currency_id"] as? String == "USD",
-                  let columns = body["columns"] as? [[String: String]],
-                  columns.map({ $0["column"] ?? "" }) == ["affiliate", "advertiser", "date"],
-                  let query = body["query"] as? [String: Any], let page = query["page"] as? Int, page >= 1,
-                  let limit = query["limit"] as? Int, limit >= 1 else {
+                body["timezone_id"] as? Int == 80, body["currency_id"] as? String == "USD",
+                let columns = body["columns"] as? [[String: String]],
+                columns.map({ $0["column"] ?? "" }) == ["affiliate", "advertiser", "date"],
+                let query = body["query"] as? [String: Any], let page = query["page"] as? Int, page >= 1,
+                let limit = query["limit"] as? Int, limit >= 1
+            else {
                 rejected.append(String(decoding: request.body, as: UTF8.self))
                 return .json(["error": "bad request body"], status: 400)
             }
@@ -69,8 +70,10 @@ final class FakeEverflow: @unchecked Sendable {
                 ["column_type": "advertiser", "id": stat.advertiserId, "label": stat.advertiserId == "1" ? "CCW" : "EXP"],
                 ["column_type": "date", "id": String(midnight(stat.day, zone: zone))],
             ],
-            "reporting": ["total_click": stat.clicks, "cv": stat.conversions, "revenue": stat.revenue,
-                          "payout": stat.payout, "profit": stat.revenue - stat.payout],
+            "reporting": [
+                "total_click": stat.clicks, "cv": stat.conversions, "revenue": stat.revenue,
+                "payout": stat.payout, "profit": stat.revenue - stat.payout,
+            ],
         ]
     }
 }
@@ -95,7 +98,8 @@ final class FakeRedTrack: @unchecked Sendable {
             guard request.query["api_key"] == Self.key else { return .json(["error": "unauthorized"], status: 401) }
             if !faults.isEmpty { return faults.removeFirst() }
             guard let from = request.query["date_from"], request.query["date_to"] == from, request.query["group"] == "source",
-                  request.query["timezone"] == "America/New_York" else {
+                request.query["timezone"] == "America/New_York"
+            else {
                 return .json(["error": "bad parameters"], status: 400)
             }
             guard days.contains(from) else { return .json([] as [Any]) }
@@ -108,10 +112,14 @@ final class FakeRedTrack: @unchecked Sendable {
     static func rows(for day: String) -> [[String: Any]] {
         let dayNumber = Int(day.suffix(2))!
         return [
-            ["source_id": "66c7a1", "source": "Facebook CCW", "source_alias": "facebook", "clicks": 1000 + dayNumber,
-             "conversions": 40 + dayNumber, "total_conversions": 99, "cost": 7825.5],
-            ["source_id": "77d8b2", "source": "Google CCW", "source_alias": "google", "clicks": "\(500 + dayNumber)",
-             "conversions": NSNull(), "cost": "120.25"],
+            [
+                "source_id": "66c7a1", "source": "Facebook CCW", "source_alias": "facebook", "clicks": 1000 + dayNumber,
+                "conversions": 40 + dayNumber, "total_conversions": 99, "cost": 7825.5,
+            ],
+            [
+                "source_id": "77d8b2", "source": "Google CCW", "source_alias": "google", "clicks": "\(500 + dayNumber)",
+                "conversions": NSNull(), "cost": "120.25",
+            ],
             ["source": "Unattributed", "clicks": 3, "conversions": 0, "cost": 0],
             ["source_id": "", "source": "Empty", "clicks": 1, "conversions": 0, "cost": 0],
         ]

@@ -35,7 +35,8 @@ final class FakeChannels: @unchecked Sendable {
                 guard request.headers["authorization"] == "Bearer \(Self.slackToken)" else { return .json(["ok": false, "error": "invalid_auth"]) }
                 if !faults.isEmpty { return faults.removeFirst() }
                 guard request.headers["content-type"]?.hasPrefix("application/json") == true, let body = request.json,
-                      body["channel"] as? String == Self.slackChannel, let text = body["text"] as? String, !text.isEmpty else {
+                    body["channel"] as? String == Self.slackChannel, let text = body["text"] as? String, !text.isEmpty
+                else {
                     refused.append(String(decoding: request.body, as: UTF8.self))
                     return .json(["ok": false, "error": "invalid_arguments"])
                 }
@@ -47,8 +48,10 @@ final class FakeChannels: @unchecked Sendable {
                 }
                 if !faults.isEmpty { return faults.removeFirst() }
                 guard let body = request.json, let from = body["from"] as? String, !from.isEmpty, let to = body["to"] as? [String], !to.isEmpty,
-                      let subject = body["subject"] as? String, let html = body["html"] as? String else {
-                    return .json(["statusCode": 422, "name": "missing_required_field", "message": "from, to, subject and html are required"], status: 422)
+                    let subject = body["subject"] as? String, let html = body["html"] as? String
+                else {
+                    return .json(
+                        ["statusCode": 422, "name": "missing_required_field", "message": "from, to, subject and html are required"], status: 422)
                 }
                 delivered.append(Message(service: "email", text: html, subject: subject, to: to))
                 return .json(["id": "49a3999c-0ce1-4ea6-ab68-afcd6dc2e79\(delivered.count)"])
@@ -63,7 +66,8 @@ final class FakeChannels: @unchecked Sendable {
                     form[item.name] = item.value ?? ""
                 }
                 guard request.headers["content-type"] == "application/x-www-form-urlencoded", let body = form["Body"], let to = form["To"],
-                      form["From"] != nil, body.count <= 1600 else {
+                    form["From"] != nil, body.count <= 1600
+                else {
                     return .json(["code": 21602, "message": "Message body is required", "status": 400], status: 400)
                 }
                 delivered.append(Message(service: "sms", text: body, subject: nil, to: [to]))
@@ -79,10 +83,12 @@ final class FakeChannels: @unchecked Sendable {
     }
 
     static func environment(_ server: LoopbackHTTPServer) -> [String: String] {
-        ["SLACK_BOT_TOKEN": slackToken, "SLACK_CHANNEL_ID": slackChannel, "SLACK_API_BASE_URL": server.baseURL + "/api",
-         "RESEND_API_KEY": resendKey, "RESEND_FROM_EMAIL": "reports@signalroom.test", "REPORT_EMAIL_TO": "ops@example.com, ceo@example.com",
-         "RESEND_BASE_URL": server.baseURL, "TWILIO_ACCOUNT_SID": twilioSid, "TWILIO_AUTH_TOKEN": twilioToken,
-         "TWILIO_FROM_NUMBER": "+15550001111", "REPORT_SMS_TO": "+15552223333", "TWILIO_BASE_URL": server.baseURL,
-         "SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS": "0.05"]
+        [
+            "SLACK_BOT_TOKEN": slackToken, "SLACK_CHANNEL_ID": slackChannel, "SLACK_API_BASE_URL": server.baseURL + "/api",
+            "RESEND_API_KEY": resendKey, "RESEND_FROM_EMAIL": "reports@signalroom.test", "REPORT_EMAIL_TO": "ops@example.com, ceo@example.com",
+            "RESEND_BASE_URL": server.baseURL, "TWILIO_ACCOUNT_SID": twilioSid, "TWILIO_AUTH_TOKEN": twilioToken,
+            "TWILIO_FROM_NUMBER": "+15550001111", "REPORT_SMS_TO": "+15552223333", "TWILIO_BASE_URL": server.baseURL,
+            "SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS": "0.05",
+        ]
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import SignalRoomHTTP
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Outside services on a bad day, against the built binary: a refused or silent host, a 429
@@ -15,12 +15,16 @@ struct HTTPFaultTests {
         return environment
     }
 
-    static let stats = [FakeEverflow.Stat(day: "2024-12-01", affiliateId: "12", affiliateLabel: "G2 - Meta", advertiserId: "1",
-                                          clicks: 150, conversions: 25, revenue: 2500, payout: 1875)]
+    static let stats = [
+        FakeEverflow.Stat(
+            day: "2024-12-01", affiliateId: "12", affiliateLabel: "G2 - Meta", advertiserId: "1",
+            clicks: 150, conversions: 25, revenue: 2500, payout: 1875)
+    ]
     static let sync = ["sync", "everflow", "--start-date", "2024-12-01", "--end-date", "2024-12-01"]
     /// A 200 with a correct Content-Length whose JSON stops in the middle of the first row.
-    static let cutOff = LoopbackHTTPServer.Reply.respond(status: 200, headers: ["Content-Type": "application/json"],
-                                                         body: Data(#"{"table": [{"columns": [{"column_type": "affiliate", "id": "12"#.utf8))
+    static let cutOff = LoopbackHTTPServer.Reply.respond(
+        status: 200, headers: ["Content-Type": "application/json"],
+        body: Data(#"{"table": [{"columns": [{"column_type": "affiliate", "id": "12"#.utf8))
 
     /// A TCP socket bound to a free loopback port (listening with a backlog of 0 when asked),
     /// and its address. Bound but not listening, the port refuses connections; held open,
@@ -34,7 +38,8 @@ struct HTTPFaultTests {
         try withUnsafeMutablePointer(to: &address) { pointer in
             try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 guard bind(descriptor, $0, length) == 0, !listening || listen(descriptor, 0) == 0,
-                      getsockname(descriptor, $0, &length) == 0 else {
+                    getsockname(descriptor, $0, &length) == 0
+                else {
                     close(descriptor)
                     throw POSIXError(.EADDRINUSE)
                 }
@@ -68,11 +73,15 @@ struct HTTPFaultTests {
                 let httpWaits = retries.compactMap { line in
                     line.range(of: "retrying in ").flatMap { Double(line[$0.upperBound...].prefix { $0 != " " }) }
                 }
-                let activityWaits = 1.0 + 2 + 4 + 8 // the default policy between its 5 attempts
+                let activityWaits = 1.0 + 2 + 4 + 8  // the default policy between its 5 attempts
                 #expect(httpWaits.reduce(0, +) + activityWaits < 60, "waits: \(httpWaits)")
                 let history = try fixture.cli.historyLines("sync-everflow")
-                let pipeline = history.first { $0.eventType == "ActivityTaskScheduled" && $0.attributes["activityType"] as? String == "RunPipelineActivity" }
-                let starts = history.filter { $0.eventType == "ActivityTaskStarted" && $0.attributes["scheduledEventId"] as? Int == pipeline?.eventId }
+                let pipeline = history.first {
+                    $0.eventType == "ActivityTaskScheduled" && $0.attributes["activityType"] as? String == "RunPipelineActivity"
+                }
+                let starts = history.filter {
+                    $0.eventType == "ActivityTaskStarted" && $0.attributes["scheduledEventId"] as? Int == pipeline?.eventId
+                }
                 #expect(starts.count == 5, "the policy's 5 attempts, no more")
             }
         }
@@ -142,8 +151,13 @@ struct HTTPFaultTests {
 
     @Test func aCutOffEverflowOrRedTrackBodyIsRetriedAndTheSyncSucceeds() async throws {
         let everflow = FakeEverflow(stats: Self.stats, faults: [Self.cutOff])
-        let redtrack = FakeRedTrack(days: ["2024-12-01"], faults: [.respond(status: 200, headers: ["Content-Type": "application/json"],
-                                                                           body: Data(#"[{"source_id": "66c7a1", "clicks": 10"#.utf8))])
+        let redtrack = FakeRedTrack(
+            days: ["2024-12-01"],
+            faults: [
+                .respond(
+                    status: 200, headers: ["Content-Type": "application/json"],
+                    body: Data(#"[{"source_id": "66c7a1", "clicks": 10"#.utf8))
+            ])
         let everflowServer = try await LoopbackHTTPServer.start(everflow.handle)
         let redtrackServer = try await LoopbackHTTPServer.start(redtrack.handle)
         try await SyncFixture.with(.sqlite) { fixture in
@@ -152,9 +166,12 @@ struct HTTPFaultTests {
             #expect(first.stderr.contains("stops short"), "the cut-off is logged as the failed attempt's reason: \(first.stderr)")
             #expect(try await fixture.query("SELECT count(*) FROM \(fixture.dataset).daily_stats") == ["1"])
 
-            let second = try await fixture.run(["sync", "redtrack", "--start-date", "2024-12-01", "--end-date", "2024-12-01"], environment: [
-                "REDTRACK_API_KEY": FakeRedTrack.key, "REDTRACK_BASE_URL": redtrackServer.baseURL, "REDTRACK_PACING_SECONDS": "0.01",
-                "REDTRACK_DATASET": fixture.dataset + "_rt", "SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS": "0.05"])
+            let second = try await fixture.run(
+                ["sync", "redtrack", "--start-date", "2024-12-01", "--end-date", "2024-12-01"],
+                environment: [
+                    "REDTRACK_API_KEY": FakeRedTrack.key, "REDTRACK_BASE_URL": redtrackServer.baseURL, "REDTRACK_PACING_SECONDS": "0.01",
+                    "REDTRACK_DATASET": fixture.dataset + "_rt", "SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS": "0.05",
+                ])
             #expect(second.status == 0, "\(second.stderr)")
         }
         await everflowServer.stop()
@@ -163,13 +180,17 @@ struct HTTPFaultTests {
 
     @Test func aChannelsCutOffSuccessCountsAsDeliveredOnce() async throws {
         for channel in ["slack", "email", "sms"] {
-            let channels = FakeChannels(faults: [.respond(status: channel == "sms" ? 201 : 200, headers: ["Content-Type": "application/json"],
-                                                          body: Data(#"{"ok": true, "id": "4"#.utf8))])
+            let channels = FakeChannels(faults: [
+                .respond(
+                    status: channel == "sms" ? 201 : 200, headers: ["Content-Type": "application/json"],
+                    body: Data(#"{"ok": true, "id": "4"#.utf8))
+            ])
             let server = try await LoopbackHTTPServer.start(channels.handle)
             try await SyncFixture.with(.sqlite) { fixture in
                 let environment = ReportTests.shipped.merging(FakeChannels.environment(server)) { $1 }
-                let result = try await fixture.run(["report", "alert", "--send", "--channel", channel, "--param", "title=cut off"],
-                                                   environment: environment)
+                let result = try await fixture.run(
+                    ["report", "alert", "--send", "--channel", channel, "--param", "title=cut off"],
+                    environment: environment)
                 #expect(result.status == 0, "\(channel): \(result.stderr)")
                 #expect(!(result.stdout + result.stderr).contains("Report failed"), "\(channel): no failure alert: \(result.stdout)")
                 #expect(server.requests.count == 1, "\(channel): a delivered message is not sent again")

@@ -106,8 +106,9 @@ final class LoopbackHTTPServer: @unchecked Sendable {
                 for item in components?.queryItems ?? [] { query[item.name] = item.value ?? "" }
                 var headers: [String: String] = [:]
                 for (name, value) in head.headers { headers[name.lowercased()] = value }
-                let request = Request(method: head.method.rawValue, path: components?.percentEncodedPath ?? head.uri,
-                                      query: query, headers: headers, body: body, received: Date())
+                let request = Request(
+                    method: head.method.rawValue, path: components?.percentEncodedPath ?? head.uri,
+                    query: query, headers: headers, body: body, received: Date())
                 log.append(request)
                 respond(handler(request), context: context)
             }

@@ -8,9 +8,12 @@ import Testing
     @Test func aFailedWorkflowIsOneLineWithItsCause() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let result = try await cli.run(["workflow", "start", "demo", "--id", "f",
-                                        "--input", demoInput(["failStep": 1, "failTimes": 9, "failNonRetryable": true])],
-                                       environment: quiet)
+        let result = try await cli.run(
+            [
+                "workflow", "start", "demo", "--id", "f",
+                "--input", demoInput(["failStep": 1, "failTimes": 9, "failNonRetryable": true]),
+            ],
+            environment: quiet)
         #expect(result.status == 1)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(result.stderr)")

@@ -11,8 +11,9 @@ import Testing
     /// A state directory holding only the fixture histories (no index: it is rebuilt).
     private func stateWithFixtures() throws -> CLIHarness {
         let cli = try CLIHarness()
-        try FileManager.default.createDirectory(at: cli.state, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            at: cli.state, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         try FileManager.default.copyItem(at: Self.fixtures, to: cli.state.appendingPathComponent("workflows"))
         return cli
     }

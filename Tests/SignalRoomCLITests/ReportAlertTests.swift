@@ -6,7 +6,8 @@ import Testing
 /// alert cannot be sent, and when the alert ledger counts it.
 @Suite(.serialized)
 struct ReportAlertTests {
-    func run(_ arguments: [String], _ server: LoopbackHTTPServer, extra: [String: String], in fixture: SyncFixture) async throws -> CLIHarness.Result {
+    func run(_ arguments: [String], _ server: LoopbackHTTPServer, extra: [String: String], in fixture: SyncFixture) async throws -> CLIHarness.Result
+    {
         try await fixture.run(arguments, environment: ReportTests.shipped.merging(FakeChannels.environment(server)) { $1 }.merging(extra) { $1 })
     }
 
@@ -16,8 +17,9 @@ struct ReportAlertTests {
         let channels = FakeChannels()
         let server = try await LoopbackHTTPServer.start(channels.handle)
         try await SyncFixture.with(.sqlite) { fixture in
-            let result = try await run(Self.failing + ["--channel", "slack", "--id", "masked"], server,
-                                       extra: ["SIGNALROOM_ALERT_CHANNEL": "email", "RESEND_API_KEY": ""], in: fixture)
+            let result = try await run(
+                Self.failing + ["--channel", "slack", "--id", "masked"], server,
+                extra: ["SIGNALROOM_ALERT_CHANNEL": "email", "RESEND_API_KEY": ""], in: fixture)
             #expect(result.status == 1)
             let last = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
             #expect(last.contains("no such table: everflow.daily_stats"), "\(result.stderr)")

@@ -7,9 +7,11 @@ import Testing
 struct ReportTests {
     static let repository = S3SyncTests.repository
     static var shipped: [String: String] {
-        ["SIGNALROOM_REPORTS_DIR": repository.appendingPathComponent("reports").path,
-         "SIGNALROOM_MODELS_DIR": repository.appendingPathComponent("models").path,
-         "SIGNALROOM_SEEDS_DIR": repository.appendingPathComponent("seeds").path]
+        [
+            "SIGNALROOM_REPORTS_DIR": repository.appendingPathComponent("reports").path,
+            "SIGNALROOM_MODELS_DIR": repository.appendingPathComponent("models").path,
+            "SIGNALROOM_SEEDS_DIR": repository.appendingPathComponent("seeds").path,
+        ]
     }
 
     /// Two days of Everflow (an internal affiliate, an external one with conversions, one
@@ -19,14 +21,19 @@ struct ReportTests {
         var stats: [FakeEverflow.Stat] = []
         for day in ["2024-12-01", "2024-12-02"] {
             stats += [
-                FakeEverflow.Stat(day: day, affiliateId: "12", affiliateLabel: "G2 - Meta ", advertiserId: "1", clicks: 150, conversions: 25,
-                                  revenue: 2500, payout: 1875),
-                FakeEverflow.Stat(day: day, affiliateId: "31", affiliateLabel: "Partner Co", advertiserId: "1", clicks: 80, conversions: 0,
-                                  revenue: 0, payout: 0),
-                FakeEverflow.Stat(day: day, affiliateId: "55", affiliateLabel: "Deals Hub", advertiserId: "1", clicks: 60, conversions: day == "2024-12-01" ? 10 : 4,
-                                  revenue: 1000, payout: 450),
-                FakeEverflow.Stat(day: day, affiliateId: "55", affiliateLabel: "Deals Hub", advertiserId: "2", clicks: 9, conversions: 3,
-                                  revenue: 90, payout: 60),
+                FakeEverflow.Stat(
+                    day: day, affiliateId: "12", affiliateLabel: "G2 - Meta ", advertiserId: "1", clicks: 150, conversions: 25,
+                    revenue: 2500, payout: 1875),
+                FakeEverflow.Stat(
+                    day: day, affiliateId: "31", affiliateLabel: "Partner Co", advertiserId: "1", clicks: 80, conversions: 0,
+                    revenue: 0, payout: 0),
+                FakeEverflow.Stat(
+                    day: day, affiliateId: "55", affiliateLabel: "Deals Hub", advertiserId: "1", clicks: 60,
+                    conversions: day == "2024-12-01" ? 10 : 4,
+                    revenue: 1000, payout: 450),
+                FakeEverflow.Stat(
+                    day: day, affiliateId: "55", affiliateLabel: "Deals Hub", advertiserId: "2", clicks: 9, conversions: 3,
+                    revenue: 90, payout: 60),
             ]
         }
         let everflow = try await LoopbackHTTPServer.start(FakeEverflow(stats: stats).handle)
@@ -44,12 +51,15 @@ struct ReportTests {
             environment["REDTRACK_DATASET"] = ""
             if kind == .postgres { _ = try await fixture.query("DROP SCHEMA IF EXISTS everflow, redtrack, analytics CASCADE") }
             for source in ["everflow", "redtrack"] {
-                let sync = try await fixture.run(["sync", source, "--start-date", "2024-12-01", "--end-date", "2024-12-02"], environment: environment)
+                let sync = try await fixture.run(
+                    ["sync", source, "--start-date", "2024-12-01", "--end-date", "2024-12-02"], environment: environment)
                 try #require(sync.status == 0, "\(sync.stderr)")
             }
             let applied = try await fixture.run(["models", "apply"], environment: environment)
             try #require(applied.status == 0, "\(applied.stderr)")
-            #expect(applied.stdout.contains("seed analytics.affiliate_mapping: 2 rows") && applied.stdout.contains("model daily_performance"), "\(applied.stdout)")
+            #expect(
+                applied.stdout.contains("seed analytics.affiliate_mapping: 2 rows") && applied.stdout.contains("model daily_performance"),
+                "\(applied.stdout)")
             try await body(fixture, environment)
         }
         await everflow.stop()
@@ -75,8 +85,10 @@ struct ReportTests {
                 #expect(result.status == 0, "\(kind): \(result.stderr)")
                 rendered[kind] = result.stdout
                 let sms = try await fixture.run(["report", "daily_ccw", "--date", "2024-12-01", "--channel", "sms"], environment: environment)
-                #expect(sms.stdout.hasPrefix("CCW Dec 1: 35 conv, $8,275.50, CPA $236.44. Int 25 @ $313.02, Ext 10 @ $45.00"), "\(kind): \(sms.stdout)")
-                let email = try await fixture.run(["report", "daily_ccw", "--date", "2024-12-01", "--channel", "email", "--json"], environment: environment)
+                #expect(
+                    sms.stdout.hasPrefix("CCW Dec 1: 35 conv, $8,275.50, CPA $236.44. Int 25 @ $313.02, Ext 10 @ $45.00"), "\(kind): \(sms.stdout)")
+                let email = try await fixture.run(
+                    ["report", "daily_ccw", "--date", "2024-12-01", "--channel", "email", "--json"], environment: environment)
                 let object = try SyncFixture.json(email.stdout)
                 #expect(object["subject"] as? String == "CCW daily report: Sun, Dec 1, 2024")
                 #expect((object["text"] as? String)?.contains("<li>G2 - Meta: 25 conversions, CPA $313.02</li>") == true, "\(email.stdout)")
@@ -93,7 +105,9 @@ struct ReportTests {
             #expect(result.stdout.contains("*0* conversions · *$0.00* spend · CPA *$0.00*"), "\(result.stdout)")
             #expect(result.stdout.contains("No conversions that day."))
             let check = try await fixture.run(["report", "test_sync", "--date", "2024-11-15"], environment: environment)
-            #expect(check.stdout.contains("Everflow: 0 conversions (0 rows)") && check.stdout.contains("RedTrack: $0.00 spend (0 rows)"), "\(check.stdout)")
+            #expect(
+                check.stdout.contains("Everflow: 0 conversions (0 rows)") && check.stdout.contains("RedTrack: $0.00 spend (0 rows)"),
+                "\(check.stdout)")
         }
     }
 
@@ -103,7 +117,10 @@ struct ReportTests {
                 (["report", "nightly"], "no report \"nightly\""),
                 (["report", "test_sync", "--channel", "sms"], "report test_sync has no sms channel"),
                 (["report", "daily_ccw", "--param", "region=eu"], "report daily_ccw has no parameter \"region\""),
-                (["report", "daily_ccw", "--param", "advertiser_id=1; DROP TABLE everflow.daily_stats"], "parameter advertiser_id is \"1; DROP TABLE everflow.daily_stats\"; expected a whole number"),
+                (
+                    ["report", "daily_ccw", "--param", "advertiser_id=1; DROP TABLE everflow.daily_stats"],
+                    "parameter advertiser_id is \"1; DROP TABLE everflow.daily_stats\"; expected a whole number"
+                ),
                 (["report", "daily_ccw", "--date", "2024-12-01' OR '1'='1"], "expected a date"),
             ]
             for (arguments, message) in cases {
@@ -113,7 +130,8 @@ struct ReportTests {
             }
             // A text parameter is bound as text: the alert report prints it as written.
             let hostile = "x'); DROP TABLE everflow.daily_stats; --"
-            let alert = try await fixture.run(["report", "alert", "--channel", "stdout", "--param", "title=\(hostile)", "--param", "level=error"], environment: environment)
+            let alert = try await fixture.run(
+                ["report", "alert", "--channel", "stdout", "--param", "title=\(hostile)", "--param", "level=error"], environment: environment)
             #expect(alert.stdout.contains(hostile), "\(alert.stdout)\(alert.stderr)")
             #expect(try await fixture.scalar("SELECT count(*) FROM everflow.daily_stats", datasets: ["everflow"]) == "8")
         }
@@ -142,7 +160,8 @@ struct ReportTests {
         let reports = FileManager.default.temporaryDirectory.appendingPathComponent("signalroom-reports-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: reports) }
         try FileManager.default.createDirectory(at: reports.appendingPathComponent("broken"), withIntermediateDirectories: true)
-        try Data(#"{"version": 1, "params": [], "queries": [], "channels": ["slack"]}"#.utf8).write(to: reports.appendingPathComponent("broken/report.json"))
+        try Data(#"{"version": 1, "params": [], "queries": [], "channels": ["slack"]}"#.utf8).write(
+            to: reports.appendingPathComponent("broken/report.json"))
         try Data("first line\nsecond line\n{% for x in %}\n{% endfor %}\n".utf8).write(to: reports.appendingPathComponent("broken/slack.stencil"))
         try await SyncFixture.with(.sqlite) { fixture in
             let result = try await fixture.run(["report", "broken"], environment: ["SIGNALROOM_REPORTS_DIR": reports.path])

@@ -10,8 +10,10 @@ struct ReviewRegressionTests {
         defer { cli.cleanUp() }
         // Each attempt manages about eight ticks before its 1 s start-to-close (fewer on a
         // loaded machine, hence the spare attempts).
-        let input = demoInput(["steps": 1, "tickStep": 1, "ticks": 12, "tickMillis": 110, "startToCloseSeconds": 1,
-                               "retryInitialSeconds": 0.1, "maximumAttempts": 10, "journal": cli.journal])
+        let input = demoInput([
+            "steps": 1, "tickStep": 1, "ticks": 12, "tickMillis": 110, "startToCloseSeconds": 1,
+            "retryInitialSeconds": 0.1, "maximumAttempts": 10, "journal": cli.journal,
+        ])
         let result = try await cli.run(["workflow", "start", "demo", "--id", "hb", "--input", input])
         #expect(result.status == 0, "\(result.stderr)")
         let ticks = cli.journalLines().filter { $0.hasPrefix("tick ") }
@@ -24,8 +26,10 @@ struct ReviewRegressionTests {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
         for id in ["a-broken", "b-fine"] {
-            let parked = try await cli.run(["--park-after", "0.2", "workflow", "start", "demo", "--id", id,
-                                            "--input", demoInput(["timerSeconds": 0.4])])
+            let parked = try await cli.run([
+                "--park-after", "0.2", "workflow", "start", "demo", "--id", id,
+                "--input", demoInput(["timerSeconds": 0.4]),
+            ])
             #expect(parked.status == 5)
         }
         let file = try cli.historyFile("a-broken")

@@ -15,11 +15,14 @@ struct RunDueReportingTests {
     @Test func aFiredRunThatFailsMakesRunDueExitOneWithTheReasonOnStderr() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        try await cli.setUpSchedules([
-            ["id": "ok", "cron": "* * * * *", "workflow": "demo", "input": ["steps": 1]],
-            ["id": "broken", "cron": "* * * * *", "workflow": "demo",
-             "input": ["steps": 1, "failStep": 1, "failTimes": 9, "failNonRetryable": true]],
-        ], now: "2026-11-25T10:00:00Z")
+        try await cli.setUpSchedules(
+            [
+                ["id": "ok", "cron": "* * * * *", "workflow": "demo", "input": ["steps": 1]],
+                [
+                    "id": "broken", "cron": "* * * * *", "workflow": "demo",
+                    "input": ["steps": 1, "failStep": 1, "failTimes": 9, "failNonRetryable": true],
+                ],
+            ], now: "2026-11-25T10:00:00Z")
         let result = try await cli.run(["run-due", "--now", "2026-11-25T10:01:00Z"])
         #expect(result.status == 1, "\(result.stdout) \(result.stderr)")
         #expect(result.stdout.contains("ok-2026-11-25T10:01:00Z: completed"))
@@ -36,12 +39,15 @@ struct RunDueReportingTests {
     @Test func jsonPrintsOneObjectPerFiredSkippedAndResumedRun() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        try await cli.setUpSchedules([
-            ["id": "backlog", "cron": "* * * * *", "workflow": "demo", "input": ["steps": 1]],
-            ["id": "broken", "cron": "0 * * * *", "workflow": "demo",
-             "input": ["steps": 1, "failStep": 1, "failTimes": 9, "failNonRetryable": true]],
-            ["id": "timer", "cron": "0 * * * *", "workflow": "demo", "input": ["steps": 1, "timerSeconds": 1]],
-        ], now: "2026-11-25T09:59:30Z")
+        try await cli.setUpSchedules(
+            [
+                ["id": "backlog", "cron": "* * * * *", "workflow": "demo", "input": ["steps": 1]],
+                [
+                    "id": "broken", "cron": "0 * * * *", "workflow": "demo",
+                    "input": ["steps": 1, "failStep": 1, "failTimes": 9, "failNonRetryable": true],
+                ],
+                ["id": "timer", "cron": "0 * * * *", "workflow": "demo", "input": ["steps": 1, "timerSeconds": 1]],
+            ], now: "2026-11-25T09:59:30Z")
         let first = try await cli.run(["--json", "--park-after", "0.2", "run-due", "--now", "2026-11-25T10:02:00Z"])
         #expect(first.status == 1, "\(first.stdout) \(first.stderr)")
         let objects = lines(first.stdout)
@@ -83,8 +89,10 @@ struct RunDueReportingTests {
     @Test func resumeDueExitsOneWhenARunItResumedFailed() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let parked = try await cli.run(["--park-after", "0.2", "workflow", "start", "demo", "--id", "later",
-                                        "--input", demoInput(["timerSeconds": 0.4, "failStep": 2, "failTimes": 9, "failNonRetryable": true])])
+        let parked = try await cli.run([
+            "--park-after", "0.2", "workflow", "start", "demo", "--id", "later",
+            "--input", demoInput(["timerSeconds": 0.4, "failStep": 2, "failTimes": 9, "failNonRetryable": true]),
+        ])
         #expect(parked.status == 5, "\(parked.stderr)")
         try await Task.sleep(for: .milliseconds(500))
         let due = try await cli.run(["workflow", "resume", "--due"], environment: ["SIGNALROOM_LOG_LEVEL": "critical"])

@@ -29,8 +29,10 @@ struct S3SyncTests {
 
         /// The environment `signalroom sync s3` runs with.
         func syncEnvironment(prefixes: String) -> [String: String] {
-            s3Environment.merging(["S3_BUCKET_NAME": name, "S3_PREFIXES": prefixes, "S3_DATASET": fixture.dataset,
-                                   "SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS": "0.05"]) { $1 }
+            s3Environment.merging([
+                "S3_BUCKET_NAME": name, "S3_PREFIXES": prefixes, "S3_DATASET": fixture.dataset,
+                "SIGNALROOM_HTTP_RETRY_INITIAL_SECONDS": "0.05",
+            ]) { $1 }
         }
 
         @discardableResult
@@ -44,8 +46,10 @@ struct S3SyncTests {
         }
     }
 
-    func withBucket(_ kind: WarehouseKind = .sqlite, endpoint: String? = nil, keyId: String = "testing", secret: String = "testing",
-                    _ body: (Bucket) async throws -> Void) async throws {
+    func withBucket(
+        _ kind: WarehouseKind = .sqlite, endpoint: String? = nil, keyId: String = "testing", secret: String = "testing",
+        _ body: (Bucket) async throws -> Void
+    ) async throws {
         let endpoint = try endpoint ?? Self.endpoint()
         try await SyncFixture.with(kind) { fixture in
             var bucket = Bucket(fixture: fixture, name: "exports-" + fixture.dataset, endpoint: endpoint)
@@ -65,7 +69,9 @@ struct S3SyncTests {
     @Test func moreThanAThousandKeysAndKeysWithSpacesAndUnicodeAllLoad() async throws {
         try await withBucket { bucket in
             try await bucket.boto(["many", bucket.name, "orders-create", "1100"])
-            try await bucket.boto(["put", bucket.name, "orders-create/export 2024-12-02 café.csv", "\u{FEFF}id,value\r\n9001,\"ß, ü\"\r\n9002,plain\r\n"])
+            try await bucket.boto([
+                "put", bucket.name, "orders-create/export 2024-12-02 café.csv", "\u{FEFF}id,value\r\n9001,\"ß, ü\"\r\n9002,plain\r\n",
+            ])
             try await bucket.boto(["put", bucket.name, "orders-create/README.txt", "not an export"])
             // Shares the prefix's text but not its folder: not part of orders_create.
             try await bucket.boto(["put", bucket.name, "orders-create-old/old_2024-12-05.csv", "id,value\n1,old\n"])
@@ -76,7 +82,9 @@ struct S3SyncTests {
             #expect(table["rows"] as? Int == 1102)
             let fixture = bucket.fixture
             #expect(try await fixture.count("orders_create") == 1102)
-            let unicode = try await fixture.query("SELECT id, value, _row_id, _file_date FROM \(fixture.dataset).orders_create WHERE _file_name = 'orders-create/export 2024-12-02 café.csv' ORDER BY _row_id")
+            let unicode = try await fixture.query(
+                "SELECT id, value, _row_id, _file_date FROM \(fixture.dataset).orders_create WHERE _file_name = 'orders-create/export 2024-12-02 café.csv' ORDER BY _row_id"
+            )
             #expect(unicode == ["9001|ß, ü|0|2024-12-02", "9002|plain|1|2024-12-02"])
             #expect(try await fixture.cursor("orders_create") == "2024-12-02")
 
@@ -107,7 +115,8 @@ struct S3SyncTests {
             try await bucket.boto(["many", bucket.name, "orders-update", "6", "--date", "2024-12-03"])
             let environment = bucket.syncEnvironment(prefixes: "orders-update")
             // Each finished object is a committed chunk: die after the second.
-            let killed = try await bucket.fixture.run(["sync", "s3"], environment: environment.merging(["SIGNALROOM_TEST_KILL_AT": "staged:2"]) { $1 })
+            let killed = try await bucket.fixture.run(
+                ["sync", "s3"], environment: environment.merging(["SIGNALROOM_TEST_KILL_AT": "staged:2"]) { $1 })
             #expect(killed.killedBySignal, "\(killed.stderr)")
             let resumed = try await bucket.fixture.run(["sync", "s3", "--json"], environment: environment)
             #expect(resumed.status == 0, "\(resumed.stderr)")
@@ -121,7 +130,8 @@ struct S3SyncTests {
     @Test func missingBucketIsAClearErrorNamingTheSetting() async throws {
         try await SyncFixture.with(.sqlite) { fixture in
             let bucket = Bucket(fixture: fixture, name: "no-such-bucket-\(fixture.dataset)", endpoint: try Self.endpoint())
-            let result = try await fixture.run(["sync", "s3", "--no-notify-on-failure"], environment: bucket.syncEnvironment(prefixes: "orders-create"))
+            let result = try await fixture.run(
+                ["sync", "s3", "--no-notify-on-failure"], environment: bucket.syncEnvironment(prefixes: "orders-create"))
             #expect(result.status == 1)
             #expect(result.stderr.contains("NoSuchBucket") && result.stderr.contains("S3_BUCKET_NAME"), "\(result.stderr)")
             #expect(try fixture.cli.historyLines("sync-s3").filter { $0.eventType == "ActivityTaskStarted" }.count == 1, "not retried")
@@ -135,8 +145,9 @@ struct S3SyncTests {
         let moto = Self.repository.appendingPathComponent("scripts/moto").path
         let probe = try CLIHarness()
         defer { probe.cleanUp() }
-        let started = try await probe.runTool([moto, "start", directory.path],
-                                              environment: ["INITIAL_NO_AUTH_ACTION_COUNT": "3", "SIGNALROOM_TEST_S3_PORT": "54340"])
+        let started = try await probe.runTool(
+            [moto, "start", directory.path],
+            environment: ["INITIAL_NO_AUTH_ACTION_COUNT": "3", "SIGNALROOM_TEST_S3_PORT": "54340"])
         try #require(started.status == 0, "\(started.stderr)")
         let endpoint = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         do {

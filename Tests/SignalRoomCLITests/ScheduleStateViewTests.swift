@@ -12,10 +12,11 @@ struct ScheduleStateViewTests {
     @Test func describeListsOnlyRunsThatAreStillOpenWithoutWaitingForRunDue() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        try await cli.setUpSchedules([
-            ["id": "quick", "cron": "0 * * * *", "workflow": "demo", "input": ["steps": 1]],
-            ["id": "waits", "cron": "0 * * * *", "workflow": "demo", "input": ["steps": 1, "timerSeconds": 3600]],
-        ], now: "2026-11-25T09:30:00Z")
+        try await cli.setUpSchedules(
+            [
+                ["id": "quick", "cron": "0 * * * *", "workflow": "demo", "input": ["steps": 1]],
+                ["id": "waits", "cron": "0 * * * *", "workflow": "demo", "input": ["steps": 1, "timerSeconds": 3600]],
+            ], now: "2026-11-25T09:30:00Z")
         #expect(try await cli.run(["run-due", "--now", "2026-11-25T10:00:10Z"]).status == 0)
 
         let quick = try await cli.run(["schedule", "describe", "quick"])
@@ -35,11 +36,12 @@ struct ScheduleStateViewTests {
     @Test func listShowsADamagedScheduleBesideTheOthersAndExitsSix() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        try await cli.setUpSchedules([
-            ["id": "alpha", "cron": "0 * * * *", "workflow": "demo"],
-            ["id": "broken", "cron": "0 * * * *", "workflow": "demo"],
-            ["id": "zulu", "cron": "30 6 * * *", "workflow": "demo"],
-        ], now: "2026-11-25T09:30:00Z")
+        try await cli.setUpSchedules(
+            [
+                ["id": "alpha", "cron": "0 * * * *", "workflow": "demo"],
+                ["id": "broken", "cron": "0 * * * *", "workflow": "demo"],
+                ["id": "zulu", "cron": "30 6 * * *", "workflow": "demo"],
+            ], now: "2026-11-25T09:30:00Z")
         let damaged = cli.state.appendingPathComponent("schedules/broken.json")
         try Data("{\"version\":1,\"source\":".utf8).write(to: damaged)
 

@@ -27,10 +27,12 @@ struct ScheduleTests {
     @Test func setupTwiceIsANoOpAndABadFileChangesNothing() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let file = try writeSchedules(cli, [
-            ["id": "hourly", "cron": "15 7-23 * * *", "timezone": "America/New_York", "workflow": "demo"],
-            ["id": "daily", "cron": "0 6 * * *", "timezone": "America/New_York", "workflow": "demo", "overlap": "buffer_one"],
-        ])
+        let file = try writeSchedules(
+            cli,
+            [
+                ["id": "hourly", "cron": "15 7-23 * * *", "timezone": "America/New_York", "workflow": "demo"],
+                ["id": "daily", "cron": "0 6 * * *", "timezone": "America/New_York", "workflow": "demo", "overlap": "buffer_one"],
+            ])
         let first = try await cli.run(["schedule-setup", "--file", file])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("added: hourly") && first.stdout.contains("added: daily"))
@@ -41,23 +43,33 @@ struct ScheduleTests {
         #expect(!second.stdout.contains("added") && !second.stdout.contains("updated"))
         #expect(cli.stateSnapshot() == before)
 
-        let bad = try writeSchedules(cli, [
-            ["id": "hourly", "cron": "15 7-23 * * *", "workflow": "demo"],
-            ["id": "typo", "cron": "0 6 * * *", "workflow": "demo", "catchup_windw": "2h"],
-        ])
+        let bad = try writeSchedules(
+            cli,
+            [
+                ["id": "hourly", "cron": "15 7-23 * * *", "workflow": "demo"],
+                ["id": "typo", "cron": "0 6 * * *", "workflow": "demo", "catchup_windw": "2h"],
+            ])
         let rejected = try await cli.run(["schedule-setup", "--file", bad])
         #expect(rejected.status == 2)
         #expect(rejected.stderr.contains("schedule `typo`") && rejected.stderr.contains("field `catchup_windw`"))
         #expect(cli.stateSnapshot() == before, "a bad file must change nothing")
-        for (entry, field) in [(["id": "x", "cron": "61 * * * *", "workflow": "demo"], "cron"),
-                               (["id": "x", "cron": "* * * * *", "workflow": "nope"], "workflow"),
-                               (["id": "x", "cron": "* * * * *", "workflow": "demo", "timezone": "Mars/Base"], "timezone"),
-                               (["id": "x", "cron": "* * * * *", "workflow": "demo", "catchup_window": "soon"], "catchup_window")] {
+        for (entry, field) in [
+            (["id": "x", "cron": "61 * * * *", "workflow": "demo"], "cron"),
+            (["id": "x", "cron": "* * * * *", "workflow": "nope"], "workflow"),
+            (["id": "x", "cron": "* * * * *", "workflow": "demo", "timezone": "Mars/Base"], "timezone"),
+            (["id": "x", "cron": "* * * * *", "workflow": "demo", "catchup_window": "soon"], "catchup_window"),
+        ] {
             let result = try await cli.run(["schedule-setup", "--file", try writeSchedules(cli, [entry])])
             #expect(result.status == 2 && result.stderr.contains("field `\(field)`"), "\(field): \(result.stderr)")
         }
-        let duplicate = try await cli.run(["schedule-setup", "--file", try writeSchedules(cli, [
-            ["id": "x", "cron": "* * * * *", "workflow": "demo"], ["id": "x", "cron": "0 * * * *", "workflow": "demo"]])])
+        let duplicate = try await cli.run([
+            "schedule-setup", "--file",
+            try writeSchedules(
+                cli,
+                [
+                    ["id": "x", "cron": "* * * * *", "workflow": "demo"], ["id": "x", "cron": "0 * * * *", "workflow": "demo"],
+                ]),
+        ])
         #expect(duplicate.status == 2 && duplicate.stderr.contains("more than one schedule"))
         #expect(cli.stateSnapshot() == before)
     }
@@ -65,10 +77,12 @@ struct ScheduleTests {
     @Test func eightConcurrentRunDueProcessesFireEachDueTimeOnce() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let file = try writeSchedules(cli, [
-            ["id": "minutely", "cron": "* * * * *", "workflow": "demo", "input": ["steps": 1]],
-            ["id": "every-two", "cron": "*/2 * * * *", "workflow": "demo", "input": ["steps": 1], "overlap": "allow_all"],
-        ])
+        let file = try writeSchedules(
+            cli,
+            [
+                ["id": "minutely", "cron": "* * * * *", "workflow": "demo", "input": ["steps": 1]],
+                ["id": "every-two", "cron": "*/2 * * * *", "workflow": "demo", "input": ["steps": 1], "overlap": "allow_all"],
+            ])
         #expect(try await setup(cli, file, now: "2026-11-25T10:00:30Z").status == 0)
         let processes = try (0..<8).map { _ in try cli.launch(["run-due", "--now", "2026-11-25T10:04:10Z"]) }
         var outputs: [CLIHarness.Result] = []
@@ -84,15 +98,17 @@ struct ScheduleTests {
     @Test func simulatedSpringForwardDayGivesExactlyTheExpectedRuns() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let file = try writeSchedules(cli, [
-            ["id": "half-hourly", "cron": "*/30 * * * *", "timezone": "America/New_York", "workflow": "demo", "input": ["steps": 1]],
-            ["id": "two-thirty", "cron": "30 2 * * *", "timezone": "America/New_York", "workflow": "demo", "input": ["steps": 1]],
-            ["id": "utc-hourly", "cron": "0 * * * *", "workflow": "demo", "input": ["steps": 1]],
-            ["id": "nine", "cron": "0 9 * * MON-FRI,SUN", "timezone": "America/New_York", "workflow": "demo", "input": ["steps": 1]],
-        ])
+        let file = try writeSchedules(
+            cli,
+            [
+                ["id": "half-hourly", "cron": "*/30 * * * *", "timezone": "America/New_York", "workflow": "demo", "input": ["steps": 1]],
+                ["id": "two-thirty", "cron": "30 2 * * *", "timezone": "America/New_York", "workflow": "demo", "input": ["steps": 1]],
+                ["id": "utc-hourly", "cron": "0 * * * *", "workflow": "demo", "input": ["steps": 1]],
+                ["id": "nine", "cron": "0 9 * * MON-FRI,SUN", "timezone": "America/New_York", "workflow": "demo", "input": ["steps": 1]],
+            ])
         // 2026-03-08 00:00 EST; New York springs forward at 07:00Z (02:00 EST → 03:00 EDT).
         #expect(try await setup(cli, file, now: "2026-03-08T05:00:00Z").status == 0)
-        let start = Date(timeIntervalSince1970: 1_772_946_000) // 2026-03-08T05:00:00Z
+        let start = Date(timeIntervalSince1970: 1_772_946_000)  // 2026-03-08T05:00:00Z
         for minute in 1...1440 {
             let now = ISO8601DateFormatter().string(from: start.addingTimeInterval(Double(minute * 60)))
             let pair = try (0..<2).map { _ in try cli.launch(["run-due", "--now", now]) }
@@ -102,10 +118,12 @@ struct ScheduleTests {
             }
         }
         var expected: Set<String> = []
-        for halfHour in 1...48 { expected.insert("half-hourly-" + ISO8601DateFormatter().string(from: start.addingTimeInterval(Double(halfHour * 1800)))) }
+        for halfHour in 1...48 {
+            expected.insert("half-hourly-" + ISO8601DateFormatter().string(from: start.addingTimeInterval(Double(halfHour * 1800))))
+        }
         for hour in 1...24 { expected.insert("utc-hourly-" + ISO8601DateFormatter().string(from: start.addingTimeInterval(Double(hour * 3600)))) }
-        expected.insert("two-thirty-2026-03-08T07:00:00Z") // 02:30 does not exist that day: fires at 03:00 EDT
-        expected.insert("nine-2026-03-08T13:00:00Z") // 09:00 EDT, a Sunday
+        expected.insert("two-thirty-2026-03-08T07:00:00Z")  // 02:30 does not exist that day: fires at 03:00 EDT
+        expected.insert("nine-2026-03-08T13:00:00Z")  // 09:00 EDT, a Sunday
         #expect(workflowIds(cli) == expected)
         for id in expected { #expect(runCount(cli, id) == 1) }
     }
@@ -114,11 +132,13 @@ struct ScheduleTests {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
         let parking = ["steps": 1, "timerSeconds": 3600] as [String: Any]
-        let file = try writeSchedules(cli, [
-            ["id": "skip", "cron": "* * * * *", "workflow": "demo", "input": parking],
-            ["id": "buffer", "cron": "* * * * *", "workflow": "demo", "input": parking, "overlap": "buffer_one"],
-            ["id": "all", "cron": "* * * * *", "workflow": "demo", "input": parking, "overlap": "allow_all"],
-        ])
+        let file = try writeSchedules(
+            cli,
+            [
+                ["id": "skip", "cron": "* * * * *", "workflow": "demo", "input": parking],
+                ["id": "buffer", "cron": "* * * * *", "workflow": "demo", "input": parking, "overlap": "buffer_one"],
+                ["id": "all", "cron": "* * * * *", "workflow": "demo", "input": parking, "overlap": "allow_all"],
+            ])
         #expect(try await setup(cli, file, now: "2026-11-25T10:00:00Z").status == 0)
         for minute in ["01", "02", "03"] {
             #expect(try await cli.run(["run-due", "--now", "2026-11-25T10:\(minute):00Z"]).status == 0)
@@ -136,11 +156,13 @@ struct ScheduleTests {
     @Test func catchUpAfterAnOutageStartsOnceAndNothingBeyondTheWindow() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let file = try writeSchedules(cli, [
-            ["id": "hourly", "cron": "0 * * * *", "workflow": "demo", "input": ["steps": 1]],
-            ["id": "daily", "cron": "0 7 * * *", "workflow": "demo", "input": ["steps": 1]],
-            ["id": "short", "cron": "0 7 * * *", "workflow": "demo", "input": ["steps": 1], "catchup_window": "1h"],
-        ])
+        let file = try writeSchedules(
+            cli,
+            [
+                ["id": "hourly", "cron": "0 * * * *", "workflow": "demo", "input": ["steps": 1]],
+                ["id": "daily", "cron": "0 7 * * *", "workflow": "demo", "input": ["steps": 1]],
+                ["id": "short", "cron": "0 7 * * *", "workflow": "demo", "input": ["steps": 1], "catchup_window": "1h"],
+            ])
         #expect(try await setup(cli, file, now: "2026-11-25T05:30:00Z").status == 0)
         let late = try await cli.run(["run-due", "--now", "2026-11-25T10:00:30Z"])
         #expect(late.status == 0, "\(late.stderr)")
@@ -154,10 +176,14 @@ struct ScheduleTests {
     @Test func runParkedInRetryBackoffIsResumedByRunDueOnceItsTimeComes() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let file = try writeSchedules(cli, [
-            ["id": "flaky", "cron": "* * * * *", "workflow": "demo",
-             "input": ["steps": 1, "failStep": 1, "failTimes": 1, "retryInitialSeconds": 5, "journal": cli.journal]],
-        ])
+        let file = try writeSchedules(
+            cli,
+            [
+                [
+                    "id": "flaky", "cron": "* * * * *", "workflow": "demo",
+                    "input": ["steps": 1, "failStep": 1, "failTimes": 1, "retryInitialSeconds": 5, "journal": cli.journal],
+                ]
+            ])
         #expect(try await setup(cli, file, now: "2026-11-25T10:00:00Z").status == 0)
         let first = try await cli.run(["--park-after", "0.5", "run-due", "--now", "2026-11-25T10:01:00Z"])
         #expect(first.status == 0 && first.stdout.contains("parked"), "\(first.stdout) \(first.stderr)")
@@ -182,8 +208,10 @@ struct ScheduleTests {
     @Test func scheduleNextPrintsFireTimesForAnyExpression() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let result = try await cli.run(["schedule", "next", "--cron", "30 2 * * *", "--timezone", "America/New_York",
-                                        "--after", "2026-03-07T12:00:00Z", "--count", "3"])
+        let result = try await cli.run([
+            "schedule", "next", "--cron", "30 2 * * *", "--timezone", "America/New_York",
+            "--after", "2026-03-07T12:00:00Z", "--count", "3",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.split(separator: "\n") == ["2026-03-08T07:00:00Z", "2026-03-09T06:30:00Z", "2026-03-10T06:30:00Z"])
         let bad = try await cli.run(["schedule", "next", "--cron", "61 * * * *"])

@@ -68,7 +68,10 @@ struct SettingsInputTests {
             (["run-due", "--now", "2026-01-01T10:00:00+25:00"], "--now \"2026-01-01T10:00:00+25:00\""),
             (["schedule-setup", "--file", file.path, "--now", "2027-02-29T00:00:00Z"], "--now \"2027-02-29T00:00:00Z\""),
             (["schedule", "next", "--cron", "0 * * * *", "--after", "2026-02-30T00:00:00Z"], "--after \"2026-02-30T00:00:00Z\""),
-            (["schedule", "backfill", "hourly", "--from", "2026-02-29T00:00:00Z", "--to", "2026-03-02T00:00:00Z"], "--from \"2026-02-29T00:00:00Z\""),
+            (
+                ["schedule", "backfill", "hourly", "--from", "2026-02-29T00:00:00Z", "--to", "2026-03-02T00:00:00Z"],
+                "--from \"2026-02-29T00:00:00Z\""
+            ),
             (["schedule", "backfill", "hourly", "--from", "2026-03-01T00:00:00Z", "--to", "2026-06-31T00:00:00Z"], "--to \"2026-06-31T00:00:00Z\""),
             (["sync", "everflow", "--start-date", "2026-02-31"], "--start-date \"2026-02-31\""),
             (["sync", "everflow", "--start-date", "2026-02-01", "--end-date", "2026-09-31"], "--end-date \"2026-09-31\""),

@@ -7,9 +7,12 @@ import Testing
 struct StatePermissionTests {
     /// Runs the binary with umask 000, so only the modes the code gives count.
     private func runWithOpenUmask(_ cli: CLIHarness, _ arguments: [String], environment: [String: String] = [:]) async throws -> CLIHarness.Result {
-        try await cli.runTool(["/bin/sh", "-c", "umask 000 && cd \"$0\" && exec \"$@\"", cli.root.path, CLIHarness.binary,
-                               "--state", cli.state.path] + arguments,
-                              environment: environment.merging(["SIGNALROOM_LOG_LEVEL": "warning"]) { $1 })
+        try await cli.runTool(
+            [
+                "/bin/sh", "-c", "umask 000 && cd \"$0\" && exec \"$@\"", cli.root.path, CLIHarness.binary,
+                "--state", cli.state.path,
+            ] + arguments,
+            environment: environment.merging(["SIGNALROOM_LOG_LEVEL": "warning"]) { $1 })
     }
 
     private func mode(_ path: String) -> Int {
@@ -51,8 +54,9 @@ struct StatePermissionTests {
         let bad = cli.root.appendingPathComponent("bad/t")
         try FileManager.default.createDirectory(at: bad, withIntermediateDirectories: true)
         try Data("a,b\n1\n".utf8).write(to: bad.appendingPathComponent("t_2024-12-01.csv"))
-        let failed = try await runWithOpenUmask(cli, ["sync", "files", "--id", "bad"],
-                                                environment: ["FILES_SOURCE_DIR": bad.deletingLastPathComponent().path, "FILES_DATASET": "other"])
+        let failed = try await runWithOpenUmask(
+            cli, ["sync", "files", "--id", "bad"],
+            environment: ["FILES_SOURCE_DIR": bad.deletingLastPathComponent().path, "FILES_DATASET": "other"])
         #expect(failed.status == 1, "\(failed.stderr)")
         #expect(mode(cli.state.appendingPathComponent("alerts/bad.json").path) == 0o600)
 

@@ -7,8 +7,10 @@ import Testing
 @Suite struct StateRepairTests {
     /// Parks `id` on a timer and returns its history file.
     private func parked(_ cli: CLIHarness, _ id: String, timerSeconds: Double = 3600) async throws -> URL {
-        let parked = try await cli.run(["--park-after", "0.2", "workflow", "start", "demo", "--id", id,
-                                        "--input", demoInput(["timerSeconds": timerSeconds])])
+        let parked = try await cli.run([
+            "--park-after", "0.2", "workflow", "start", "demo", "--id", id,
+            "--input", demoInput(["timerSeconds": timerSeconds]),
+        ])
         #expect(parked.status == 5, "\(parked.stderr)")
         return try cli.historyFile(id)
     }
@@ -39,8 +41,9 @@ import Testing
         try FileManager.default.removeItem(at: cli.state.appendingPathComponent("index/open/o2.json"))
         let second = try await cli.run(["workflow", "start", "demo", "--id", "o2"])
         #expect(second.status == 3, "\(second.stdout) \(second.stderr)")
-        #expect(FileManager.default.fileExists(atPath: cli.state.appendingPathComponent("index/open/o2.json").path),
-                "the entry is written back")
+        #expect(
+            FileManager.default.fileExists(atPath: cli.state.appendingPathComponent("index/open/o2.json").path),
+            "the entry is written back")
     }
 
     @Test func runDueResumesParkedRunsAfterTheIndexWasDeleted() async throws {

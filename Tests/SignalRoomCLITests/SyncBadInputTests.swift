@@ -9,8 +9,10 @@ struct SyncBadInputTests {
 
     /// Loads a good day, adds `bad` as the next day's file beside another good one, and
     /// checks that the failed sync left the table, the cursor and the ledger as they were.
-    func expectRejected(_ kind: WarehouseKind, file name: String, _ bytes: Data,
-                        mentioning expected: [String]) async throws {
+    func expectRejected(
+        _ kind: WarehouseKind, file name: String, _ bytes: Data,
+        mentioning expected: [String]
+    ) async throws {
         try await SyncFixture.with(kind) { fixture in
             try fixture.write("orders/orders_2024-12-01.csv", csv(Self.header, [["1", "paid"], ["2", "paid"]]))
             let first = try await fixture.sync()
@@ -41,26 +43,30 @@ struct SyncBadInputTests {
     @Test(arguments: WarehouseKind.allCases)
     func raggedRowNamesFileAndLine(_ kind: WarehouseKind) async throws {
         let text = "id,status\n10,ok\n11,ok,extra\n12,ok\n"
-        try await expectRejected(kind, file: "orders_2024-12-03.csv", Data(text.utf8),
-                                 mentioning: ["orders/orders_2024-12-03.csv", "line 3", "3 fields, the header has 2"])
+        try await expectRejected(
+            kind, file: "orders_2024-12-03.csv", Data(text.utf8),
+            mentioning: ["orders/orders_2024-12-03.csv", "line 3", "3 fields, the header has 2"])
     }
 
     @Test(arguments: WarehouseKind.allCases)
     func invalidUTF8NamesFileAndLine(_ kind: WarehouseKind) async throws {
         var bytes = Data("id,status\n10,ok\n11,caf".utf8)
         bytes.append(contentsOf: [0xE9, 0x0A])  // Latin-1 é, not UTF-8
-        try await expectRejected(kind, file: "orders_2024-12-03.csv", bytes,
-                                 mentioning: ["orders/orders_2024-12-03.csv", "line 3", "invalid UTF-8"])
+        try await expectRejected(
+            kind, file: "orders_2024-12-03.csv", bytes,
+            mentioning: ["orders/orders_2024-12-03.csv", "line 3", "invalid UTF-8"])
     }
 
     @Test func emptyFileIsNamed() async throws {
-        try await expectRejected(.sqlite, file: "orders_2024-12-03.csv", Data(),
-                                 mentioning: ["orders/orders_2024-12-03.csv is empty"])
+        try await expectRejected(
+            .sqlite, file: "orders_2024-12-03.csv", Data(),
+            mentioning: ["orders/orders_2024-12-03.csv is empty"])
     }
 
     @Test func headerOnlyFileIsNamed() async throws {
-        try await expectRejected(.sqlite, file: "orders_2024-12-03.csv", Data("id,status\r\n".utf8),
-                                 mentioning: ["orders/orders_2024-12-03.csv has no rows"])
+        try await expectRejected(
+            .sqlite, file: "orders_2024-12-03.csv", Data("id,status\r\n".utf8),
+            mentioning: ["orders/orders_2024-12-03.csv has no rows"])
     }
 
     @Test func missingDirectoryIsAConfigurationErrorNamingIt() async throws {
@@ -69,8 +75,9 @@ struct SyncBadInputTests {
             let result = try await fixture.sync(environment: ["FILES_SOURCE_DIR": missing])
             #expect(result.status == 2, "\(result.stderr)")
             #expect(result.stderr.contains(missing) && result.stderr.contains("FILES_SOURCE_DIR"), "\(result.stderr)")
-            #expect(!FileManager.default.fileExists(atPath: fixture.cli.state.appendingPathComponent("workflows/sync-files").path),
-                    "no run is recorded for a sync that cannot start")
+            #expect(
+                !FileManager.default.fileExists(atPath: fixture.cli.state.appendingPathComponent("workflows/sync-files").path),
+                "no run is recorded for a sync that cannot start")
         }
     }
 
@@ -96,8 +103,9 @@ struct SyncBadInputTests {
             #expect(result.status == 1, "\(result.stderr)")
             #expect(result.stderr.contains("refused the login"), "\(result.stderr)")
             #expect(!(result.stdout + result.stderr).contains("definitely-wrong-pw"))
-            #expect(!FileManager.default.fileExists(atPath: fixture.cli.state.appendingPathComponent("workflows/sync-files").path),
-                    "no run is recorded for a sync whose warehouse refuses it")
+            #expect(
+                !FileManager.default.fileExists(atPath: fixture.cli.state.appendingPathComponent("workflows/sync-files").path),
+                "no run is recorded for a sync whose warehouse refuses it")
         }
     }
 }

@@ -29,7 +29,8 @@ struct SyncCrashTests {
                 let note = notes[id % notes.count]
                 let quotedCustomer = customer.contains(",") ? "\"\(customer)\"" : customer
                 let quotedNote = note.contains(",") || note.contains("\"") ? "\"" + note.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : note
-                text += "\(id),2024-12-0\(day)T\(String(format: "%02d", row % 24)):15:00Z,\(quotedCustomer),\(quotedNote),\(id % 9973).\(String(format: "%02d", id % 100)),\(id % 7)\n"
+                text +=
+                    "\(id),2024-12-0\(day)T\(String(format: "%02d", row % 24)):15:00Z,\(quotedCustomer),\(quotedNote),\(id % 9973).\(String(format: "%02d", id % 100)),\(id % 7)\n"
             }
             let folder = directory.appendingPathComponent("orders")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -63,11 +64,13 @@ struct SyncCrashTests {
                     #expect(resumed.status == 0, "\(point): \(resumed.stderr)")
 
                     #expect(try await crashed.count("orders") == total, "\(point)")
-                    let missing = try await crashed.scalar("""
+                    let missing = try await crashed.scalar(
+                        """
                         SELECT count(*) FROM (SELECT \(Self.columns) FROM \(reference.dataset).orders
                         EXCEPT SELECT \(Self.columns) FROM \(crashed.dataset).orders) AS difference
                         """, attaching: [reference])
-                    let extra = try await crashed.scalar("""
+                    let extra = try await crashed.scalar(
+                        """
                         SELECT count(*) FROM (SELECT \(Self.columns) FROM \(crashed.dataset).orders
                         EXCEPT SELECT \(Self.columns) FROM \(reference.dataset).orders) AS difference
                         """, attaching: [reference])
@@ -91,7 +94,9 @@ extension SyncFixture {
         case .sqlite:
             return try await query("SELECT name FROM \(dataset).sqlite_master WHERE type = 'table' AND substr(name, 1, 18) = '_signalroom_stage_'")
         case .postgres:
-            return try await query("SELECT table_name FROM information_schema.tables WHERE table_schema = '\(dataset)' AND substr(table_name, 1, 18) = '_signalroom_stage_'")
+            return try await query(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = '\(dataset)' AND substr(table_name, 1, 18) = '_signalroom_stage_'"
+            )
         }
     }
 }

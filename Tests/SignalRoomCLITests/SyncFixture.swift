@@ -41,8 +41,10 @@ struct SyncFixture {
     }
 
     /// Runs `body` with a new fixture and cleans up after it, whether it passed or not.
-    static func with(_ kind: WarehouseKind, dataset: String? = nil, exports: URL? = nil,
-                     _ body: (SyncFixture) async throws -> Void) async throws {
+    static func with(
+        _ kind: WarehouseKind, dataset: String? = nil, exports: URL? = nil,
+        _ body: (SyncFixture) async throws -> Void
+    ) async throws {
         let fixture = try SyncFixture(kind, dataset: dataset, exports: exports)
         do {
             try await body(fixture)
@@ -113,8 +115,10 @@ struct SyncFixture {
             }
             result = try await cli.runTool(arguments + [":memory:", sql])
         case .postgres:
-            result = try await cli.runTool(["psql", databaseURL!, "-X", "-q", "-A", "-t", "-F", "|",
-                                            "-R", Self.recordSeparator, "-v", "ON_ERROR_STOP=1", "-c", sql])
+            result = try await cli.runTool([
+                "psql", databaseURL!, "-X", "-q", "-A", "-t", "-F", "|",
+                "-R", Self.recordSeparator, "-v", "ON_ERROR_STOP=1", "-c", sql,
+            ])
         }
         guard result.status == 0 else {
             Issue.record("query failed (\(kind)): \(sql)\n\(result.stderr)")
@@ -141,7 +145,8 @@ struct SyncFixture {
             guard FileManager.default.fileExists(atPath: databasePath) else { return false }
             return try await scalar("SELECT count(*) FROM \(dataset).sqlite_master WHERE type = 'table' AND name = '\(table)'") == "1"
         case .postgres:
-            return try await scalar("SELECT count(*) FROM information_schema.tables WHERE table_schema = '\(dataset)' AND table_name = '\(table)'") == "1"
+            return try await scalar("SELECT count(*) FROM information_schema.tables WHERE table_schema = '\(dataset)' AND table_name = '\(table)'")
+                == "1"
         }
     }
 
@@ -158,7 +163,9 @@ struct SyncFixture {
         case .sqlite:
             return try await query("SELECT name FROM pragma_table_info('\(table)', '\(dataset)') ORDER BY cid")
         case .postgres:
-            return try await query("SELECT column_name FROM information_schema.columns WHERE table_schema = '\(dataset)' AND table_name = '\(table)' ORDER BY ordinal_position")
+            return try await query(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = '\(dataset)' AND table_name = '\(table)' ORDER BY ordinal_position"
+            )
         }
     }
 

@@ -9,19 +9,28 @@ struct SyncLoadTests {
 
     /// Day 1 holds quoted commas, quotes, a newline and unicode; day 2 is plain.
     func writeTwoDays(_ fixture: SyncFixture) throws {
-        try fixture.write("orders/orders_2024-12-01.csv", csv(Self.header, [
-            ["1001", "paid", "Zoë Müller", "leave at door, ring \"twice\""],
-            ["1002", "pending", "小明", "line one\nline two"],
-            ["1003", "paid", "O'Brien", ""],
-        ]))
-        try fixture.write("orders/orders_2024-12-02.csv", csv(Self.header, [
-            ["1004", "refunded", "Ana", "ok"],
-            ["1005", "paid", "Søren", "fragile"],
-        ]))
+        try fixture.write(
+            "orders/orders_2024-12-01.csv",
+            csv(
+                Self.header,
+                [
+                    ["1001", "paid", "Zoë Müller", "leave at door, ring \"twice\""],
+                    ["1002", "pending", "小明", "line one\nline two"],
+                    ["1003", "paid", "O'Brien", ""],
+                ]))
+        try fixture.write(
+            "orders/orders_2024-12-02.csv",
+            csv(
+                Self.header,
+                [
+                    ["1004", "refunded", "Ana", "ok"],
+                    ["1005", "paid", "Søren", "fragile"],
+                ]))
     }
 
     func rows(_ fixture: SyncFixture) async throws -> [String] {
-        try await fixture.query("SELECT order_id, status, customer, note, _file_name, _row_id, _file_date FROM \(fixture.dataset).orders ORDER BY _file_name, _row_id")
+        try await fixture.query(
+            "SELECT order_id, status, customer, note, _file_name, _row_id, _file_date FROM \(fixture.dataset).orders ORDER BY _file_name, _row_id")
     }
 
     @Test(arguments: WarehouseKind.allCases)
@@ -34,8 +43,9 @@ struct SyncLoadTests {
             let loaded = try await rows(fixture)
             #expect(loaded.count == 5)
             #expect(loaded.first == "1001|paid|Zoë Müller|leave at door, ring \"twice\"|orders/orders_2024-12-01.csv|0|2024-12-01")
-            #expect(loaded.contains { $0.hasPrefix("1002|pending|小明|line one\nline two") } || loaded.contains("1002|pending|小明|line one"),
-                    "the embedded newline survives: \(loaded)")
+            #expect(
+                loaded.contains { $0.hasPrefix("1002|pending|小明|line one\nline two") } || loaded.contains("1002|pending|小明|line one"),
+                "the embedded newline survives: \(loaded)")
 
             let second = try await fixture.sync()
             #expect(second.status == 0, "\(second.stderr)")
@@ -56,10 +66,14 @@ struct SyncLoadTests {
             #expect(try await fixture.sync().status == 0)
             let before = try await rows(fixture)
 
-            try fixture.write("orders/orders_2024-12-02.csv", csv(Self.header, [
-                ["1004", "refunded", "Ana", "ok"],
-                ["1005", "cancelled", "Søren", "customer called, \"cancel\""],
-            ]))
+            try fixture.write(
+                "orders/orders_2024-12-02.csv",
+                csv(
+                    Self.header,
+                    [
+                        ["1004", "refunded", "Ana", "ok"],
+                        ["1005", "cancelled", "Søren", "customer called, \"cancel\""],
+                    ]))
             let result = try await fixture.sync(["--json"])
             #expect(result.status == 0, "\(result.stderr)")
             let after = try await rows(fixture)
@@ -102,8 +116,9 @@ struct SyncLoadTests {
             let stock = try await fixture.query("SELECT in_stock FROM \(fixture.dataset).items ORDER BY _file_name, _row_id")
             #expect(stock == ["true", "false", "maybe"])
             // One column each: widened in place, never split.
-            #expect(try await fixture.columns("items").filter { $0.hasPrefix("sku") || $0.hasPrefix("price") || $0.hasPrefix("in_stock") }
-                == ["sku", "price", "in_stock"])
+            #expect(
+                try await fixture.columns("items").filter { $0.hasPrefix("sku") || $0.hasPrefix("price") || $0.hasPrefix("in_stock") }
+                    == ["sku", "price", "in_stock"])
         }
     }
 
@@ -116,11 +131,15 @@ struct SyncLoadTests {
             #expect(try await fixture.cursor("orders") == "2024-12-03")
 
             // An old file changes after it was loaded: behind the cursor, it is not read again.
-            try fixture.write("orders/orders_2024-12-01.csv", csv(Self.header, [
-                ["1001", "chargeback", "Zoë Müller", "changed late"],
-                ["1002", "pending", "小明", "line one\nline two"],
-                ["1003", "paid", "O'Brien", ""],
-            ]))
+            try fixture.write(
+                "orders/orders_2024-12-01.csv",
+                csv(
+                    Self.header,
+                    [
+                        ["1001", "chargeback", "Zoë Müller", "changed late"],
+                        ["1002", "pending", "小明", "line one\nline two"],
+                        ["1003", "paid", "O'Brien", ""],
+                    ]))
             let plan = try await fixture.sync(["--dry-run"])
             #expect(plan.status == 0, "\(plan.stderr)")
             #expect(plan.stdout.contains("orders_2024-12-03.csv"))
@@ -142,7 +161,9 @@ struct SyncLoadTests {
             // A backfill window reads exactly its days, whatever the cursor.
             let backfill = try await fixture.sync(["--start-date", "2024-12-02", "--end-date", "2024-12-02"])
             #expect(backfill.status == 0, "\(backfill.stderr)")
-            #expect(try await fixture.scalar("SELECT rows FROM \(fixture.dataset)._signalroom_loads WHERE status = 'completed' ORDER BY started DESC LIMIT 1") == "2")
+            #expect(
+                try await fixture.scalar(
+                    "SELECT rows FROM \(fixture.dataset)._signalroom_loads WHERE status = 'completed' ORDER BY started DESC LIMIT 1") == "2")
         }
     }
 

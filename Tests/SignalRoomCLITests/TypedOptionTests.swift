@@ -22,8 +22,10 @@ struct TypedOptionTests {
             try await cli.run(arguments + ["--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         }
         let list = try await help(["workflow", "list"])
-        for value in ["trace, debug, info, notice, warning, error, critical", "text or json",
-                      "open, running, parked, ready, closed, completed, failed, canceled, terminated", "SyncSourceWorkflow"] {
+        for value in [
+            "trace, debug, info, notice, warning, error, critical", "text or json",
+            "open, running, parked, ready, closed, completed, failed, canceled, terminated", "SyncSourceWorkflow",
+        ] {
             #expect(list.contains(value), "\(value) in \(list)")
         }
         let report = try await help(["report"])
@@ -40,12 +42,17 @@ struct TypedOptionTests {
         refusedInOneLine(try await cli.run(["--log-level", "loud", "workflow", "list"]), mentioning: ["--log-level", "\"loud\"", levels])
         refusedInOneLine(try await cli.run(["workflow", "list", "--log-format", "xml"]), mentioning: ["--log-format", "\"xml\"", "text or json"])
         refusedInOneLine(try await cli.run(["workflow", "list", "--status", "done"]), mentioning: ["--status", "\"done\"", "completed, failed"])
-        refusedInOneLine(try await cli.run(["workflow", "list", "--workflow-type", "Nope"]), mentioning: ["--workflow-type", "\"Nope\"", "SyncSourceWorkflow"])
+        refusedInOneLine(
+            try await cli.run(["workflow", "list", "--workflow-type", "Nope"]), mentioning: ["--workflow-type", "\"Nope\"", "SyncSourceWorkflow"])
         refusedInOneLine(try await cli.run(["workflow", "list", "--park-after", "soon"]), mentioning: ["--park-after", "\"soon\"", "seconds"])
-        refusedInOneLine(try await cli.run(["report", "daily_ccw", "--channel", "fax"]), mentioning: ["--channel", "\"fax\"", "slack, email, sms, stdout"])
-        refusedInOneLine(try await cli.run(["report", "daily_ccw", "--date", "tomorrow"]), mentioning: ["--date", "\"tomorrow\"", "YYYY-MM-DD, yesterday or today"])
+        refusedInOneLine(
+            try await cli.run(["report", "daily_ccw", "--channel", "fax"]), mentioning: ["--channel", "\"fax\"", "slack, email, sms, stdout"])
+        refusedInOneLine(
+            try await cli.run(["report", "daily_ccw", "--date", "tomorrow"]),
+            mentioning: ["--date", "\"tomorrow\"", "YYYY-MM-DD, yesterday or today"])
         refusedInOneLine(try await cli.run(["workflow", "prune", "--retention", "30"]), mentioning: ["--retention \"30\"", "30d"])
-        refusedInOneLine(try await cli.run(["schedule", "next", "--cron", "* * * * *", "--after", "noon"]), mentioning: ["--after \"noon\"", "ISO 8601"])
+        refusedInOneLine(
+            try await cli.run(["schedule", "next", "--cron", "* * * * *", "--after", "noon"]), mentioning: ["--after \"noon\"", "ISO 8601"])
         refusedInOneLine(try await cli.run(["sync", "files", "--end-date", "2026-13-01"]), mentioning: ["--end-date \"2026-13-01\"", "YYYY-MM-DD"])
     }
 
@@ -55,14 +62,21 @@ struct TypedOptionTests {
         refusedInOneLine(try await cli.run(["report", "daily_ccw", "--param", "region"]), mentioning: ["--param \"region\"", "name=value"])
         refusedInOneLine(try await cli.run(["report", "daily_ccw", "--param", "=eu"]), mentioning: ["--param \"=eu\"", "name=value"])
         refusedInOneLine(try await cli.run(["sync", "files", "--resources", " , "]), mentioning: ["--resources", "names nothing"])
-        refusedInOneLine(try await cli.run(["workflow", "start", "demo", "--input", "{\"steps\": 2, \"steps\": 3}"]), mentioning: ["--input is not valid JSON", "steps"])
+        refusedInOneLine(
+            try await cli.run(["workflow", "start", "demo", "--input", "{\"steps\": 2, \"steps\": 3}"]),
+            mentioning: ["--input is not valid JSON", "steps"])
         refusedInOneLine(try await cli.run(["schedule", "next", "--cron", "61 * * * *"]), mentioning: ["--cron \"61 * * * *\""])
-        refusedInOneLine(try await cli.run(["schedule", "next", "--cron", "0 7 * * *", "--timezone", "Mars/Olympus"]),
-                         mentioning: ["--timezone \"Mars/Olympus\"", "IANA"])
+        refusedInOneLine(
+            try await cli.run(["schedule", "next", "--cron", "0 7 * * *", "--timezone", "Mars/Olympus"]),
+            mentioning: ["--timezone \"Mars/Olympus\"", "IANA"])
         refusedInOneLine(try await cli.run(["schedule", "next", "daily", "--timezone", "UTC"]), mentioning: ["--timezone applies to --cron"])
         // An empty value stays a value: `name=` passes the empty string to the report.
-        let zoned = try await cli.run(["schedule", "next", "--cron", "0 7 * * *", "--timezone", "America/New_York", "--after", "2026-07-01T00:00:00Z", "--count", "1"])
-        #expect(zoned.status == 0 && zoned.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "2026-07-01T11:00:00Z", "\(zoned.stdout)\(zoned.stderr)")
+        let zoned = try await cli.run([
+            "schedule", "next", "--cron", "0 7 * * *", "--timezone", "America/New_York", "--after", "2026-07-01T00:00:00Z", "--count", "1",
+        ])
+        #expect(
+            zoned.status == 0 && zoned.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "2026-07-01T11:00:00Z",
+            "\(zoned.stdout)\(zoned.stderr)")
     }
 
     @Test func environmentVariablesBehindTypedOptionsKeepTheirOwnErrors() async throws {
@@ -75,11 +89,14 @@ struct TypedOptionTests {
         ]
         for (variable, value, allowed) in cases {
             let result = try await cli.run(["workflow", "list"], environment: [variable: value])
-            #expect(result.status == 2 && result.stderr.contains(variable) && result.stderr.contains("\"\(value)\"") && result.stderr.contains(allowed),
-                    "\(variable): \(result.stderr)")
+            #expect(
+                result.status == 2 && result.stderr.contains(variable) && result.stderr.contains("\"\(value)\"") && result.stderr.contains(allowed),
+                "\(variable): \(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
             // The flag wins over a bad variable.
-            let flag = variable == "SIGNALROOM_LOG_LEVEL" ? ["--log-level", "error"] : variable == "SIGNALROOM_LOG_FORMAT" ? ["--log-format", "text"] : ["--park-after", "1"]
+            let flag =
+                variable == "SIGNALROOM_LOG_LEVEL"
+                ? ["--log-level", "error"] : variable == "SIGNALROOM_LOG_FORMAT" ? ["--log-format", "text"] : ["--park-after", "1"]
             let overridden = try await cli.run(["schedule", "next", "--cron", "0 0 * * *", "--count", "1"] + flag, environment: [variable: value])
             #expect(overridden.status == 0, "\(flag) over \(variable)=\(value): \(overridden.stderr)")
         }

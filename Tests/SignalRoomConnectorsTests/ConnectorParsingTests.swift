@@ -21,7 +21,8 @@ struct S3XMLTests {
     }
 
     @Test func errorDocumentGivesCodeAndMessage() {
-        let xml = #"<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>"#
+        let xml =
+            #"<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>"#
         let error = S3XML.error(xml)
         #expect(error?.code == "NoSuchBucket")
         #expect(error?.message == "The specified bucket does not exist")

@@ -10,8 +10,9 @@ struct CivilDateTests {
         #expect(day.adding(days: 2).description == "2024-03-01")
         #expect(CivilDate("2023-02-29") == nil)
         #expect(CivilDate("2024-12-31")!.adding(days: 1).description == "2025-01-01")
-        #expect(CivilDate.range(CivilDate("2024-12-30")!, through: CivilDate("2025-01-02")!).map(\.description)
-            == ["2024-12-30", "2024-12-31", "2025-01-01", "2025-01-02"])
+        #expect(
+            CivilDate.range(CivilDate("2024-12-30")!, through: CivilDate("2025-01-02")!).map(\.description)
+                == ["2024-12-30", "2024-12-31", "2025-01-01", "2025-01-02"])
         #expect(CivilDate.range(CivilDate("2025-01-02")!, through: CivilDate("2025-01-01")!).isEmpty)
     }
 

@@ -25,8 +25,10 @@ struct CronCroniterCrossCheckTests {
     static let starts = ["2026-01-01T00:00:00Z", "2027-06-15T13:37:29Z", "2028-02-28T23:59:00Z"]
     static let count = 50
 
-    @Test(.enabled(if: Croniter.isAvailable,
-                   "croniter is not importable by python3; run `python3 -m pip install croniter` (scripts/bootstrap does)"))
+    @Test(
+        .enabled(
+            if: Croniter.isAvailable,
+            "croniter is not importable by python3; run `python3 -m pip install croniter` (scripts/bootstrap does)"))
     func utcFireTimesMatchCroniter() throws {
         let startSeconds = Self.starts.map { Int(TestTime.instant($0).timeIntervalSince1970) }
         let theirs = try Croniter.fireTimes(of: Self.expressions, after: startSeconds, count: Self.count)

@@ -16,87 +16,112 @@ import Testing
 @Suite("Cron and daylight saving")
 struct CronDaylightSavingTests {
     static let newYork: [FireCase] = [
-        FireCase("30 2 * * *", in: "America/New_York", after: "2026-03-07T00:00:00Z",
-                 ["2026-03-07T07:30:00Z", "2026-03-08T07:00:00Z", "2026-03-09T06:30:00Z"],
-                 "fixed time in the skipped hour fires at 03:00 EDT"),
-        FireCase("*/20 2 * * *", in: "America/New_York", after: "2026-03-07T12:00:00Z",
-                 ["2026-03-08T07:00:00Z", "2026-03-09T06:00:00Z", "2026-03-09T06:20:00Z"],
-                 "three skipped minutes collapse into one fire"),
-        FireCase("0 2,3 * * *", in: "America/New_York", after: "2026-03-08T00:00:00Z",
-                 ["2026-03-08T07:00:00Z", "2026-03-09T06:00:00Z", "2026-03-09T07:00:00Z"],
-                 "the collapsed 02:00 and the real 03:00 are one fire"),
-        FireCase("0 0,2,4 * * *", in: "America/New_York", after: "2026-03-08T04:00:00Z",
-                 ["2026-03-08T05:00:00Z", "2026-03-08T07:00:00Z", "2026-03-08T08:00:00Z"],
-                 "a fixed list keeps its skipped 02:00, late"),
-        FireCase("0 */2 * * *", in: "America/New_York", after: "2026-03-08T04:00:00Z",
-                 ["2026-03-08T05:00:00Z", "2026-03-08T08:00:00Z", "2026-03-08T10:00:00Z"],
-                 "an hour step follows real time: no 02:00"),
-        FireCase("0 0-4/2 * * *", in: "America/New_York", after: "2026-03-08T04:00:00Z",
-                 ["2026-03-08T05:00:00Z", "2026-03-08T08:00:00Z", "2026-03-09T04:00:00Z"],
-                 "a stepped range is a step too"),
-        FireCase("0 * * * *", in: "America/New_York", after: "2026-03-08T05:30:00Z",
-                 ["2026-03-08T06:00:00Z", "2026-03-08T07:00:00Z", "2026-03-08T08:00:00Z"],
-                 "hourly: 01:00 EST, then 03:00 EDT, no 02:00"),
-        FireCase("30 * * * *", in: "America/New_York", after: "2026-03-08T05:45:00Z",
-                 ["2026-03-08T06:30:00Z", "2026-03-08T07:30:00Z"],
-                 "hourly at :30: 01:30 EST, then 03:30 EDT"),
-        FireCase("0 7 * * *", in: "America/New_York", after: "2026-03-07T00:00:00Z",
-                 ["2026-03-07T12:00:00Z", "2026-03-08T11:00:00Z", "2026-03-09T11:00:00Z"],
-                 "07:00 stays 07:00 local across the change"),
-        FireCase("30 1 * * *", in: "America/New_York", after: "2026-10-31T00:00:00Z",
-                 ["2026-10-31T05:30:00Z", "2026-11-01T05:30:00Z", "2026-11-02T06:30:00Z"],
-                 "fixed time in the repeated hour fires at 01:30 EDT only"),
-        FireCase("*/30 1 * * *", in: "America/New_York", after: "2026-11-01T00:00:00Z",
-                 ["2026-11-01T05:00:00Z", "2026-11-01T05:30:00Z", "2026-11-02T06:00:00Z"],
-                 "a fixed hour with a minute step fires in the first 01:xx only"),
-        FireCase("0 * * * *", in: "America/New_York", after: "2026-11-01T04:00:00Z",
-                 ["2026-11-01T05:00:00Z", "2026-11-01T06:00:00Z", "2026-11-01T07:00:00Z"],
-                 "hourly fires at both 01:00s"),
-        FireCase("30 * * * *", in: "America/New_York", after: "2026-11-01T04:00:00Z",
-                 ["2026-11-01T04:30:00Z", "2026-11-01T05:30:00Z", "2026-11-01T06:30:00Z", "2026-11-01T07:30:00Z"],
-                 "hourly at :30 fires at both 01:30s"),
+        FireCase(
+            "30 2 * * *", in: "America/New_York", after: "2026-03-07T00:00:00Z",
+            ["2026-03-07T07:30:00Z", "2026-03-08T07:00:00Z", "2026-03-09T06:30:00Z"],
+            "fixed time in the skipped hour fires at 03:00 EDT"),
+        FireCase(
+            "*/20 2 * * *", in: "America/New_York", after: "2026-03-07T12:00:00Z",
+            ["2026-03-08T07:00:00Z", "2026-03-09T06:00:00Z", "2026-03-09T06:20:00Z"],
+            "three skipped minutes collapse into one fire"),
+        FireCase(
+            "0 2,3 * * *", in: "America/New_York", after: "2026-03-08T00:00:00Z",
+            ["2026-03-08T07:00:00Z", "2026-03-09T06:00:00Z", "2026-03-09T07:00:00Z"],
+            "the collapsed 02:00 and the real 03:00 are one fire"),
+        FireCase(
+            "0 0,2,4 * * *", in: "America/New_York", after: "2026-03-08T04:00:00Z",
+            ["2026-03-08T05:00:00Z", "2026-03-08T07:00:00Z", "2026-03-08T08:00:00Z"],
+            "a fixed list keeps its skipped 02:00, late"),
+        FireCase(
+            "0 */2 * * *", in: "America/New_York", after: "2026-03-08T04:00:00Z",
+            ["2026-03-08T05:00:00Z", "2026-03-08T08:00:00Z", "2026-03-08T10:00:00Z"],
+            "an hour step follows real time: no 02:00"),
+        FireCase(
+            "0 0-4/2 * * *", in: "America/New_York", after: "2026-03-08T04:00:00Z",
+            ["2026-03-08T05:00:00Z", "2026-03-08T08:00:00Z", "2026-03-09T04:00:00Z"],
+            "a stepped range is a step too"),
+        FireCase(
+            "0 * * * *", in: "America/New_York", after: "2026-03-08T05:30:00Z",
+            ["2026-03-08T06:00:00Z", "2026-03-08T07:00:00Z", "2026-03-08T08:00:00Z"],
+            "hourly: 01:00 EST, then 03:00 EDT, no 02:00"),
+        FireCase(
+            "30 * * * *", in: "America/New_York", after: "2026-03-08T05:45:00Z",
+            ["2026-03-08T06:30:00Z", "2026-03-08T07:30:00Z"],
+            "hourly at :30: 01:30 EST, then 03:30 EDT"),
+        FireCase(
+            "0 7 * * *", in: "America/New_York", after: "2026-03-07T00:00:00Z",
+            ["2026-03-07T12:00:00Z", "2026-03-08T11:00:00Z", "2026-03-09T11:00:00Z"],
+            "07:00 stays 07:00 local across the change"),
+        FireCase(
+            "30 1 * * *", in: "America/New_York", after: "2026-10-31T00:00:00Z",
+            ["2026-10-31T05:30:00Z", "2026-11-01T05:30:00Z", "2026-11-02T06:30:00Z"],
+            "fixed time in the repeated hour fires at 01:30 EDT only"),
+        FireCase(
+            "*/30 1 * * *", in: "America/New_York", after: "2026-11-01T00:00:00Z",
+            ["2026-11-01T05:00:00Z", "2026-11-01T05:30:00Z", "2026-11-02T06:00:00Z"],
+            "a fixed hour with a minute step fires in the first 01:xx only"),
+        FireCase(
+            "0 * * * *", in: "America/New_York", after: "2026-11-01T04:00:00Z",
+            ["2026-11-01T05:00:00Z", "2026-11-01T06:00:00Z", "2026-11-01T07:00:00Z"],
+            "hourly fires at both 01:00s"),
+        FireCase(
+            "30 * * * *", in: "America/New_York", after: "2026-11-01T04:00:00Z",
+            ["2026-11-01T04:30:00Z", "2026-11-01T05:30:00Z", "2026-11-01T06:30:00Z", "2026-11-01T07:30:00Z"],
+            "hourly at :30 fires at both 01:30s"),
     ]
 
     static let london: [FireCase] = [
-        FireCase("30 1 * * *", in: "Europe/London", after: "2026-03-28T00:00:00Z",
-                 ["2026-03-28T01:30:00Z", "2026-03-29T01:00:00Z", "2026-03-30T00:30:00Z"],
-                 "skipped 01:30 GMT fires at 02:00 BST"),
-        FireCase("30 * * * *", in: "Europe/London", after: "2026-03-29T00:00:00Z",
-                 ["2026-03-29T00:30:00Z", "2026-03-29T01:30:00Z", "2026-03-29T02:30:00Z"],
-                 "hourly at :30 has no 01:30 on the spring-forward day"),
-        FireCase("30 1 * * *", in: "Europe/London", after: "2026-10-24T12:00:00Z",
-                 ["2026-10-25T00:30:00Z", "2026-10-26T01:30:00Z"],
-                 "repeated 01:30 fires at 01:30 BST only"),
-        FireCase("30 * * * *", in: "Europe/London", after: "2026-10-24T23:00:00Z",
-                 ["2026-10-24T23:30:00Z", "2026-10-25T00:30:00Z", "2026-10-25T01:30:00Z", "2026-10-25T02:30:00Z"],
-                 "hourly at :30 fires at both 01:30s"),
+        FireCase(
+            "30 1 * * *", in: "Europe/London", after: "2026-03-28T00:00:00Z",
+            ["2026-03-28T01:30:00Z", "2026-03-29T01:00:00Z", "2026-03-30T00:30:00Z"],
+            "skipped 01:30 GMT fires at 02:00 BST"),
+        FireCase(
+            "30 * * * *", in: "Europe/London", after: "2026-03-29T00:00:00Z",
+            ["2026-03-29T00:30:00Z", "2026-03-29T01:30:00Z", "2026-03-29T02:30:00Z"],
+            "hourly at :30 has no 01:30 on the spring-forward day"),
+        FireCase(
+            "30 1 * * *", in: "Europe/London", after: "2026-10-24T12:00:00Z",
+            ["2026-10-25T00:30:00Z", "2026-10-26T01:30:00Z"],
+            "repeated 01:30 fires at 01:30 BST only"),
+        FireCase(
+            "30 * * * *", in: "Europe/London", after: "2026-10-24T23:00:00Z",
+            ["2026-10-24T23:30:00Z", "2026-10-25T00:30:00Z", "2026-10-25T01:30:00Z", "2026-10-25T02:30:00Z"],
+            "hourly at :30 fires at both 01:30s"),
     ]
 
     static let lordHowe: [FireCase] = [
-        FireCase("15 2 * * *", in: "Australia/Lord_Howe", after: "2026-10-02T00:00:00Z",
-                 ["2026-10-02T15:45:00Z", "2026-10-03T15:30:00Z", "2026-10-04T15:15:00Z"],
-                 "02:15 in the skipped half hour fires at 02:30 LHDT"),
-        FireCase("0,15,45 2 * * *", in: "Australia/Lord_Howe", after: "2026-10-03T12:00:00Z",
-                 ["2026-10-03T15:30:00Z", "2026-10-03T15:45:00Z", "2026-10-04T15:00:00Z"],
-                 "02:00 and 02:15 collapse into one fire; 02:45 exists"),
-        FireCase("15 * * * *", in: "Australia/Lord_Howe", after: "2026-10-03T14:00:00Z",
-                 ["2026-10-03T14:45:00Z", "2026-10-03T16:15:00Z", "2026-10-03T17:15:00Z"],
-                 "hourly at :15 has no 02:15 on the spring-forward day"),
-        FireCase("45 * * * *", in: "Australia/Lord_Howe", after: "2026-10-03T14:00:00Z",
-                 ["2026-10-03T14:15:00Z", "2026-10-03T15:15:00Z", "2026-10-03T15:45:00Z"],
-                 "hourly at :45: 01:45 LHST, then 02:45 LHDT only 30 minutes later"),
-        FireCase("45 1 * * *", in: "Australia/Lord_Howe", after: "2026-04-03T12:00:00Z",
-                 ["2026-04-03T14:45:00Z", "2026-04-04T14:45:00Z", "2026-04-05T15:15:00Z"],
-                 "01:45 in the repeated half hour fires at its first occurrence only"),
-        FireCase("15 1 * * *", in: "Australia/Lord_Howe", after: "2026-04-03T12:00:00Z",
-                 ["2026-04-03T14:15:00Z", "2026-04-04T14:15:00Z", "2026-04-05T14:45:00Z"],
-                 "01:15 is before the repeated half hour and happens once"),
-        FireCase("45 * * * *", in: "Australia/Lord_Howe", after: "2026-04-04T13:00:00Z",
-                 ["2026-04-04T13:45:00Z", "2026-04-04T14:45:00Z", "2026-04-04T15:15:00Z", "2026-04-04T16:15:00Z"],
-                 "hourly at :45 fires at both 01:45s, 30 minutes apart"),
-        FireCase("15 * * * *", in: "Australia/Lord_Howe", after: "2026-04-04T13:00:00Z",
-                 ["2026-04-04T13:15:00Z", "2026-04-04T14:15:00Z", "2026-04-04T15:45:00Z"],
-                 "hourly at :15: 01:15 is not repeated, 02:15 LHST comes 90 minutes later"),
+        FireCase(
+            "15 2 * * *", in: "Australia/Lord_Howe", after: "2026-10-02T00:00:00Z",
+            ["2026-10-02T15:45:00Z", "2026-10-03T15:30:00Z", "2026-10-04T15:15:00Z"],
+            "02:15 in the skipped half hour fires at 02:30 LHDT"),
+        FireCase(
+            "0,15,45 2 * * *", in: "Australia/Lord_Howe", after: "2026-10-03T12:00:00Z",
+            ["2026-10-03T15:30:00Z", "2026-10-03T15:45:00Z", "2026-10-04T15:00:00Z"],
+            "02:00 and 02:15 collapse into one fire; 02:45 exists"),
+        FireCase(
+            "15 * * * *", in: "Australia/Lord_Howe", after: "2026-10-03T14:00:00Z",
+            ["2026-10-03T14:45:00Z", "2026-10-03T16:15:00Z", "2026-10-03T17:15:00Z"],
+            "hourly at :15 has no 02:15 on the spring-forward day"),
+        FireCase(
+            "45 * * * *", in: "Australia/Lord_Howe", after: "2026-10-03T14:00:00Z",
+            ["2026-10-03T14:15:00Z", "2026-10-03T15:15:00Z", "2026-10-03T15:45:00Z"],
+            "hourly at :45: 01:45 LHST, then 02:45 LHDT only 30 minutes later"),
+        FireCase(
+            "45 1 * * *", in: "Australia/Lord_Howe", after: "2026-04-03T12:00:00Z",
+            ["2026-04-03T14:45:00Z", "2026-04-04T14:45:00Z", "2026-04-05T15:15:00Z"],
+            "01:45 in the repeated half hour fires at its first occurrence only"),
+        FireCase(
+            "15 1 * * *", in: "Australia/Lord_Howe", after: "2026-04-03T12:00:00Z",
+            ["2026-04-03T14:15:00Z", "2026-04-04T14:15:00Z", "2026-04-05T14:45:00Z"],
+            "01:15 is before the repeated half hour and happens once"),
+        FireCase(
+            "45 * * * *", in: "Australia/Lord_Howe", after: "2026-04-04T13:00:00Z",
+            ["2026-04-04T13:45:00Z", "2026-04-04T14:45:00Z", "2026-04-04T15:15:00Z", "2026-04-04T16:15:00Z"],
+            "hourly at :45 fires at both 01:45s, 30 minutes apart"),
+        FireCase(
+            "15 * * * *", in: "Australia/Lord_Howe", after: "2026-04-04T13:00:00Z",
+            ["2026-04-04T13:15:00Z", "2026-04-04T14:15:00Z", "2026-04-04T15:45:00Z"],
+            "hourly at :15: 01:15 is not repeated, 02:15 LHST comes 90 minutes later"),
     ]
 
     @Test("New York, 2026", arguments: newYork)
@@ -202,8 +227,9 @@ struct CronDaylightSavingTests {
         let transition = try #require(TestTime.transitions(in: zone, year: 2026).first { $0.after > $0.before })
         let fired = try CronExpression(parsing: "0 0 * * *").nextFireTime(after: transition.instant.addingTimeInterval(-60), in: zone)
         #expect(fired == transition.instant)
-        #expect(try CronExpression(parsing: "0 * * * *").nextFireTime(after: transition.instant.addingTimeInterval(-60), in: zone)
-            == transition.instant)
+        #expect(
+            try CronExpression(parsing: "0 * * * *").nextFireTime(after: transition.instant.addingTimeInterval(-60), in: zone)
+                == transition.instant)
     }
 
     @Test func skippedCalendarDayStillFiresFixedTimesOnce() throws {
@@ -211,7 +237,10 @@ struct CronDaylightSavingTests {
         let zone = TestTime.zone("Pacific/Apia")
         let times = try CronExpression(parsing: "0 12 * * *").fireTimes(
             from: TestTime.instant("2011-12-28T00:00:00Z"), through: TestTime.instant("2012-01-01T00:00:00Z"), in: zone)
-        #expect(times.map(TestTime.iso) == ["2011-12-28T22:00:00Z", "2011-12-29T22:00:00Z", "2011-12-30T10:00:00Z",
-                                            "2011-12-30T22:00:00Z", "2011-12-31T22:00:00Z"])
+        #expect(
+            times.map(TestTime.iso) == [
+                "2011-12-28T22:00:00Z", "2011-12-29T22:00:00Z", "2011-12-30T10:00:00Z",
+                "2011-12-30T22:00:00Z", "2011-12-31T22:00:00Z",
+            ])
     }
 }

@@ -32,16 +32,31 @@ struct CronParsingTests {
         ("*/x * * * *", "cron `*/x * * * *`: field 1 (minute): `*/x` has a step that is not a number; allowed steps 1-59, e.g. `*/15`"),
         ("*/ * * * *", "cron `*/ * * * *`: field 1 (minute): `*/` has a step that is not a number; allowed steps 1-59, e.g. `*/15`"),
         ("1/2/3 * * * *", "cron `1/2/3 * * * *`: field 1 (minute): `1/2/3` has more than one `/`; allowed \(forms)"),
-        ("30-10 * * * *", "cron `30-10 * * * *`: field 1 (minute): `30-10` runs backwards (30 is after 10); allowed ranges from low to high within 0-59"),
-        ("0 0 * * FRI-SUN", "cron `0 0 * * FRI-SUN`: field 5 (day-of-week): `FRI-SUN` runs backwards (5 is after 0); allowed ranges from low to high within \(days); for a range through Sunday use 7, e.g. `5-7`"),
+        (
+            "30-10 * * * *",
+            "cron `30-10 * * * *`: field 1 (minute): `30-10` runs backwards (30 is after 10); allowed ranges from low to high within 0-59"
+        ),
+        (
+            "0 0 * * FRI-SUN",
+            "cron `0 0 * * FRI-SUN`: field 5 (day-of-week): `FRI-SUN` runs backwards (5 is after 0); allowed ranges from low to high within \(days); for a range through Sunday use 7, e.g. `5-7`"
+        ),
         ("1,,2 * * * *", "cron `1,,2 * * * *`: field 1 (minute): `1,,2` has an empty list item; allowed \(forms)"),
         ("0 9-17, * * *", "cron `0 9-17, * * *`: field 2 (hour): `9-17,` has an empty list item; allowed \(forms)"),
         ("1-2-3 * * * *", "cron `1-2-3 * * * *`: field 1 (minute): `1-2-3` is not a value, range or step; allowed \(forms)"),
         ("5- * * * *", "cron `5- * * * *`: field 1 (minute): `5-` is missing a number; allowed 0-59"),
         ("-5 * * * *", "cron `-5 * * * *`: field 1 (minute): `-5` is missing a number; allowed 0-59"),
-        ("99999999999999999999 * * * *", "cron `99999999999999999999 * * * *`: field 1 (minute): `99999999999999999999` is out of range; allowed 0-59"),
-        ("0 0 31 2 *", "cron `0 0 31 2 *`: field 3 (day-of-month): `31` never occurs in month `2`, so this expression would never fire; allowed 1-29 in that month"),
-        ("0 0 31 APR,jun *", "cron `0 0 31 APR,jun *`: field 3 (day-of-month): `31` never occurs in month `APR,jun`, so this expression would never fire; allowed 1-30 in that month"),
+        (
+            "99999999999999999999 * * * *",
+            "cron `99999999999999999999 * * * *`: field 1 (minute): `99999999999999999999` is out of range; allowed 0-59"
+        ),
+        (
+            "0 0 31 2 *",
+            "cron `0 0 31 2 *`: field 3 (day-of-month): `31` never occurs in month `2`, so this expression would never fire; allowed 1-29 in that month"
+        ),
+        (
+            "0 0 31 APR,jun *",
+            "cron `0 0 31 APR,jun *`: field 3 (day-of-month): `31` never occurs in month `APR,jun`, so this expression would never fire; allowed 1-30 in that month"
+        ),
         ("@reboot", "cron `@reboot`: `@reboot` runs at boot, not at a time, so it cannot be scheduled here; allowed \(macros)"),
         ("@fortnightly", "cron `@fortnightly`: `@fortnightly` is not a cron macro; allowed \(macros)"),
         ("@daily 0", "cron `@daily 0`: `@daily 0` is not a cron macro; allowed \(macros)"),
@@ -75,10 +90,12 @@ struct CronParsingTests {
     @Test func namesMeanTheirNumbers() throws {
         let start = TestTime.instant("2026-01-01T00:00:00Z")
         let zone = TestTime.zone("UTC")
-        let pairs = [("0 0 * jan-Mar,DEC sun,WED-fri", "0 0 * 1-3,12 0,3-5"),
-                     ("0 0 1 FEB,apr,JUN,aug,OCT,dec *", "0 0 1 2,4,6,8,10,12 *"),
-                     ("0 0 * * MON-FRI", "0 0 * * 1-5"), ("0 0 * * sat", "0 0 * * 6"), ("0 0 * * 7", "0 0 * * 0"),
-                     ("0 0 * * 0-7", "0 0 * * *"), ("0-59 0-23 1-31 1-12 0-6", "* * * * *")]
+        let pairs = [
+            ("0 0 * jan-Mar,DEC sun,WED-fri", "0 0 * 1-3,12 0,3-5"),
+            ("0 0 1 FEB,apr,JUN,aug,OCT,dec *", "0 0 1 2,4,6,8,10,12 *"),
+            ("0 0 * * MON-FRI", "0 0 * * 1-5"), ("0 0 * * sat", "0 0 * * 6"), ("0 0 * * 7", "0 0 * * 0"),
+            ("0 0 * * 0-7", "0 0 * * *"), ("0-59 0-23 1-31 1-12 0-6", "* * * * *"),
+        ]
         for (named, numbered) in pairs {
             let a = try CronExpression(parsing: named), b = try CronExpression(parsing: numbered)
             #expect(a.fireTimes(after: start, in: zone, count: 40) == b.fireTimes(after: start, in: zone, count: 40), "\(named)")
@@ -98,8 +115,9 @@ struct CronParsingTests {
             #expect(throws: Never.self, "\(expression)") { try CronExpression(parsing: expression) }
         }
         let weekly = try CronExpression(parsing: "0 0 30 2 MON")
-        #expect(weekly.nextFireTime(after: TestTime.instant("2026-01-01T00:00:00Z"), in: TestTime.zone("UTC"))
-            .map(TestTime.iso) == "2026-02-02T00:00:00Z")
+        #expect(
+            weekly.nextFireTime(after: TestTime.instant("2026-01-01T00:00:00Z"), in: TestTime.zone("UTC"))
+                .map(TestTime.iso) == "2026-02-02T00:00:00Z")
     }
 
     @Test func stepLargerThanTheRangeKeepsItsStart() throws {

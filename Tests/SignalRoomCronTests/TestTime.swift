@@ -56,4 +56,3 @@ struct FireCase: Sendable, CustomTestStringConvertible {
             .map(TestTime.iso)
     }
 }
-

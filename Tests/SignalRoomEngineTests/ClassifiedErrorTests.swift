@@ -35,8 +35,9 @@ struct CallsBusyOnce: Workflow {
         var registry = WorkflowRegistry()
         registry.register(workflow: CallsBusyOnce.self)
         registry.register(activity: BusyOnce())
-        return WorkflowEngine(store: FileHistoryStore(root: root), registry: registry,
-                              configuration: EngineConfiguration(parkThreshold: .seconds(5), pollInterval: .milliseconds(20)))
+        return WorkflowEngine(
+            store: FileHistoryStore(root: root), registry: registry,
+            configuration: EngineConfiguration(parkThreshold: .seconds(5), pollInterval: .milliseconds(20)))
     }
 
     private func failedAttempts(_ engine: WorkflowEngine, _ run: RunReference) throws -> [(HistoryEvent, ActivityTaskFailed)] {

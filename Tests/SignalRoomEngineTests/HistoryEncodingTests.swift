@@ -10,18 +10,22 @@ import SignalRoomCore
 struct HistoryEncodingTests {
     static let time = Timestamp.parse("2026-11-25T04:29:16.123Z")!
 
-    static let failure = Failure(message: "HTTP 503 from api.everflow.io", type: "ServerError",
-                                 cause: Failure(message: "connection reset", type: "NetworkError", nonRetryable: true))
+    static let failure = Failure(
+        message: "HTTP 503 from api.everflow.io", type: "ServerError",
+        cause: Failure(message: "connection reset", type: "NetworkError", nonRetryable: true))
 
-    static let options = ActivityOptions(startToCloseTimeout: .seconds(30), scheduleToCloseTimeout: .seconds(600),
-                                         heartbeatTimeout: .milliseconds(1500), retryPolicy: .default)
+    static let options = ActivityOptions(
+        startToCloseTimeout: .seconds(30), scheduleToCloseTimeout: .seconds(600),
+        heartbeatTimeout: .milliseconds(1500), retryPolicy: .default)
 
     /// One sample of every attribute type; `caseName` below keeps the list complete.
     static let samples: [EventAttributes] = [
-        .workflowExecutionStarted(.init(workflowType: "SyncSourceWorkflow", workflowId: "daily-sync-s3-2026-11-25T00:00:00Z",
-                                        runId: RunReference.newRunId(at: time),
-                                        input: .object(["source": .string("s3"), "resources": .array([.string("orders")])]),
-                                        randomSeed: UInt64.max - 7, identity: "4242@worker-1", historyFormat: 1)),
+        .workflowExecutionStarted(
+            .init(
+                workflowType: "SyncSourceWorkflow", workflowId: "daily-sync-s3-2026-11-25T00:00:00Z",
+                runId: RunReference.newRunId(at: time),
+                input: .object(["source": .string("s3"), "resources": .array([.string("orders")])]),
+                randomSeed: UInt64.max - 7, identity: "4242@worker-1", historyFormat: 1)),
         .workflowExecutionCompleted(.init(result: .object(["rows": .int(1_234_567)]))),
         .workflowExecutionFailed(.init(failure: failure)),
         .workflowExecutionCancelRequested(.init(reason: "wrong date range", identity: "77@laptop")),
@@ -34,16 +38,26 @@ struct HistoryEncodingTests {
         .activityTaskStarted(.init(scheduledEventId: 9, attempt: 2, identity: "4242@worker-1")),
         .activityTaskHeartbeatRecorded(.init(scheduledEventId: 9, attempt: 2, details: .object(["page": .int(17), "cursor": .string("abc")]))),
         .activityTaskCompleted(.init(scheduledEventId: 9, attempt: 2, result: .bool(true))),
-        .activityTaskFailed(.init(scheduledEventId: 9, attempt: 1, failure: failure, retryState: .inProgress,
-                                  nextAttemptTime: Timestamp.parse("2026-11-25T04:29:18.123Z")!)),
-        .activityTaskFailed(.init(scheduledEventId: 9, attempt: 5, failure: Failure(message: "bad", type: "InvalidInput"),
-                                  retryState: .nonRetryableFailure, nextAttemptTime: nil)),
-        .activityTaskTimedOut(.init(scheduledEventId: 9, attempt: 3, timeoutType: .startToClose, retryState: .inProgress,
-                                    nextAttemptTime: Timestamp.parse("2026-11-25T04:30:00.001Z")!)),
-        .activityTaskTimedOut(.init(scheduledEventId: 9, attempt: 4, timeoutType: .heartbeat, retryState: .maximumAttemptsReached,
-                                    nextAttemptTime: nil)),
-        .activityTaskTimedOut(.init(scheduledEventId: 9, attempt: 4, timeoutType: .scheduleToClose, retryState: .timeout,
-                                    nextAttemptTime: nil)),
+        .activityTaskFailed(
+            .init(
+                scheduledEventId: 9, attempt: 1, failure: failure, retryState: .inProgress,
+                nextAttemptTime: Timestamp.parse("2026-11-25T04:29:18.123Z")!)),
+        .activityTaskFailed(
+            .init(
+                scheduledEventId: 9, attempt: 5, failure: Failure(message: "bad", type: "InvalidInput"),
+                retryState: .nonRetryableFailure, nextAttemptTime: nil)),
+        .activityTaskTimedOut(
+            .init(
+                scheduledEventId: 9, attempt: 3, timeoutType: .startToClose, retryState: .inProgress,
+                nextAttemptTime: Timestamp.parse("2026-11-25T04:30:00.001Z")!)),
+        .activityTaskTimedOut(
+            .init(
+                scheduledEventId: 9, attempt: 4, timeoutType: .heartbeat, retryState: .maximumAttemptsReached,
+                nextAttemptTime: nil)),
+        .activityTaskTimedOut(
+            .init(
+                scheduledEventId: 9, attempt: 4, timeoutType: .scheduleToClose, retryState: .timeout,
+                nextAttemptTime: nil)),
         .activityTaskCancelRequested(.init(scheduledEventId: 9)),
         .activityTaskCanceled(.init(scheduledEventId: 9, attempt: 2)),
         .timerStarted(.init(durationSeconds: 3600, fireTime: Timestamp.parse("2026-11-25T05:29:16.123Z")!)),
@@ -110,7 +124,8 @@ struct HistoryEncodingTests {
     }
 
     @Test func lineUsesTemporalEventNamesAndAChecksumTrailer() throws {
-        let event = HistoryEvent(eventId: 1, time: Self.time, attributes: .activityTaskStarted(.init(scheduledEventId: 2, attempt: 1, identity: "1@h")))
+        let event = HistoryEvent(
+            eventId: 1, time: Self.time, attributes: .activityTaskStarted(.init(scheduledEventId: 2, attempt: 1, identity: "1@h")))
         let text = String(decoding: try EventLineCodec.encode(event), as: UTF8.self)
         #expect(text.hasPrefix(#"{"attributes":{"attempt":1,"identity":"1@h","scheduledEventId":2},"eventId":1,"#))
         #expect(text.contains(#""eventTime":"2026-11-25T04:29:16.123Z""#))
@@ -123,13 +138,14 @@ struct HistoryEncodingTests {
 
     @Test func eventTypeNamesAreTemporals() {
         let names = Set(Self.samples.map(\.eventType))
-        #expect(names == [
-            "WorkflowExecutionStarted", "WorkflowExecutionCompleted", "WorkflowExecutionFailed",
-            "WorkflowExecutionCancelRequested", "WorkflowExecutionCanceled", "WorkflowExecutionTerminated",
-            "ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskHeartbeatRecorded", "ActivityTaskCompleted",
-            "ActivityTaskFailed", "ActivityTaskTimedOut", "ActivityTaskCancelRequested", "ActivityTaskCanceled",
-            "TimerStarted", "TimerFired", "TimerCanceled",
-        ])
+        #expect(
+            names == [
+                "WorkflowExecutionStarted", "WorkflowExecutionCompleted", "WorkflowExecutionFailed",
+                "WorkflowExecutionCancelRequested", "WorkflowExecutionCanceled", "WorkflowExecutionTerminated",
+                "ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskHeartbeatRecorded", "ActivityTaskCompleted",
+                "ActivityTaskFailed", "ActivityTaskTimedOut", "ActivityTaskCancelRequested", "ActivityTaskCanceled",
+                "TimerStarted", "TimerFired", "TimerCanceled",
+            ])
     }
 
     @Test func failureCauseChainSurvivesEncoding() throws {

@@ -8,9 +8,12 @@ import Testing
 @Suite struct HistoryLineWhitespaceTests {
     static func written(_ value: JSONValue) -> String { String(decoding: JSONWriter.write(value), as: UTF8.self) }
 
-    static let event = HistoryEvent(eventId: 1, time: Timestamp.parse("2026-11-25T04:29:16.123Z")!,
-                                    attributes: .activityTaskCompleted(.init(scheduledEventId: 9, attempt: 2,
-                                        result: .object(["rows": .int(3), "tags": .array([.string("a b"), .double(0.5)])]))))
+    static let event = HistoryEvent(
+        eventId: 1, time: Timestamp.parse("2026-11-25T04:29:16.123Z")!,
+        attributes: .activityTaskCompleted(
+            .init(
+                scheduledEventId: 9, attempt: 2,
+                result: .object(["rows": .int(3), "tags": .array([.string("a b"), .double(0.5)])]))))
 
     /// The JSON with spaces and tabs between every token (no newlines: one event, one line).
     static func spaced(_ value: JSONValue) -> String {

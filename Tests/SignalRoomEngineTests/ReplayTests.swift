@@ -157,8 +157,9 @@ struct TimesOutOnce: Workflow {
     static let name = "test.times-out-once"
     func run(context: WorkflowContext, input: String) async throws -> String {
         // Long enough that the quick second attempt finishes in time on a loaded CI machine.
-        let options = ActivityOptions(startToCloseTimeout: .seconds(2),
-                                      retryPolicy: RetryPolicy(initialInterval: .milliseconds(10), maximumAttempts: 3))
+        let options = ActivityOptions(
+            startToCloseTimeout: .seconds(2),
+            retryPolicy: RetryPolicy(initialInterval: .milliseconds(10), maximumAttempts: 3))
         return try await context.executeActivity(SlowFirstAttempt.self, options: options, input: input)
     }
 }
@@ -230,13 +231,17 @@ struct ReplayTests {
         return registry
     }
 
-    static func engine(root: URL, log: ExecutionLog, version: Version = .original,
-                       clockOffset: TimeInterval = 0) throws -> WorkflowEngine {
-        let configuration = EngineConfiguration(parkThreshold: .seconds(5), pollInterval: .milliseconds(20),
-                                                identity: "1@replay-tests",
-                                                clock: { Date().addingTimeInterval(clockOffset) })
-        return WorkflowEngine(store: FileHistoryStore(root: root), registry: registry(log, version: version),
-                              configuration: configuration)
+    static func engine(
+        root: URL, log: ExecutionLog, version: Version = .original,
+        clockOffset: TimeInterval = 0
+    ) throws -> WorkflowEngine {
+        let configuration = EngineConfiguration(
+            parkThreshold: .seconds(5), pollInterval: .milliseconds(20),
+            identity: "1@replay-tests",
+            clock: { Date().addingTimeInterval(clockOffset) })
+        return WorkflowEngine(
+            store: FileHistoryStore(root: root), registry: registry(log, version: version),
+            configuration: configuration)
     }
 
     static func types(_ events: [HistoryEvent]) -> [String] { events.map(\.eventType) }
@@ -254,13 +259,14 @@ struct ReplayTests {
             #expect(await log.total == 3)
 
             let history = try engine.store.history(of: run)
-            #expect(Self.types(history) == [
-                "WorkflowExecutionStarted",
-                "ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskCompleted",
-                "ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskCompleted",
-                "ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskCompleted",
-                "WorkflowExecutionCompleted",
-            ])
+            #expect(
+                Self.types(history) == [
+                    "WorkflowExecutionStarted",
+                    "ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskCompleted",
+                    "ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskCompleted",
+                    "ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskCompleted",
+                    "WorkflowExecutionCompleted",
+                ])
             #expect(history.map(\.eventId) == Array(1...11))
             #expect(zip(history, history.dropFirst()).allSatisfy { $0.time <= $1.time })
         }
@@ -288,8 +294,8 @@ struct ReplayTests {
             for (offset, suffix) in ["a", "b", "c"].enumerated() {
                 let scheduledId = 2 + offset * 3
                 guard case .activityTaskScheduled(let scheduled) = history[scheduledId - 1].attributes,
-                      case .activityTaskStarted(let attempt) = history[scheduledId].attributes,
-                      case .activityTaskCompleted(let completed) = history[scheduledId + 1].attributes
+                    case .activityTaskStarted(let attempt) = history[scheduledId].attributes,
+                    case .activityTaskCompleted(let completed) = history[scheduledId + 1].attributes
                 else {
                     Issue.record("unexpected events around \(scheduledId): \(Self.types(history))")
                     return
@@ -342,7 +348,8 @@ struct ReplayTests {
             #expect(await log.count("reject") == 1)
 
             let history = try engine.store.history(of: run)
-            #expect(Self.types(history).suffix(4) == ["ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskFailed", "WorkflowExecutionFailed"])
+            #expect(
+                Self.types(history).suffix(4) == ["ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskFailed", "WorkflowExecutionFailed"])
             guard case .activityTaskFailed(let failed) = history[history.count - 2].attributes else { return }
             #expect(failed.retryState == .nonRetryableFailure)
             #expect(failed.nextAttemptTime == nil)
@@ -364,9 +371,10 @@ struct ReplayTests {
                 return
             }
             #expect(until.timeIntervalSince(before) > 3590 && until.timeIntervalSince(before) < 3610)
-            #expect(Self.types(try engine.store.history(of: run)) == [
-                "WorkflowExecutionStarted", "ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskCompleted", "TimerStarted",
-            ])
+            #expect(
+                Self.types(try engine.store.history(of: run)) == [
+                    "WorkflowExecutionStarted", "ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskCompleted", "TimerStarted",
+                ])
             let open = try engine.store.openRuns()
             #expect(open.map(\.run) == [run])
             #expect(open.first?.wakeUpTime == until)
@@ -405,11 +413,12 @@ struct ReplayTests {
             #expect(await log.count("one") == 1)
             #expect(await log.count("after-sleep") == 1)
             let history = try engine.store.history(of: run)
-            #expect(Self.types(history) == [
-                "WorkflowExecutionStarted", "ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskCompleted",
-                "TimerStarted", "TimerFired",
-                "ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskCompleted", "WorkflowExecutionCompleted",
-            ])
+            #expect(
+                Self.types(history) == [
+                    "WorkflowExecutionStarted", "ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskCompleted",
+                    "TimerStarted", "TimerFired",
+                    "ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskCompleted", "WorkflowExecutionCompleted",
+                ])
             guard case .timerFired(let fired) = history[5].attributes else { return }
             #expect(fired.startedEventId == 5)
         }
@@ -437,10 +446,11 @@ struct ReplayTests {
             let run = claimed.run
             #expect(try await engine.execute(claimed) == .completed(.string("n-done")))
             let history = try engine.store.history(of: run)
-            #expect(Self.types(history) == [
-                "WorkflowExecutionStarted", "TimerStarted", "TimerFired",
-                "ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskCompleted", "WorkflowExecutionCompleted",
-            ])
+            #expect(
+                Self.types(history) == [
+                    "WorkflowExecutionStarted", "TimerStarted", "TimerFired",
+                    "ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskCompleted", "WorkflowExecutionCompleted",
+                ])
             guard case .timerStarted(let timer) = history[1].attributes else { return }
             #expect(timer.durationSeconds == 0.05)
             #expect(history[2].time >= timer.fireTime)
@@ -456,10 +466,16 @@ struct ReplayTests {
             // What a worker leaves behind when it is killed during its first attempt.
             let now = Timestamp.truncated(Date())
             try claimed.lease.append([
-                HistoryEvent(eventId: 2, time: now, attributes: .activityTaskScheduled(.init(
-                    activityType: Step.name, input: .string("one"), options: ActivityOptions()))),
-                HistoryEvent(eventId: 3, time: now, attributes: .activityTaskStarted(.init(
-                    scheduledEventId: 2, attempt: 1, identity: "999@dead-worker"))),
+                HistoryEvent(
+                    eventId: 2, time: now,
+                    attributes: .activityTaskScheduled(
+                        .init(
+                            activityType: Step.name, input: .string("one"), options: ActivityOptions()))),
+                HistoryEvent(
+                    eventId: 3, time: now,
+                    attributes: .activityTaskStarted(
+                        .init(
+                            scheduledEventId: 2, attempt: 1, identity: "999@dead-worker"))),
             ])
             claimed.lease.release()
 
@@ -470,12 +486,14 @@ struct ReplayTests {
             }
             #expect(await log.count("one") == 1)
             let history = try engine.store.history(of: run)
-            #expect(Self.types(history) == [
-                "WorkflowExecutionStarted", "ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskFailed",
-                "ActivityTaskStarted", "ActivityTaskCompleted", "TimerStarted",
-            ])
+            #expect(
+                Self.types(history) == [
+                    "WorkflowExecutionStarted", "ActivityTaskScheduled", "ActivityTaskStarted", "ActivityTaskFailed",
+                    "ActivityTaskStarted", "ActivityTaskCompleted", "TimerStarted",
+                ])
             guard case .activityTaskFailed(let died) = history[3].attributes,
-                  case .activityTaskStarted(let retry) = history[4].attributes else { return }
+                case .activityTaskStarted(let retry) = history[4].attributes
+            else { return }
             #expect(died.attempt == 1)
             #expect(died.failure.type == "WorkerDied")
             #expect(died.retryState == .inProgress)
@@ -528,9 +546,10 @@ struct ReplayTests {
             let result = try await engine.cancel(workflowId: "sleeper", reason: "no longer needed")
             #expect(result == .applied(run, .canceled))
             let history = try engine.store.history(of: run)
-            #expect(Self.types(history).suffix(4) == [
-                "TimerStarted", "WorkflowExecutionCancelRequested", "TimerCanceled", "WorkflowExecutionCanceled",
-            ])
+            #expect(
+                Self.types(history).suffix(4) == [
+                    "TimerStarted", "WorkflowExecutionCancelRequested", "TimerCanceled", "WorkflowExecutionCanceled",
+                ])
             if case .workflowExecutionCancelRequested(let request) = history[history.count - 3].attributes {
                 #expect(request.reason == "no longer needed")
             }
@@ -654,13 +673,14 @@ struct ReplayTests {
             #expect(await log.count("flaky") == 3)
 
             let history = try engine.store.history(of: run)
-            #expect(Self.types(history) == [
-                "WorkflowExecutionStarted", "ActivityTaskScheduled",
-                "ActivityTaskStarted", "ActivityTaskFailed",
-                "ActivityTaskStarted", "ActivityTaskFailed",
-                "ActivityTaskStarted", "ActivityTaskCompleted",
-                "WorkflowExecutionCompleted",
-            ])
+            #expect(
+                Self.types(history) == [
+                    "WorkflowExecutionStarted", "ActivityTaskScheduled",
+                    "ActivityTaskStarted", "ActivityTaskFailed",
+                    "ActivityTaskStarted", "ActivityTaskFailed",
+                    "ActivityTaskStarted", "ActivityTaskCompleted",
+                    "WorkflowExecutionCompleted",
+                ])
             let failures = history.compactMap { event -> (HistoryEvent, ActivityTaskFailed)? in
                 if case .activityTaskFailed(let failed) = event.attributes { return (event, failed) }
                 return nil
@@ -707,9 +727,10 @@ struct ReplayTests {
             #expect(failure.cause?.type == "Unavailable")
 
             let history = try engine.store.history(of: run)
-            #expect(Self.types(history).suffix(5) == [
-                "ActivityTaskStarted", "ActivityTaskFailed", "ActivityTaskStarted", "ActivityTaskFailed", "WorkflowExecutionFailed",
-            ])
+            #expect(
+                Self.types(history).suffix(5) == [
+                    "ActivityTaskStarted", "ActivityTaskFailed", "ActivityTaskStarted", "ActivityTaskFailed", "WorkflowExecutionFailed",
+                ])
             guard case .activityTaskFailed(let last) = history[history.count - 2].attributes else { return }
             #expect(last.attempt == 2)
             #expect(last.retryState == .maximumAttemptsReached)
@@ -735,12 +756,13 @@ struct ReplayTests {
             #expect(await log.count("slow:cancelled") == 1)
 
             let history = try engine.store.history(of: run)
-            #expect(Self.types(history) == [
-                "WorkflowExecutionStarted", "ActivityTaskScheduled",
-                "ActivityTaskStarted", "ActivityTaskTimedOut",
-                "ActivityTaskStarted", "ActivityTaskCompleted",
-                "WorkflowExecutionCompleted",
-            ])
+            #expect(
+                Self.types(history) == [
+                    "WorkflowExecutionStarted", "ActivityTaskScheduled",
+                    "ActivityTaskStarted", "ActivityTaskTimedOut",
+                    "ActivityTaskStarted", "ActivityTaskCompleted",
+                    "WorkflowExecutionCompleted",
+                ])
             guard case .activityTaskTimedOut(let timedOut) = history[3].attributes else { return }
             #expect(timedOut.attempt == 1)
             #expect(timedOut.timeoutType == .startToClose)
@@ -776,11 +798,13 @@ struct ReplayTests {
             let resumed = try output.decode(DeterministicValues.self)
 
             let history = try engine.store.history(of: run)
-            let handedOver = try #require(history.compactMap { event -> String? in
-                guard case .activityTaskScheduled(let scheduled) = event.attributes, event.eventId == 5,
-                      case .string(let text) = scheduled.input else { return nil }
-                return text
-            }.first)
+            let handedOver = try #require(
+                history.compactMap { event -> String? in
+                    guard case .activityTaskScheduled(let scheduled) = event.attributes, event.eventId == 5,
+                        case .string(let text) = scheduled.input
+                    else { return nil }
+                    return text
+                }.first)
             let drawnFirst = try JSONDecoder().decode(DeterministicValues.self, from: Data(handedOver.utf8))
             #expect(resumed == drawnFirst)
             #expect(UUID(uuidString: resumed.uuid) != nil)

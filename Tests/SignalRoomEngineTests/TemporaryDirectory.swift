@@ -8,8 +8,10 @@ func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
     return try body(url)
 }
 
-func withTemporaryDirectory<T>(isolation: isolated (any Actor)? = #isolation,
-                               _ body: (URL) async throws -> T) async throws -> T {
+func withTemporaryDirectory<T>(
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (URL) async throws -> T
+) async throws -> T {
     let url = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: url) }
     return try await body(url)

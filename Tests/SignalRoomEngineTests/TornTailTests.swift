@@ -15,8 +15,12 @@ struct TornTailTests {
 
     static func history(runId: String = "0190a0b0-0000-7000-8000-000000000001", workflowId: String = "torn") -> [HistoryEvent] {
         [
-            event(1, .workflowExecutionStarted(.init(workflowType: "test.torn", workflowId: workflowId, runId: runId,
-                                                     input: .string("in"), randomSeed: 42, identity: "1@test", historyFormat: 1))),
+            event(
+                1,
+                .workflowExecutionStarted(
+                    .init(
+                        workflowType: "test.torn", workflowId: workflowId, runId: runId,
+                        input: .string("in"), randomSeed: 42, identity: "1@test", historyFormat: 1))),
             event(2, .activityTaskScheduled(.init(activityType: "test.step", input: .string("a"), options: ActivityOptions()))),
             event(3, .activityTaskStarted(.init(scheduledEventId: 2, attempt: 1, identity: "1@test"))),
             event(4, .activityTaskCompleted(.init(scheduledEventId: 2, attempt: 1, result: .string("a-done")))),
@@ -64,7 +68,7 @@ struct TornTailTests {
     @Test func lastLineWithAlteredSumDigitsIsDroppedAsTorn() throws {
         let lines = try Self.lines(Self.history())
         var last = [UInt8](lines[3])
-        let digit = last.count - 4 // inside the 8 hex digits, before `"}\n`
+        let digit = last.count - 4  // inside the 8 hex digits, before `"}\n`
         last[digit] = last[digit] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
         let decoded = try EventLineCodec.decode(Self.joined(Array(lines.prefix(3))) + Data(last), path: "h.jsonl")
         #expect(decoded.events.count == 3)
@@ -180,8 +184,9 @@ struct TornTailTests {
             #expect(lease.events.count == 4)
             #expect(try Self.fileSize(path) == validSize)
 
-            let next = HistoryEvent(eventId: 5, time: Self.start.addingTimeInterval(9),
-                                    attributes: .activityTaskScheduled(.init(activityType: "test.step", input: .string("c"), options: ActivityOptions())))
+            let next = HistoryEvent(
+                eventId: 5, time: Self.start.addingTimeInterval(9),
+                attributes: .activityTaskScheduled(.init(activityType: "test.step", input: .string("c"), options: ActivityOptions())))
             try lease.append([next])
             let events = try store.history(of: run)
             #expect(events.count == 5)
@@ -232,8 +237,9 @@ struct TornTailTests {
             try Self.joined(lines).write(to: URL(fileURLWithPath: path))
 
             let otherId = RunReference.newRunId()
-            let other = try store.createRun(workflowId: "healthy", workflowType: "test.torn", runId: otherId,
-                                            started: Self.history(runId: otherId, workflowId: "healthy")[0])
+            let other = try store.createRun(
+                workflowId: "healthy", workflowType: "test.torn", runId: otherId,
+                started: Self.history(runId: otherId, workflowId: "healthy")[0])
             other.release()
             #expect(try store.history(of: other.run).count == 1)
             #expect(throws: HistoryDamagedError.self) { try store.history(of: damagedRun) }
@@ -249,8 +255,10 @@ struct TornTailTests {
         registry.register(activity: Step(log: ExecutionLog()))
         let configuration = EngineConfiguration(parkThreshold: .seconds(5), identity: "1@torn-tests")
         let faulty = FailingAppendStore(files: files, failingAppend: failingAppend, writtenFraction: writtenFraction)
-        return (WorkflowEngine(store: faulty, registry: registry, configuration: configuration),
-                WorkflowEngine(store: files, registry: registry, configuration: configuration))
+        return (
+            WorkflowEngine(store: faulty, registry: registry, configuration: configuration),
+            WorkflowEngine(store: files, registry: registry, configuration: configuration)
+        )
     }
 
     static let threeStepsOutput = RunOutcome.completed(.array([.string("x-a-done"), .string("x-b-done"), .string("x-c-done")]))
@@ -284,8 +292,9 @@ struct TornTailTests {
 
             let events = try healthy.store.history(of: run)
             do {
-                #expect(events.last?.attributes.closingStatus == nil,
-                        "outcome \(String(describing: outcome)); events \(events.map(\.eventType))")
+                #expect(
+                    events.last?.attributes.closingStatus == nil,
+                    "outcome \(String(describing: outcome)); events \(events.map(\.eventType))")
                 let resumed = try await healthy.execute(try healthy.claim(run))
                 #expect(resumed == Self.threeStepsOutput)
             }
@@ -300,17 +309,22 @@ struct FailingAppendStore: HistoryStore {
     let failingAppend: Int
     let writtenFraction: Double
 
-    func createRun(workflowId: String, workflowType: String, runId: String, started: HistoryEvent,
-                   onlyIfNeverUsed: Bool) throws -> any RunLease {
-        let lease = try files.createRun(workflowId: workflowId, workflowType: workflowType, runId: runId, started: started,
-                                        onlyIfNeverUsed: onlyIfNeverUsed)
-        return FailingAppendLease(inner: lease, path: files.historyPath(lease.run), failingAppend: failingAppend,
-                                  writtenFraction: writtenFraction)
+    func createRun(
+        workflowId: String, workflowType: String, runId: String, started: HistoryEvent,
+        onlyIfNeverUsed: Bool
+    ) throws -> any RunLease {
+        let lease = try files.createRun(
+            workflowId: workflowId, workflowType: workflowType, runId: runId, started: started,
+            onlyIfNeverUsed: onlyIfNeverUsed)
+        return FailingAppendLease(
+            inner: lease, path: files.historyPath(lease.run), failingAppend: failingAppend,
+            writtenFraction: writtenFraction)
     }
 
     func claim(_ run: RunReference) throws -> any RunLease {
-        FailingAppendLease(inner: try files.claim(run), path: files.historyPath(run), failingAppend: failingAppend,
-                           writtenFraction: writtenFraction)
+        FailingAppendLease(
+            inner: try files.claim(run), path: files.historyPath(run), failingAppend: failingAppend,
+            writtenFraction: writtenFraction)
     }
 
     func history(of run: RunReference) throws -> [HistoryEvent] { try files.history(of: run) }

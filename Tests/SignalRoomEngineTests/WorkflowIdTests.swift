@@ -91,8 +91,11 @@ struct WorkflowIdTests {
     @Test func storeRefusesAnInvalidIdBeforeTouchingTheDisk() throws {
         try withTemporaryDirectory { root in
             let store = FileHistoryStore(root: root)
-            let started = HistoryEvent(eventId: 1, time: Date(), attributes: .workflowExecutionStarted(.init(
-                workflowType: "t", workflowId: "../escape", runId: "r", input: .null, randomSeed: 1, identity: "1@h", historyFormat: 1)))
+            let started = HistoryEvent(
+                eventId: 1, time: Date(),
+                attributes: .workflowExecutionStarted(
+                    .init(
+                        workflowType: "t", workflowId: "../escape", runId: "r", input: .null, randomSeed: 1, identity: "1@h", historyFormat: 1)))
             #expect(throws: WorkflowStoreError.self) {
                 try store.createRun(workflowId: "../escape", workflowType: "t", runId: "r", started: started)
             }

@@ -7,11 +7,12 @@ struct CSVReaderTests {
     // MARK: Fields
 
     @Test func quotedFieldsKeepCommasAndDoubledQuotes() throws {
-        let file = try TemporaryFile(#"""
-        id,name,note
-        1,"Smith, Jane","She said ""hi"""
-        2,"""quoted""",""
-        """#)
+        let file = try TemporaryFile(
+            #"""
+            id,name,note
+            1,"Smith, Jane","She said ""hi"""
+            2,"""quoted""",""
+            """#)
         let (header, records) = try readAll(file)
         #expect(header == ["id", "name", "note"])
         #expect(records == [["1", "Smith, Jane", #"She said "hi""#], ["2", #""quoted""#, ""]])
@@ -287,7 +288,8 @@ struct CSVReaderTests {
         for row in 0..<rows {
             let note = row % 5 == 0 ? "\"Gift wrap, deliver after 6pm — \"\"fragile\"\" ✓\"" : "none"
             let city = row % 3 == 0 ? "Zürich" : (row % 3 == 1 ? "\"Portland, OR\"" : "東京")
-            chunk += "\(1_000_000 + row),2024-12-01T10:\(row % 60):00Z,Customer \(row % 9973),user\(row % 9973)@example.com,\(city),SKU-\(row % 500),\(row % 7 + 1),19.99,\(Double(row % 7 + 1) * 19.99),USD,\(note)\n"
+            chunk +=
+                "\(1_000_000 + row),2024-12-01T10:\(row % 60):00Z,Customer \(row % 9973),user\(row % 9973)@example.com,\(city),SKU-\(row % 500),\(row % 7 + 1),19.99,\(Double(row % 7 + 1) * 19.99),USD,\(note)\n"
             if chunk.utf8.count > 1 << 20 {
                 handle.write(Data(chunk.utf8))
                 chunk = ""

@@ -17,7 +17,9 @@ struct JSONLexingAgreementTests {
             return try reader.nextObject()!.first!.1
         }
         let tree = Result<JSONValue, Error> {
-            guard case .object(let members) = try JSONValue(parsingStrictly: Data(line.utf8)) else { throw JSONSyntaxError(offset: 0, reason: "not an object") }
+            guard case .object(let members) = try JSONValue(parsingStrictly: Data(line.utf8)) else {
+                throw JSONSyntaxError(offset: 0, reason: "not an object")
+            }
             return members["v"]!
         }
         return (row, tree)

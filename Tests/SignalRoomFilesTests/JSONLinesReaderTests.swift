@@ -8,10 +8,11 @@ struct JSONLinesReaderTests {
     // MARK: Classification
 
     @Test func scalarsAreClassifiedWithoutLosingDigits() throws {
-        let line = #"{"n":null,"t":true,"f":false,"i":42,"neg":-7,"max":9223372036854775807,"min":-9223372036854775808,"# +
-            #""big":9223372036854775808,"huge":-123456789012345678901234567890,"d":0.1,"price":2500.50,"# +
-            #""fifteen":123456789.012345,"long":0.1000000000000000055511151231257827,"sixteen":1234567890.123456,"# +
-            #""exp":1e5,"expFrac":2.5E-3,"zero":0,"negZero":-0.0,"s":"hello","date":"2024-12-01"}"#
+        let line =
+            #"{"n":null,"t":true,"f":false,"i":42,"neg":-7,"max":9223372036854775807,"min":-9223372036854775808,"#
+            + #""big":9223372036854775808,"huge":-123456789012345678901234567890,"d":0.1,"price":2500.50,"#
+            + #""fifteen":123456789.012345,"long":0.1000000000000000055511151231257827,"sixteen":1234567890.123456,"#
+            + #""exp":1e5,"expFrac":2.5E-3,"zero":0,"negZero":-0.0,"s":"hello","date":"2024-12-01"}"#
         let object = try readAll(line).first!
         let expected: [(String, FieldValue)] = [
             ("n", .null), ("t", .bool(true)), ("f", .bool(false)), ("i", .int(42)), ("neg", .int(-7)),
@@ -27,15 +28,17 @@ struct JSONLinesReaderTests {
     }
 
     @Test func nestedObjectsAndArraysBecomeCompactJSONInTheirOriginalOrder() throws {
-        let line = #"{ "id" : 1, "meta": { "z": 1, "a": [ 1, 2.50, "x, y" ], "e": {} , "u": "\u00e9\n" }, "tags": [ ], "list":[{"b":null,"a":true}] }"#
+        let line =
+            #"{ "id" : 1, "meta": { "z": 1, "a": [ 1, 2.50, "x, y" ], "e": {} , "u": "\u00e9\n" }, "tags": [ ], "list":[{"b":null,"a":true}] }"#
         let object = try readAll(line).first!
         #expect(object.map(\.0) == ["id", "meta", "tags", "list"])
-        #expect(object.map(\.1) == [
-            .int(1),
-            .json(#"{"z":1,"a":[1,2.50,"x, y"],"e":{},"u":"\u00e9\n"}"#),
-            .json("[]"),
-            .json(#"[{"b":null,"a":true}]"#),
-        ])
+        #expect(
+            object.map(\.1) == [
+                .int(1),
+                .json(#"{"z":1,"a":[1,2.50,"x, y"],"e":{},"u":"\u00e9\n"}"#),
+                .json("[]"),
+                .json(#"[{"b":null,"a":true}]"#),
+            ])
     }
 
     @Test func stringEscapesAndUnicodeAreDecoded() throws {

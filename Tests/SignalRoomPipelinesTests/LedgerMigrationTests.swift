@@ -133,12 +133,16 @@ struct LedgerMigrationTests {
     func ledgerColumns(_ kind: TestWarehouse, _ destination: any Destination, dataset: String) async throws -> [[QueryValue]] {
         switch kind {
         case .sqlite:
-            return try await query(destination, """
+            return try await query(
+                destination,
+                """
                 SELECT m.name, p.name, p.type, p."notnull", p.pk FROM \(dataset).sqlite_master AS m, pragma_table_info(m.name, :dataset) AS p
                 WHERE m.type = 'table' AND substr(m.name, 1, 12) = '_signalroom_' ORDER BY m.name, p.cid
                 """, ["dataset": .text(dataset)])
         case .postgres:
-            return try await query(destination, """
+            return try await query(
+                destination,
+                """
                 SELECT table_name::text, column_name::text, data_type::text, is_nullable::text FROM information_schema.columns
                 WHERE table_schema = :dataset AND substr(table_name, 1, 12) = '_signalroom_' ORDER BY table_name, ordinal_position
                 """, ["dataset": .text(dataset)])
@@ -149,8 +153,10 @@ struct LedgerMigrationTests {
     func ledgerRows(_ destination: any Destination, dataset: String) async throws -> [[QueryValue]] {
         var rows: [[QueryValue]] = []
         let columns = [
-            "_signalroom_loads": ["load_id", "pipeline", "resource", "table_name", "disposition", "primary_key", "status", "rows", "started",
-                                  "finished", "resume_token", "pending_cursor", "load_schema", "error"],
+            "_signalroom_loads": [
+                "load_id", "pipeline", "resource", "table_name", "disposition", "primary_key", "status", "rows", "started",
+                "finished", "resume_token", "pending_cursor", "load_schema", "error",
+            ],
             "_signalroom_state": ["pipeline", "resource", "cursor_field", "cursor_value", "load_id", "updated"],
             "_signalroom_columns": ["table_name", "column_name", "field_name", "data_type", "ordinal"],
         ]
@@ -206,8 +212,9 @@ struct LedgerMigrationTests {
         try await withWarehouse(kind) { destination, datasets in
             let (fresh, previous) = (datasets[0], datasets[1])
             await (try await destination.open(dataset: fresh)).close()
-            #expect(try await recordedVersion(destination, dataset: fresh)
-                == [[.text("ledger_version"), .text(String(LedgerMigrator.currentVersion))]])
+            #expect(
+                try await recordedVersion(destination, dataset: fresh)
+                    == [[.text("ledger_version"), .text(String(LedgerMigrator.currentVersion))]])
 
             try await writePreviousBuildLedger(kind, destination, dataset: previous)
             let expected = try await ledgerColumns(kind, destination, dataset: previous)
@@ -224,8 +231,9 @@ struct LedgerMigrationTests {
             let newer = LedgerMigrator.currentVersion + 1
             try await execute(destination, ["UPDATE \(dataset)._signalroom_meta SET \"value\" = '\(newer)' WHERE \"key\" = 'ledger_version'"])
 
-            let refusal = WarehouseError.ledgerTooNew(dataset: dataset, location: location(destination, dataset: dataset), version: newer,
-                                                      supported: LedgerMigrator.currentVersion)
+            let refusal = WarehouseError.ledgerTooNew(
+                dataset: dataset, location: location(destination, dataset: dataset), version: newer,
+                supported: LedgerMigrator.currentVersion)
             await #expect(throws: refusal) {
                 await (try await destination.open(dataset: dataset)).close()
             }
@@ -250,8 +258,9 @@ struct LedgerMigrationTests {
                 }
                 try await group.waitForAll()
             }
-            #expect(try await recordedVersion(destination, dataset: dataset)
-                == [[.text("ledger_version"), .text(String(LedgerMigrator.currentVersion))]])
+            #expect(
+                try await recordedVersion(destination, dataset: dataset)
+                    == [[.text("ledger_version"), .text(String(LedgerMigrator.currentVersion))]])
             #expect(try await ledgerColumns(kind, destination, dataset: dataset).contains { $0.first == .text("_signalroom_loads") })
         }
     }

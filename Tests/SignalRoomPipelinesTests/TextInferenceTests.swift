@@ -25,11 +25,16 @@ import Testing
     }
 
     @Test func everyValueSurvivesWideningToText() {
-        let values: [FieldValue] = [.bool(true), .int(-12), .double(2500.5), .double(30), .decimal("1.10"),
-                                    .date("2024-12-01"), .timestamp("2024-12-01T10:00:00Z"), .json("{\"a\":1}")]
-        #expect(values.map { $0.coerced(to: .text) } == [.text("true"), .text("-12"), .text("2500.5"), .text("30.0"),
-                                                         .text("1.10"), .text("2024-12-01"), .text("2024-12-01T10:00:00Z"),
-                                                         .text("{\"a\":1}")])
+        let values: [FieldValue] = [
+            .bool(true), .int(-12), .double(2500.5), .double(30), .decimal("1.10"),
+            .date("2024-12-01"), .timestamp("2024-12-01T10:00:00Z"), .json("{\"a\":1}"),
+        ]
+        #expect(
+            values.map { $0.coerced(to: .text) } == [
+                .text("true"), .text("-12"), .text("2500.5"), .text("30.0"),
+                .text("1.10"), .text("2024-12-01"), .text("2024-12-01T10:00:00Z"),
+                .text("{\"a\":1}"),
+            ])
     }
 
     @Test(arguments: [
@@ -89,22 +94,29 @@ import Testing
 
 @Suite struct SchemaEvolutionTests {
     @Test func aLoadAddsItsNewColumnsAndWidensSharedOnes() {
-        let table = TableSchema(table: "t", columns: [
-            ColumnDefinition(name: "id", type: .bigint, field: "id"),
-            ColumnDefinition(name: "total", type: .bigint, field: "total"),
-            ColumnDefinition(name: "paid", type: .bool, field: "paid"),
-        ])
-        let load = TableSchema(table: "t", columns: [
-            ColumnDefinition(name: "id", type: .bigint, field: "id"),
-            ColumnDefinition(name: "total", type: .double, field: "total"),
-            ColumnDefinition(name: "paid", type: .text, field: "paid"),
-            ColumnDefinition(name: "note", type: .text, field: "Note"),
-        ])
+        let table = TableSchema(
+            table: "t",
+            columns: [
+                ColumnDefinition(name: "id", type: .bigint, field: "id"),
+                ColumnDefinition(name: "total", type: .bigint, field: "total"),
+                ColumnDefinition(name: "paid", type: .bool, field: "paid"),
+            ])
+        let load = TableSchema(
+            table: "t",
+            columns: [
+                ColumnDefinition(name: "id", type: .bigint, field: "id"),
+                ColumnDefinition(name: "total", type: .double, field: "total"),
+                ColumnDefinition(name: "paid", type: .text, field: "paid"),
+                ColumnDefinition(name: "note", type: .text, field: "Note"),
+            ])
         let (result, changes) = SchemaEvolution.plan(table: table, load: load)
         #expect(result.columns.map(\.type) == [.bigint, .double, .text, .text])
-        #expect(changes == [.widenColumn(name: "total", from: .bigint, to: .double),
-                            .widenColumn(name: "paid", from: .bool, to: .text),
-                            .addColumn(ColumnDefinition(name: "note", type: .text, field: "Note"))])
+        #expect(
+            changes == [
+                .widenColumn(name: "total", from: .bigint, to: .double),
+                .widenColumn(name: "paid", from: .bool, to: .text),
+                .addColumn(ColumnDefinition(name: "note", type: .text, field: "Note")),
+            ])
         let wide = SchemaEvolution.plan(table: table, load: load, wideIntegerColumns: ["total"])
         #expect(wide.result.columns[1].type == .decimal)
         #expect(SchemaEvolution.columnsWideningToDouble(table: table, load: load) == ["total"])

@@ -55,13 +55,15 @@ struct WriteDispositionTests {
         let session = try await destination.session()
         let result = try await session.query("SELECT id, name FROM \(dataset).people ORDER BY id, name", parameters: [:])
         await session.close()
-        return result.rows.map { row in row.map { value -> String in
-            switch value {
-            case .int(let number): String(number)
-            case .text(let text): text
-            default: "\(value)"
-            }
-        }.joined(separator: ":") }
+        return result.rows.map { row in
+            row.map { value -> String in
+                switch value {
+                case .int(let number): String(number)
+                case .text(let text): text
+                default: "\(value)"
+                }
+            }.joined(separator: ":")
+        }
     }
 
     func withWarehouse(_ kind: TestWarehouse, _ body: (any Destination, String) async throws -> Void) async throws {
@@ -89,7 +91,8 @@ struct WriteDispositionTests {
     @Test(arguments: TestWarehouse.allCases)
     func replaceLeavesExactlyTheLastLoadsRows(_ kind: TestWarehouse) async throws {
         try await withWarehouse(kind) { destination, dataset in
-            try await load([[.int(1), .text("Ana")], [.int(2), .text("Bo")], [.int(3), .text("Cy")]], .replace, into: destination, dataset: dataset)
+            try await load(
+                [[.int(1), .text("Ana")], [.int(2), .text("Bo")], [.int(3), .text("Cy")]], .replace, into: destination, dataset: dataset)
             try await load([[.int(9), .text("Zed")]], .replace, into: destination, dataset: dataset)
             #expect(try await names(destination, dataset: dataset) == ["9:Zed"])
         }
@@ -99,8 +102,9 @@ struct WriteDispositionTests {
     func mergeUpdatesInPlaceAndTheLastRowOfAKeyWinsWithinALoad(_ kind: TestWarehouse) async throws {
         try await withWarehouse(kind) { destination, dataset in
             try await load([[.int(1), .text("Ana")], [.int(2), .text("Bo")]], .merge(primaryKey: ["id"]), into: destination, dataset: dataset)
-            try await load([[.int(2), .text("Bo v2")], [.int(3), .text("Cy")], [.int(2), .text("Bo v3")]], .merge(primaryKey: ["id"]),
-                           into: destination, dataset: dataset)
+            try await load(
+                [[.int(2), .text("Bo v2")], [.int(3), .text("Cy")], [.int(2), .text("Bo v3")]], .merge(primaryKey: ["id"]),
+                into: destination, dataset: dataset)
             #expect(try await names(destination, dataset: dataset) == ["1:Ana", "2:Bo v3", "3:Cy"])
         }
     }
@@ -111,9 +115,11 @@ struct WriteDispositionTests {
             try await load([[.int(1), .text("Ana")]], .append, into: destination, dataset: dataset)
             let session = try await destination.session()
             let hostile = "1; DROP TABLE \(dataset).people"
-            let result = try await session.query("SELECT count(*) AS n FROM \(dataset).people WHERE name = :name OR name = :name", parameters: ["name": .text(hostile)])
+            let result = try await session.query(
+                "SELECT count(*) AS n FROM \(dataset).people WHERE name = :name OR name = :name", parameters: ["name": .text(hostile)])
             #expect(result.rows.first?.first == .int(0))
-            let cast = try await session.query("SELECT count(*) AS n FROM \(dataset).people WHERE id = :id AND name <> ':not_a_parameter'", parameters: ["id": .int(1)])
+            let cast = try await session.query(
+                "SELECT count(*) AS n FROM \(dataset).people WHERE id = :id AND name <> ':not_a_parameter'", parameters: ["id": .int(1)])
             #expect(cast.rows.first?.first == .int(1))
             await #expect(throws: QueryError.missingParameter("missing")) {
                 try await session.query("SELECT :missing AS x", parameters: [:])

@@ -8,8 +8,10 @@ struct ReportFiltersTests {
     }
 
     @Test func numbersAndMoneyAreGroupedAndRoundedTheSameEverywhere() throws {
-        #expect(try render("{{ a|number }} {{ b|number:2 }} {{ c|currency }} {{ d|currency }} {{ e|currency:0 }}",
-                           ["a": 1234567, "b": 0.125, "c": 8275.5, "d": -12, "e": 999.5]) == "1,234,567 0.13 $8,275.50 -$12.00 $1,000")
+        #expect(
+            try render(
+                "{{ a|number }} {{ b|number:2 }} {{ c|currency }} {{ d|currency }} {{ e|currency:0 }}",
+                ["a": 1234567, "b": 0.125, "c": 8275.5, "d": -12, "e": 999.5]) == "1,234,567 0.13 $8,275.50 -$12.00 $1,000")
         #expect(try render("{{ missing|number }} {{ missing|currency }} {{ missing|percent }}") == "0 $0.00 0.0%")
         #expect(try render("{{ r|percent }} {{ r|percent:0 }}", ["r": 0.1256]) == "12.6% 13%")
     }
@@ -43,7 +45,8 @@ struct AlertLedgerTests {
         #expect(try ledger.failure(subject: "hourly-sync", fingerprint: fingerprint, now: start) == .sendFailure(suppressed: 0))
         try ledger.delivered(subject: "hourly-sync", fingerprint: fingerprint, now: start)
         for minute in 1...9 {
-            #expect(try ledger.failure(subject: "hourly-sync", fingerprint: fingerprint, now: start.addingTimeInterval(Double(minute * 60))) == .suppress)
+            #expect(
+                try ledger.failure(subject: "hourly-sync", fingerprint: fingerprint, now: start.addingTimeInterval(Double(minute * 60))) == .suppress)
         }
         // A different error is news: sent at once.
         let other = AlertLedger.fingerprint(type: "ServiceUnreachable", message: "timed out")
@@ -51,12 +54,14 @@ struct AlertLedgerTests {
         try ledger.delivered(subject: "hourly-sync", fingerprint: other, now: start.addingTimeInterval(700))
         #expect(try ledger.failure(subject: "hourly-sync", fingerprint: other, now: start.addingTimeInterval(800)) == .suppress)
         // After the window the alert goes out again with the count held back.
-        #expect(try ledger.failure(subject: "hourly-sync", fingerprint: other, now: start.addingTimeInterval(700 + 3601)) == .sendFailure(suppressed: 1))
+        #expect(
+            try ledger.failure(subject: "hourly-sync", fingerprint: other, now: start.addingTimeInterval(700 + 3601)) == .sendFailure(suppressed: 1))
         try ledger.delivered(subject: "hourly-sync", fingerprint: other, now: start.addingTimeInterval(700 + 3601))
         #expect(try AlertLedger(directory: directory).success(subject: "hourly-sync") == .sendRecovery(failures: 13))
         #expect(try ledger.success(subject: "hourly-sync") == .sendRecovery(failures: 13), "not delivered yet: still owed")
         try ledger.recovered(subject: "hourly-sync")
         #expect(try ledger.success(subject: "hourly-sync") == .nothing)
-        #expect(AlertLedger.fingerprint(type: "T", message: "attempt 3 at 10:05") == AlertLedger.fingerprint(type: "T", message: "attempt 4 at 11:17"))
+        #expect(
+            AlertLedger.fingerprint(type: "T", message: "attempt 3 at 10:05") == AlertLedger.fingerprint(type: "T", message: "attempt 4 at 11:17"))
     }
 }

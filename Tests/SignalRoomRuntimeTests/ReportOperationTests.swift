@@ -17,8 +17,9 @@ import Testing
     }
 
     @Test func withoutAChannelTheReportsFirstIsChosen() throws {
-        let input = try ReportOperation.prepare(report: "daily_ccw", channel: nil, send: false, params: ["date": "2024-12-01"],
-                                                services: services())
+        let input = try ReportOperation.prepare(
+            report: "daily_ccw", channel: nil, send: false, params: ["date": "2024-12-01"],
+            services: services())
         #expect(input.channel == "slack" && input.report == "daily_ccw" && !input.send)
     }
 
@@ -31,15 +32,17 @@ import Testing
 
     @Test func aParameterThatDoesNotResolveIsRefusedBeforeAnythingRuns() {
         #expect(throws: ReportError.self) {
-            _ = try ReportOperation.prepare(report: "daily_ccw", channel: "stdout", send: false, params: ["date": "2026-02-31"],
-                                            services: services())
+            _ = try ReportOperation.prepare(
+                report: "daily_ccw", channel: "stdout", send: false, params: ["date": "2026-02-31"],
+                services: services())
         }
     }
 
     @Test func sendingThroughAnUnconfiguredChannelIsRefusedNamingItsVariable() {
         let refused = #expect(throws: (any Error).self) {
-            _ = try ReportOperation.prepare(report: "daily_ccw", channel: "slack", send: true, params: ["date": "2024-12-01"],
-                                            services: services(["SLACK_BOT_TOKEN": "", "SLACK_WEBHOOK_URL": ""]))
+            _ = try ReportOperation.prepare(
+                report: "daily_ccw", channel: "slack", send: true, params: ["date": "2024-12-01"],
+                services: services(["SLACK_BOT_TOKEN": "", "SLACK_WEBHOOK_URL": ""]))
         }
         #expect("\(refused.map { String(describing: $0) } ?? "")".contains("SLACK_BOT_TOKEN"))
     }

@@ -27,7 +27,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let first = try SyncOperation.start(request(fullRefresh: true), engine: engine)
         #expect(first.resumedUnfinished == nil && first.workflowType == "SyncSourceWorkflow")
-        first.claimed.lease.release() // as a process that died mid-run
+        first.claimed.lease.release()  // as a process that died mid-run
         let again = try SyncOperation.start(request(fullRefresh: true), engine: engine)
         #expect(again.claimed.run == first.claimed.run)
         #expect(again.resumedUnfinished == "--full-refresh")
@@ -64,8 +64,10 @@ import Testing
         let empty = root.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         let configuration = RuntimeConfiguration(
-            environment: [EnvironmentVariable.filesSourceDirectory.name: root.appendingPathComponent("exports").path,
-                          EnvironmentVariable.modelsDirectory.name: empty.path, EnvironmentVariable.seedsDirectory.name: empty.path],
+            environment: [
+                EnvironmentVariable.filesSourceDirectory.name: root.appendingPathComponent("exports").path,
+                EnvironmentVariable.modelsDirectory.name: empty.path, EnvironmentVariable.seedsDirectory.name: empty.path,
+            ],
             stateDirectory: root)
         let catalog = CountingSources(configuration.sources)
         var services = configuration.pipelineServices(notificationOutput: { _ in })

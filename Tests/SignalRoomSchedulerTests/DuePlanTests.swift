@@ -5,11 +5,13 @@ import SignalRoomEngine
 
 /// The overlap and catch-up rules, decided without processes.
 struct DuePlanTests {
-    private let start = Date(timeIntervalSince1970: 1_795_600_800) // 2026-11-25T10:00:00Z (a whole hour)
+    private let start = Date(timeIntervalSince1970: 1_795_600_800)  // 2026-11-25T10:00:00Z (a whole hour)
 
     private func spec(_ cron: String, overlap: OverlapPolicy = .skip, window: String = "24h", paused: Bool = false) throws -> ScheduleSpec {
-        let entry: [String: Any] = ["id": "s", "cron": cron, "workflow": "demo", "overlap": overlap.rawValue,
-                                    "catchup_window": window, "paused": paused]
+        let entry: [String: Any] = [
+            "id": "s", "cron": cron, "workflow": "demo", "overlap": overlap.rawValue,
+            "catchup_window": window, "paused": paused,
+        ]
         let data = try JSONSerialization.data(withJSONObject: [entry])
         return try #require(try ScheduleFile.parse(data, path: "schedules.json", knownWorkflows: ["demo"]).first)
     }
@@ -24,7 +26,8 @@ struct DuePlanTests {
     }
 
     @Test func skipStartsNothingWhileARunIsOpen() throws {
-        let plan = DuePlan.make(spec: try spec("* * * * *"), state: ScheduleState(source: .null, registeredAt: start), openRuns: ["s-x"], now: minutes(1))
+        let plan = DuePlan.make(
+            spec: try spec("* * * * *"), state: ScheduleState(source: .null, registeredAt: start), openRuns: ["s-x"], now: minutes(1))
         #expect(plan.start.isEmpty && plan.skipped == [minutes(1)])
     }
 
@@ -38,8 +41,9 @@ struct DuePlanTests {
     }
 
     @Test func cancelOtherStopsTheOpenRunAndStartsTheLatest() throws {
-        let plan = DuePlan.make(spec: try spec("* * * * *", overlap: .cancelOther), state: ScheduleState(source: .null, registeredAt: start),
-                                openRuns: ["s-old"], now: minutes(2))
+        let plan = DuePlan.make(
+            spec: try spec("* * * * *", overlap: .cancelOther), state: ScheduleState(source: .null, registeredAt: start),
+            openRuns: ["s-old"], now: minutes(2))
         #expect(plan.stopOpenRuns == ["s-old"] && plan.start == [minutes(2)])
     }
 
@@ -50,8 +54,9 @@ struct DuePlanTests {
     }
 
     @Test func timesOlderThanTheCatchUpWindowNeverFire() throws {
-        let plan = DuePlan.make(spec: try spec("0 * * * *", overlap: .allowAll, window: "90m"), state: ScheduleState(source: .null, registeredAt: start),
-                                openRuns: [], now: minutes(300))
+        let plan = DuePlan.make(
+            spec: try spec("0 * * * *", overlap: .allowAll, window: "90m"), state: ScheduleState(source: .null, registeredAt: start),
+            openRuns: [], now: minutes(300))
         #expect(plan.start == [minutes(240), minutes(300)])
     }
 }

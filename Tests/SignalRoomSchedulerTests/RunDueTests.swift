@@ -24,7 +24,7 @@ struct Greeting: Workflow {
 /// The `run-due` pass in process: real files under a temporary state directory, no binary.
 @Suite struct RunDueTests {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("signalroom-rundue-\(UUID().uuidString)")
-    let start = Date(timeIntervalSince1970: 1_795_600_800) // 2026-11-25T10:00:00Z
+    let start = Date(timeIntervalSince1970: 1_795_600_800)  // 2026-11-25T10:00:00Z
 
     private func scheduler(_ entries: [[String: Any]]) async throws -> Scheduler {
         var registry = WorkflowRegistry()
@@ -32,8 +32,9 @@ struct Greeting: Workflow {
         registry.register(activity: Greet())
         let engine = WorkflowEngine(store: FileHistoryStore(root: root), registry: registry)
         let schedules = ScheduleStore(stateDirectory: root)
-        let specs = try ScheduleFile.parse(try JSONSerialization.data(withJSONObject: entries), path: "schedules.json",
-                                           knownWorkflows: registry.workflowNames)
+        let specs = try ScheduleFile.parse(
+            try JSONSerialization.data(withJSONObject: entries), path: "schedules.json",
+            knownWorkflows: registry.workflowNames)
         _ = try await ScheduleRegistration.reconcile(specs, store: schedules, now: start, dryRun: false)
         return Scheduler(schedules: schedules, engine: engine)
     }
@@ -50,7 +51,8 @@ struct Greeting: Workflow {
             .run(now: start.addingTimeInterval(5 * 60)) { event in
                 switch event {
                 case .started(let fired): events.append("started \(fired.scheduleId)")
-                case .worked(let worked): events.append("\(worked.action.rawValue) \(worked.schedule?.scheduleId ?? "-") \(worked.outcome?.status.rawValue ?? "error")")
+                case .worked(let worked):
+                    events.append("\(worked.action.rawValue) \(worked.schedule?.scheduleId ?? "-") \(worked.outcome?.status.rawValue ?? "error")")
                 case .passed, .scheduleProblem: events.append("other")
                 }
             }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 import Foundation
 import SignalRoomCore
@@ -31,7 +31,8 @@ struct Bench {
             case "populate":
                 arguments.removeFirst()
                 guard arguments.count == 2 || (arguments.count == 4 && arguments[2] == "--prefix"),
-                      let count = Int(arguments[1]), count > 0 else {
+                    let count = Int(arguments[1]), count > 0
+                else {
                     throw BenchError.usage("populate DIR COUNT [--prefix ID-PREFIX]")
                 }
                 try await populate(directory: arguments[0], count: count, prefix: arguments.count == 4 ? arguments[3] : "populate")
@@ -53,8 +54,9 @@ struct Bench {
             case "schedules":
                 arguments.removeFirst()
                 guard arguments.count == 2 || (arguments.count == 4 && arguments[2] == "--paused"),
-                      let count = Int(arguments[1]), count > 0,
-                      let paused = arguments.count == 4 ? Int(arguments[3]) : 0, (0...count).contains(paused) else {
+                    let count = Int(arguments[1]), count > 0,
+                    let paused = arguments.count == 4 ? Int(arguments[3]) : 0, (0...count).contains(paused)
+                else {
                     throw BenchError.usage("schedules FILE COUNT [--paused N]")
                 }
                 try writeSchedules(path: arguments[0], count: count, paused: paused)
@@ -95,7 +97,7 @@ struct Bench {
         var activities = 5_000
         var workflows = 200
         var perWorkflow = 10
-        var replayActivities = 3_333 // 1 + 3 × 3,333 + 1 = 10,001 events
+        var replayActivities = 3_333  // 1 + 3 × 3,333 + 1 = 10,001 events
         var replayRuns = 5
         var directory: String?
         var keep = false
@@ -134,8 +136,9 @@ struct Bench {
         print("signalroom-bench: state in \(root) (release build expected; 1 fsync per activity is the engine's floor)")
 
         let floor = try fsyncFloor(directory: root)
-        print("fsync floor: append 200 B + fdatasync: \(format(micros: floor)) median of 200 here "
-              + "(at one fsync per activity, no engine can beat \(grouped(1e6 / floor))/s on this disk)")
+        print(
+            "fsync floor: append 200 B + fdatasync: \(format(micros: floor)) median of 200 here "
+                + "(at one fsync per activity, no engine can beat \(grouped(1e6 / floor))/s on this disk)")
 
         let engine = makeEngine(root: root + "/throughput")
 
@@ -146,8 +149,10 @@ struct Bench {
         }
         try expect(single == .completed(.int(Int64(expectedSum(options.activities)))), "sequential run ended \(single)")
         let singleRate = Double(options.activities) / seconds(singleTime)
-        print("durable activity completions: \(grouped(singleRate))/s (\(format(micros: seconds(singleTime) * 1e6 / Double(options.activities))) each, "
-              + "\(grouped(options.activities)) activities in one workflow, fsync on; CPU \(format(micros: (cpuSeconds() - singleCPU) * 1e6 / Double(options.activities))) each)   target ≥ 2,500/s  \(verdict(singleRate >= 2_500))")
+        print(
+            "durable activity completions: \(grouped(singleRate))/s (\(format(micros: seconds(singleTime) * 1e6 / Double(options.activities))) each, "
+                + "\(grouped(options.activities)) activities in one workflow, fsync on; CPU \(format(micros: (cpuSeconds() - singleCPU) * 1e6 / Double(options.activities))) each)   target ≥ 2,500/s  \(verdict(singleRate >= 2_500))"
+        )
 
         // a2. Many short workflows, start → execute each.
         let manyCPU = cpuSeconds()
@@ -159,11 +164,12 @@ struct Bench {
         }
         let manyActivities = options.workflows * options.perWorkflow
         let manyRate = Double(manyActivities) / seconds(manyTime)
-        print("durable activity completions: \(grouped(manyRate))/s (\(format(micros: seconds(manyTime) * 1e6 / Double(manyActivities))) each, "
-              + "\(options.workflows) workflows × \(options.perWorkflow) activities, start → execute, fsync on; "
-              + "\(grouped(Double(options.workflows) / seconds(manyTime))) workflows/s, "
-              + "\(format(millis: seconds(manyTime) * 1e3 / Double(options.workflows))) per workflow; "
-              + "CPU \(format(micros: (cpuSeconds() - manyCPU) * 1e6 / Double(manyActivities))) per activity)")
+        print(
+            "durable activity completions: \(grouped(manyRate))/s (\(format(micros: seconds(manyTime) * 1e6 / Double(manyActivities))) each, "
+                + "\(options.workflows) workflows × \(options.perWorkflow) activities, start → execute, fsync on; "
+                + "\(grouped(Double(options.workflows) / seconds(manyTime))) workflows/s, "
+                + "\(format(millis: seconds(manyTime) * 1e3 / Double(options.workflows))) per workflow; "
+                + "CPU \(format(micros: (cpuSeconds() - manyCPU) * 1e6 / Double(manyActivities))) per activity)")
 
         // b. Replay of a ~10,000-event history parked on a long timer.
         let replayStore = FileHistoryStore(root: URL(fileURLWithPath: root + "/replay"))
@@ -171,7 +177,8 @@ struct Bench {
         let (run, buildTime) = try await timed { try await buildParkedRun(replayEngine, activities: options.replayActivities) }
         let history = try replayStore.history(of: run)
         let bytes = (try? FileManager.default.attributesOfItem(atPath: replayStore.historyPath(run))[.size] as? Int) ?? 0
-        print("  (built the replay history: \(grouped(history.count)) events, \(format(bytes: bytes)), in \(format(millis: seconds(buildTime) * 1e3)))")
+        print(
+            "  (built the replay history: \(grouped(history.count)) events, \(format(bytes: bytes)), in \(format(millis: seconds(buildTime) * 1e3)))")
 
         var claimTimes: [Double] = []
         var executeTimes: [Double] = []
@@ -191,10 +198,11 @@ struct Bench {
         let replayCPUEach = (cpuSeconds() - replayCPU) * 1e3 / Double(options.replayRuns)
         try expect(try replayStore.history(of: run).count == history.count, "replay appended events")
         let replay = median(totalTimes)
-        print("replay of a \(grouped(history.count))-event history (claim + execute, parks again): \(format(millis: replay)) median of \(options.replayRuns) "
-              + "(claim incl. read+decode \(format(millis: median(claimTimes))), execute \(format(millis: median(executeTimes))); "
-              + "min \(format(millis: totalTimes.min()!)), max \(format(millis: totalTimes.max()!)); CPU \(format(millis: replayCPUEach)) each)"
-              + (history.count >= 10_000 ? "   target < 50 ms  \(verdict(replay < 50))" : " (the < 50 ms target is for 10,000 events)"))
+        print(
+            "replay of a \(grouped(history.count))-event history (claim + execute, parks again): \(format(millis: replay)) median of \(options.replayRuns) "
+                + "(claim incl. read+decode \(format(millis: median(claimTimes))), execute \(format(millis: median(executeTimes))); "
+                + "min \(format(millis: totalTimes.min()!)), max \(format(millis: totalTimes.max()!)); CPU \(format(millis: replayCPUEach)) each)"
+                + (history.count >= 10_000 ? "   target < 50 ms  \(verdict(replay < 50))" : " (the < 50 ms target is for 10,000 events)"))
 
         var decodeTimes: [Double] = []
         for _ in 0..<options.replayRuns {
@@ -203,9 +211,10 @@ struct Bench {
             decodeTimes.append(seconds(time) * 1e3)
         }
         let decode = median(decodeTimes)
-        print("history decode only (store.history(of:)): \(format(millis: decode)) median of \(options.replayRuns) "
-              + "(\(grouped(history.count)) events, \(format(micros: decode * 1e3 / Double(history.count))) per event, "
-              + "\(String(format: "%.0f", Double(bytes) / 1e6 / (decode / 1e3))) MB/s)")
+        print(
+            "history decode only (store.history(of:)): \(format(millis: decode)) median of \(options.replayRuns) "
+                + "(\(grouped(history.count)) events, \(format(micros: decode * 1e3 / Double(history.count))) per event, "
+                + "\(String(format: "%.0f", Double(bytes) / 1e6 / (decode / 1e3))) MB/s)")
 
         print("peak RSS (VmHWM): \(peakRSS())")
         if options.keep || options.directory != nil { print("state kept in \(root)") }
@@ -220,8 +229,9 @@ struct Bench {
                 try expect(outcome == .completed(.int(0)), "run \(index) ended \(outcome)")
             }
         }
-        print("populated \(directory) with \(grouped(count)) closed one-activity runs in \(String(format: "%.1f", seconds(time))) s "
-              + "(\(grouped(Double(count) / seconds(time))) workflows/s, \(format(millis: seconds(time) * 1e3 / Double(count))) each)")
+        print(
+            "populated \(directory) with \(grouped(count)) closed one-activity runs in \(String(format: "%.1f", seconds(time))) s "
+                + "(\(grouped(Double(count) / seconds(time))) workflows/s, \(format(millis: seconds(time) * 1e3 / Double(count))) each)")
     }
 
     /// One workflow of `count` activities, nothing else: a steady loop to put under a profiler.
@@ -233,8 +243,9 @@ struct Bench {
         let (_, time) = try await timed {
             try await startAndExecute(engine, id: "bench-sequential", input: .init(activities: count))
         }
-        print("sequential-loop: \(grouped(count)) activities, \(format(micros: seconds(time) * 1e6 / Double(count))) each, "
-              + "CPU \(format(micros: (cpuSeconds() - cpu) * 1e6 / Double(count))) each")
+        print(
+            "sequential-loop: \(grouped(count)) activities, \(format(micros: seconds(time) * 1e6 / Double(count))) each, "
+                + "CPU \(format(micros: (cpuSeconds() - cpu) * 1e6 / Double(count))) each")
     }
 
     /// Builds the replay history once, then replays it `times` times: a steady loop to put
@@ -271,8 +282,9 @@ struct Bench {
     }
 
     static func buildParkedRun(_ engine: WorkflowEngine, activities: Int) async throws -> RunReference {
-        let claimed = try engine.start(workflowType: LoopWorkflow.name, workflowId: "bench-replay",
-                                       input: try JSONValue(encoding: LoopWorkflow.Input(activities: activities, parkSeconds: 3600)))
+        let claimed = try engine.start(
+            workflowType: LoopWorkflow.name, workflowId: "bench-replay",
+            input: try JSONValue(encoding: LoopWorkflow.Input(activities: activities, parkSeconds: 3600)))
         let run = claimed.run
         let outcome = try await engine.execute(claimed)
         guard case .parked = outcome else { throw BenchError.unexpected("replay run ended \(outcome), expected parked") }
@@ -316,7 +328,8 @@ struct Bench {
 
     static func peakRSS() -> String {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return "unknown" }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return "unknown" }
         let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
         return String(format: "%.1f MB", Double(kilobytes) / 1024)
     }

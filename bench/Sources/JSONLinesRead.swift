@@ -16,7 +16,8 @@ enum JSONLinesRead {
         var text = ""
         text.reserveCapacity(rows * 200)
         for row in 0..<rows {
-            text += #"{"id": \#(row), "created_at": "2026-11-\#(10 + row % 20)T07:00:00Z", "customer": "Zoë \"the buyer\" #\#(row % 977)", "#
+            text +=
+                #"{"id": \#(row), "created_at": "2026-11-\#(10 + row % 20)T07:00:00Z", "customer": "Zoë \"the buyer\" #\#(row % 977)", "#
                 + #""note": "line one\nline two \u00e9", "amount": \#(row % 10_000).50, "quantity": \#(row % 7), "paid": \#(row % 2 == 0 ? "true" : "false"), "#
                 + #""meta": {"channel": "email", "tags": ["a", "b", \#(row % 5)]}, "coupon": null}"# + "\n"
         }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 import Foundation
 import SignalRoomCore
@@ -28,7 +28,9 @@ extension Bench {
         let workflows = directory + "/workflows"
         let closedIndex = directory + "/index/closed"
         for path in [directory, workflows, directory + "/index", directory + "/index/open", closedIndex] {
-            guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw BenchError.unexpected("cannot create \(path): \(String(cString: strerror(errno)))") }
+            guard mkdir(path, 0o700) == 0 || errno == EEXIST else {
+                throw BenchError.unexpected("cannot create \(path): \(String(cString: strerror(errno)))")
+            }
         }
 
         // Close times from `days` days ago up to a minute ago, oldest first; each run
@@ -44,11 +46,14 @@ extension Bench {
             let number = String(index)
             let workflowId = "\(prefix)-" + String(repeating: "0", count: width - number.count) + number
             let runId = RunReference.newRunId(at: start)
-            let values = ClosedRunTemplate.Values(workflowId: Array(workflowId.utf8), runId: Array(runId.utf8),
-                                                  start: Array(Timestamp.format(start).utf8), close: Array(Timestamp.format(close).utf8))
+            let values = ClosedRunTemplate.Values(
+                workflowId: Array(workflowId.utf8), runId: Array(runId.utf8),
+                start: Array(Timestamp.format(start).utf8), close: Array(Timestamp.format(close).utf8))
             let workflowDirectory = workflows + "/" + workflowId
             guard mkdir(workflowDirectory, 0o700) == 0 else {
-                throw BenchError.unexpected("cannot create \(workflowDirectory): \(String(cString: strerror(errno))) (closed-runs needs ids not used yet; try another --prefix)")
+                throw BenchError.unexpected(
+                    "cannot create \(workflowDirectory): \(String(cString: strerror(errno))) (closed-runs needs ids not used yet; try another --prefix)"
+                )
             }
             try writeFile(workflowDirectory + "/.claim", [])
             try writeFile(workflowDirectory + "/" + runId + ".jsonl", template.history(values))
@@ -61,13 +66,15 @@ extension Bench {
         for run in sample {
             let events = try store.history(of: run)
             guard events.count == template.eventCount, case .workflowExecutionStarted(let first)? = events.first?.attributes,
-                  first.workflowId == run.workflowId, first.runId == run.runId else {
+                first.workflowId == run.workflowId, first.runId == run.runId
+            else {
                 throw BenchError.unexpected("the copied history of \(run) does not read back as the template's \(template.eventCount) events")
             }
         }
         let time = seconds(ContinuousClock.now - started)
-        print("wrote \(grouped(count)) closed one-activity runs (\(template.eventCount) events each) into \(directory) in \(String(format: "%.1f", time)) s, "
-              + "closed over the last \(days) days (\(dayLines.count) closed-index day files)")
+        print(
+            "wrote \(grouped(count)) closed one-activity runs (\(template.eventCount) events each) into \(directory) in \(String(format: "%.1f", time)) s, "
+                + "closed over the last \(days) days (\(dayLines.count) closed-index day files)")
     }
 
     static func writeFile(_ path: String, _ bytes: [UInt8], append: Bool = false) throws {
@@ -133,9 +140,10 @@ extension Bench {
         }
         let text = "[\n" + entries.joined(separator: ",\n") + "\n]\n"
         guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else { throw BenchError.unexpected("cannot write \(path)") }
-        print("wrote \(grouped(count)) schedules of workflow demo to \(path) ("
-              + kinds.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-              + "; zones \(zones.joined(separator: ", ")))")
+        print(
+            "wrote \(grouped(count)) schedules of workflow demo to \(path) ("
+                + kinds.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                + "; zones \(zones.joined(separator: ", ")))")
     }
 }
 
@@ -170,7 +178,7 @@ struct ClosedRunTemplate {
     var eventCount: Int { lines.count }
 
     static let workflowId = "bench-template-run"
-    static let startTime = Date(timeIntervalSince1970: 946_684_800) // 2000-01-01T00:00:00.000Z
+    static let startTime = Date(timeIntervalSince1970: 946_684_800)  // 2000-01-01T00:00:00.000Z
     static let closeTime = startTime.addingTimeInterval(1)
 
     /// Runs one `bench.loop` of one activity in a scratch directory with a clock that reads
@@ -183,10 +191,13 @@ struct ClosedRunTemplate {
         registry.register(workflow: LoopWorkflow.self)
         registry.register(activity: NoopActivity())
         let store = FileHistoryStore(root: URL(fileURLWithPath: root))
-        let engine = WorkflowEngine(store: store, registry: registry, configuration: EngineConfiguration(
-            identity: "4242@bench", clock: { calls.next() == 0 ? startTime : closeTime }))
-        let claimed = try engine.start(workflowType: LoopWorkflow.name, workflowId: workflowId,
-                                       input: try JSONValue(encoding: LoopWorkflow.Input(activities: 1)))
+        let engine = WorkflowEngine(
+            store: store, registry: registry,
+            configuration: EngineConfiguration(
+                identity: "4242@bench", clock: { calls.next() == 0 ? startTime : closeTime }))
+        let claimed = try engine.start(
+            workflowType: LoopWorkflow.name, workflowId: workflowId,
+            input: try JSONValue(encoding: LoopWorkflow.Input(activities: 1)))
         let run = claimed.run
         let outcome = try await engine.execute(claimed)
         try Bench.expect(outcome == .completed(.int(0)), "template run ended \(outcome)")
@@ -194,8 +205,10 @@ struct ClosedRunTemplate {
         let history = try Data(contentsOf: URL(fileURLWithPath: store.historyPath(run)))
         let closedIndex = root + "/index/closed/" + String(Timestamp.format(closeTime).prefix(10)) + ".jsonl"
         let closedLine = try Data(contentsOf: URL(fileURLWithPath: closedIndex))
-        let holes: [(String, Piece)] = [("\"\(workflowId)\"", .workflowId), ("\"\(run.runId)\"", .runId),
-                                        ("\"\(Timestamp.format(startTime))\"", .start), ("\"\(Timestamp.format(closeTime))\"", .close)]
+        let holes: [(String, Piece)] = [
+            ("\"\(workflowId)\"", .workflowId), ("\"\(run.runId)\"", .runId),
+            ("\"\(Timestamp.format(startTime))\"", .start), ("\"\(Timestamp.format(closeTime))\"", .close),
+        ]
 
         var lines: [[Piece]] = []
         for line in history.split(separator: 0x0A) {
@@ -218,7 +231,8 @@ struct ClosedRunTemplate {
         let key = Array(#","sum":""#.utf8)
         let trailer = key.count + 8 + 2
         guard line.count > trailer, line.suffix(2) == [0x22, 0x7D], Array(line[(line.count - trailer)..<(line.count - trailer + key.count)]) == key,
-              let recorded = UInt32(String(decoding: line[(line.count - 10)..<(line.count - 2)], as: UTF8.self), radix: 16) else {
+            let recorded = UInt32(String(decoding: line[(line.count - 10)..<(line.count - 2)], as: UTF8.self), radix: 16)
+        else {
             throw BenchError.unexpected("a template history line does not end in a sum: \(String(decoding: line, as: UTF8.self))")
         }
         let json = Array(line[0..<(line.count - trailer)]) + [0x7D]
@@ -232,8 +246,10 @@ struct ClosedRunTemplate {
         var index = 0
         let patterns = holes.map { (Array($0.0.utf8), $0.1) }
         scan: while index < bytes.count {
-            for (pattern, piece) in patterns where bytes[index] == pattern[0] && index + pattern.count <= bytes.count
-                && bytes[index..<(index + pattern.count)].elementsEqual(pattern) {
+            for (pattern, piece) in patterns
+            where bytes[index] == pattern[0] && index + pattern.count <= bytes.count
+                && bytes[index..<(index + pattern.count)].elementsEqual(pattern)
+            {
                 pieces.append(.bytes(literal + [0x22]))
                 literal = [0x22]
                 pieces.append(piece)

@@ -67,8 +67,10 @@ struct EverflowDailyStats: Resource {
     var writeDisposition: WriteDisposition { .merge(primaryKey: ["date", "affiliate_id", "advertiser_id"]) }
     var incremental: IncrementalCursor? { IncrementalCursor(field: "date", initialValue: settings.startDate.description) }
 
-    static let fields = ["date", "affiliate_id", "affiliate_label", "advertiser_id", "advertiser_label",
-                         "clicks", "conversions", "revenue", "payout", "profit", "_client_id"]
+    static let fields = [
+        "date", "affiliate_id", "affiliate_label", "advertiser_id", "advertiser_label",
+        "clicks", "conversions", "revenue", "payout", "profit", "_client_id",
+    ]
 
     func range(_ request: ExtractRequest) -> (from: CivilDate, to: CivilDate) {
         request.dayWindow(startingAt: settings.startDate, in: settings.timeZone, now: now())
@@ -77,9 +79,11 @@ struct EverflowDailyStats: Resource {
     func plan(_ request: ExtractRequest) async throws -> [String] {
         let (from, to) = range(request)
         if from > to { return ["nothing: \(from) is after the last complete day \(to)"] }
-        return ["POST \(settings.baseURL.absoluteString)/v1/networks/reporting/entity/table from \(from) to \(to) "
+        return [
+            "POST \(settings.baseURL.absoluteString)/v1/networks/reporting/entity/table from \(from) to \(to) "
                 + "(timezone_id \(settings.timezoneId), \(settings.timeZone.identifier)), \(settings.pageSize) rows a page"
-                + (settings.advertiserIds.isEmpty ? "" : ", advertisers \(settings.advertiserIds.joined(separator: ", "))")]
+                + (settings.advertiserIds.isEmpty ? "" : ", advertisers \(settings.advertiserIds.joined(separator: ", "))")
+        ]
     }
 
     func extract(_ request: ExtractRequest, into sink: any RowSink) async throws {
@@ -125,20 +129,23 @@ struct EverflowDailyStats: Resource {
             "columns": [["column": "affiliate"], ["column": "advertiser"], ["column": "date"]],
             "query": query,
         ]
-        return HTTPRequest(method: "POST", url: settings.baseURL.appendingPathComponent("v1/networks/reporting/entity/table"),
-                           headers: ["X-Eflow-API-Key": settings.apiKey, "Content-Type": "application/json", "Accept": "application/json"],
-                           body: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), timeout: 120)
+        return HTTPRequest(
+            method: "POST", url: settings.baseURL.appendingPathComponent("v1/networks/reporting/entity/table"),
+            headers: ["X-Eflow-API-Key": settings.apiKey, "Content-Type": "application/json", "Accept": "application/json"],
+            body: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), timeout: 120)
     }
 
     private func tableEntries(_ json: Any, client: ServiceClient, url: URL) throws -> [[String: Any]] {
         guard let object = json as? [String: Any], let table = object["table"] as? [Any] else {
-            throw ConnectorError.unexpectedShape(service: "Everflow", url: client.masked(url.absoluteString),
-                                                 expected: "an object with a \"table\" array", excerpt: client.excerpt(Data(String(describing: json).utf8)))
+            throw ConnectorError.unexpectedShape(
+                service: "Everflow", url: client.masked(url.absoluteString),
+                expected: "an object with a \"table\" array", excerpt: client.excerpt(Data(String(describing: json).utf8)))
         }
         return try table.enumerated().map { index, entry in
             guard let entry = entry as? [String: Any] else {
-                throw ConnectorError.unexpectedValue(service: "Everflow", location: "table row \(index + 1)", field: "(row)",
-                                                     value: String(describing: entry).prefix(60).description, expected: "an object")
+                throw ConnectorError.unexpectedValue(
+                    service: "Everflow", location: "table row \(index + 1)", field: "(row)",
+                    value: String(describing: entry).prefix(60).description, expected: "an object")
             }
             return entry
         }
@@ -153,40 +160,46 @@ struct EverflowDailyStats: Resource {
         }
         func id(_ type: String) throws -> String {
             guard let value = ids[type]?.id else {
-                throw ConnectorError.unexpectedValue(service: "Everflow", location: location, field: "columns[\(type)].id",
-                                                     value: "missing", expected: "the \(type)'s id")
+                throw ConnectorError.unexpectedValue(
+                    service: "Everflow", location: location, field: "columns[\(type)].id",
+                    value: "missing", expected: "the \(type)'s id")
             }
             return value
         }
         let dateId = try id("date")
         guard let day = Self.day(ofDateId: dateId, in: settings.timeZone) else {
-            throw ConnectorError.unexpectedValue(service: "Everflow", location: location, field: "columns[date].id", value: dateId,
-                                                 expected: "the Unix time of a midnight in UTC or \(settings.timeZone.identifier)")
+            throw ConnectorError.unexpectedValue(
+                service: "Everflow", location: location, field: "columns[date].id", value: dateId,
+                expected: "the Unix time of a midnight in UTC or \(settings.timeZone.identifier)")
         }
         let reporting = entry["reporting"] as? [String: Any] ?? [:]
         func count(_ field: String) throws -> FieldValue {
             guard let value = LooseNumber(reporting[field]).integer else {
-                throw ConnectorError.unexpectedValue(service: "Everflow", location: location, field: "reporting.\(field)",
-                                                     value: LooseNumber(reporting[field]).text, expected: "a whole number")
+                throw ConnectorError.unexpectedValue(
+                    service: "Everflow", location: location, field: "reporting.\(field)",
+                    value: LooseNumber(reporting[field]).text, expected: "a whole number")
             }
             return .int(value)
         }
         func amount(_ field: String) throws -> FieldValue {
             guard let value = LooseNumber(reporting[field]).double else {
-                throw ConnectorError.unexpectedValue(service: "Everflow", location: location, field: "reporting.\(field)",
-                                                     value: LooseNumber(reporting[field]).text, expected: "a number")
+                throw ConnectorError.unexpectedValue(
+                    service: "Everflow", location: location, field: "reporting.\(field)",
+                    value: LooseNumber(reporting[field]).text, expected: "a number")
             }
             return .double(value)
         }
         func label(_ type: String) -> FieldValue { ids[type]?.label.map(FieldValue.text) ?? .null }
         let advertiser = try id("advertiser")
-        return ([
-            .date(day.description),
-            TextInference.value(of: try id("affiliate")), label("affiliate"),
-            TextInference.value(of: advertiser), label("advertiser"),
-            try count("total_click"), try count("cv"), try amount("revenue"), try amount("payout"), try amount("profit"),
-            .text(settings.clientId),
-        ], advertiser)
+        return (
+            [
+                .date(day.description),
+                TextInference.value(of: try id("affiliate")), label("affiliate"),
+                TextInference.value(of: advertiser), label("advertiser"),
+                try count("total_click"), try count("cv"), try amount("revenue"), try amount("payout"), try amount("profit"),
+                .text(settings.clientId),
+            ], advertiser
+        )
     }
 
     /// The day whose midnight, in UTC or in the report's zone, is `id` (Unix seconds).

@@ -67,7 +67,9 @@ struct RedTrackDailySpend: Resource {
     func plan(_ request: ExtractRequest) async throws -> [String] {
         let days = days(request)
         guard let first = days.first, let last = days.last else { return ["nothing: no complete day after the cursor"] }
-        return ["GET \(settings.baseURL.absoluteString)/report for \(days.count) day\(days.count == 1 ? "" : "s"), \(first) to \(last), \(settings.pacing) s apart"]
+        return [
+            "GET \(settings.baseURL.absoluteString)/report for \(days.count) day\(days.count == 1 ? "" : "s"), \(first) to \(last), \(settings.pacing) s apart"
+        ]
     }
 
     func extract(_ request: ExtractRequest, into sink: any RowSink) async throws {
@@ -79,8 +81,9 @@ struct RedTrackDailySpend: Resource {
             let response = try await client.send(request, keyedBy: EnvironmentVariable.redTrackAPIKey.name)
             sink.didRead(bytes: response.body.count)
             guard let entries = try client.json(response, from: request) as? [Any] else {
-                throw ConnectorError.unexpectedShape(service: "RedTrack", url: client.masked(request.url.absoluteString),
-                                                     expected: "a JSON array of sources", excerpt: client.excerpt(response.body))
+                throw ConnectorError.unexpectedShape(
+                    service: "RedTrack", url: client.masked(request.url.absoluteString),
+                    expected: "a JSON array of sources", excerpt: client.excerpt(response.body))
             }
             var batch = RowBatch(fields: Self.fields)
             var skipped = 0
@@ -109,24 +112,29 @@ struct RedTrackDailySpend: Resource {
     /// One source's row, or nil for a row without `source_id` (skipped and counted).
     func row(_ entry: Any, day: CivilDate, location: String) throws -> [FieldValue]? {
         guard let entry = entry as? [String: Any] else {
-            throw ConnectorError.unexpectedValue(service: "RedTrack", location: location, field: "(row)",
-                                                 value: String(describing: entry).prefix(60).description, expected: "an object")
+            throw ConnectorError.unexpectedValue(
+                service: "RedTrack", location: location, field: "(row)",
+                value: String(describing: entry).prefix(60).description, expected: "an object")
         }
         guard let sourceId = LooseIdentifier.text(entry["source_id"]) else { return nil }
         func count(_ field: String) throws -> FieldValue {
             guard let value = LooseNumber(entry[field]).integer else {
-                throw ConnectorError.unexpectedValue(service: "RedTrack", location: location, field: field,
-                                                     value: LooseNumber(entry[field]).text, expected: "a whole number, a number in a string, or null")
+                throw ConnectorError.unexpectedValue(
+                    service: "RedTrack", location: location, field: field,
+                    value: LooseNumber(entry[field]).text, expected: "a whole number, a number in a string, or null")
             }
             return .int(value)
         }
         guard let cost = LooseNumber(entry["cost"]).double else {
-            throw ConnectorError.unexpectedValue(service: "RedTrack", location: location, field: "cost",
-                                                 value: LooseNumber(entry["cost"]).text, expected: "a number, a number in a string, or null")
+            throw ConnectorError.unexpectedValue(
+                service: "RedTrack", location: location, field: "cost",
+                value: LooseNumber(entry["cost"]).text, expected: "a number, a number in a string, or null")
         }
         func text(_ field: String) -> FieldValue { (entry[field] as? String).map(FieldValue.text) ?? .null }
         // `conversions` only: `total_conversions` counts other conversion types too.
-        return [.date(day.description), .text(sourceId), text("source"), text("source_alias"),
-                try count("clicks"), try count("conversions"), .double(cost), .text(settings.clientId)]
+        return [
+            .date(day.description), .text(sourceId), text("source"), text("source_alias"),
+            try count("clicks"), try count("conversions"), .double(cost), .text(settings.clientId),
+        ]
     }
 }

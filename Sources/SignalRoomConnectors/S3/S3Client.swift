@@ -32,8 +32,9 @@ public struct S3Client: Sendable {
     public init(settings: Settings) {
         self.settings = settings
         http = ServiceClient(service: "S3", secrets: [settings.secretAccessKey, settings.sessionToken ?? ""], configuration: settings.http)
-        signer = SignatureV4(accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey, region: settings.region,
-                             sessionToken: settings.sessionToken)
+        signer = SignatureV4(
+            accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey, region: settings.region,
+            sessionToken: settings.sessionToken)
     }
 
     public struct Object: Sendable, Hashable {
@@ -52,14 +53,16 @@ public struct S3Client: Sendable {
             let response = try await send(request)
             let text = String(decoding: response.body, as: UTF8.self)
             guard let page = S3XML.listPage(text) else {
-                throw ConnectorError.unexpectedShape(service: "S3", url: request.url.absoluteString, expected: "a ListBucketResult document",
-                                                     excerpt: http.excerpt(response.body))
+                throw ConnectorError.unexpectedShape(
+                    service: "S3", url: request.url.absoluteString, expected: "a ListBucketResult document",
+                    excerpt: http.excerpt(response.body))
             }
             objects += page.objects.map { Object(key: $0.key, size: $0.size) }
             token = page.isTruncated ? page.nextContinuationToken : nil
             if page.isTruncated, token == nil {
-                throw ConnectorError.unexpectedShape(service: "S3", url: request.url.absoluteString,
-                                                     expected: "a NextContinuationToken on a truncated page", excerpt: http.excerpt(response.body))
+                throw ConnectorError.unexpectedShape(
+                    service: "S3", url: request.url.absoluteString,
+                    expected: "a NextContinuationToken on a truncated page", excerpt: http.excerpt(response.body))
             }
         } while token != nil
         return objects

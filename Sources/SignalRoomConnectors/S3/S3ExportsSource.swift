@@ -15,8 +15,10 @@ public struct S3ExportsSource: Source {
     /// Where objects are downloaded to while they are read (removed after each).
     public let scratchDirectory: URL
 
-    public init(name: String = "s3", dataset: String = "s3_exports", client: S3Client, prefixes: [String], clientId: String,
-                scratchDirectory: URL = FileManager.default.temporaryDirectory) {
+    public init(
+        name: String = "s3", dataset: String = "s3_exports", client: S3Client, prefixes: [String], clientId: String,
+        scratchDirectory: URL = FileManager.default.temporaryDirectory
+    ) {
         self.name = name
         self.dataset = dataset
         self.client = client
@@ -29,8 +31,9 @@ public struct S3ExportsSource: Source {
         prefixes.map { prefix in
             let trimmed = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
             let table = ColumnName.normalize(trimmed.split(separator: "/").last.map(String.init) ?? trimmed)
-            return S3PrefixResource(name: table, table: table, prefix: trimmed + "/", client: client, clientId: clientId,
-                                    scratchDirectory: scratchDirectory)
+            return S3PrefixResource(
+                name: table, table: table, prefix: trimmed + "/", client: client, clientId: clientId,
+                scratchDirectory: scratchDirectory)
         }
     }
 }
@@ -64,7 +67,8 @@ struct S3PrefixResource: Resource {
     func plan(_ request: ExtractRequest) async throws -> [String] {
         let resource = try await listed()
         let selected = resource.selectedFiles(request)
-        return selected.isEmpty ? ["nothing: no object under s3://\(client.settings.bucket)/\(prefix) is on or after the cursor"]
+        return selected.isEmpty
+            ? ["nothing: no object under s3://\(client.settings.bucket)/\(prefix) is on or after the cursor"]
             : selected.map { "s3://\(client.settings.bucket)/\($0.name) (\($0.size) bytes)" }
     }
 

@@ -30,8 +30,10 @@ public struct SignatureV4: Sendable {
     /// `x-amz-content-sha256` (and `x-amz-security-token` with temporary credentials).
     /// `path` is the decoded path (`/bucket/key with spaces.csv`); `query` the decoded
     /// parameters; `headers` any further headers to sign (e.g. `range`).
-    public func sign(method: String, host: String, path: String, query: [(String, String)], headers: [String: String] = [:],
-                     payloadHash: String = emptyPayloadHash, date: Date) -> [String: String] {
+    public func sign(
+        method: String, host: String, path: String, query: [(String, String)], headers: [String: String] = [:],
+        payloadHash: String = emptyPayloadHash, date: Date
+    ) -> [String: String] {
         let amzDate = Self.amzDate(date)
         let day = String(amzDate.prefix(8))
         var signed: [String: String] = [:]
@@ -54,8 +56,10 @@ public struct SignatureV4: Sendable {
         let scope = "\(day)/\(region)/\(service)/aws4_request"
         let stringToSign = "AWS4-HMAC-SHA256\n\(amzDate)\n\(scope)\n\(Self.hex(SHA256.hash(data: Data(canonicalRequest.utf8))))"
         let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: signingKey(day: day)))
-        var result = ["Authorization": "AWS4-HMAC-SHA256 Credential=\(accessKeyId)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)",
-                      "x-amz-date": amzDate, "x-amz-content-sha256": payloadHash]
+        var result = [
+            "Authorization": "AWS4-HMAC-SHA256 Credential=\(accessKeyId)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)",
+            "x-amz-date": amzDate, "x-amz-content-sha256": payloadHash,
+        ]
         if let sessionToken { result["x-amz-security-token"] = sessionToken }
         return result
     }

@@ -14,9 +14,13 @@ enum LooseNumber {
             self = .value(number.doubleValue)
         case let text as String:
             let trimmed = text.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { self = .value(0) }
-            else if let number = Double(trimmed), number.isFinite { self = .value(number) }
-            else { self = .invalid("\"\(text)\"") }
+            if trimmed.isEmpty {
+                self = .value(0)
+            } else if let number = Double(trimmed), number.isFinite {
+                self = .value(number)
+            } else {
+                self = .invalid("\"\(text)\"")
+            }
         default:
             self = .invalid(String(describing: raw!))
         }

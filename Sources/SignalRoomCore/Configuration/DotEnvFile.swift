@@ -72,20 +72,25 @@ package enum DotEnvFile {
                 continue
             }
             var keyStart = index
-            if characters[index...].starts(with: "export"), index + 6 < characters.count, characters[index + 6] == " " || characters[index + 6] == "\t" {
+            if characters[index...].starts(with: "export"), index + 6 < characters.count,
+                characters[index + 6] == " " || characters[index + 6] == "\t"
+            {
                 index += 6
                 skipBlanks()
                 keyStart = index
             }
-            while index < characters.count, characters[index].isASCII, characters[index].isLetter || characters[index].isNumber
-                || "_.-".contains(characters[index]) { index += 1 }
+            while index < characters.count, characters[index].isASCII,
+                characters[index].isLetter || characters[index].isNumber
+                    || "_.-".contains(characters[index])
+            { index += 1 }
             let key = String(characters[keyStart..<index])
             skipBlanks()
             guard index < characters.count, characters[index] == "=" else {
                 throw fail(key.isEmpty ? "is not KEY=VALUE, a comment or blank" : "`\(key)` is not followed by `=`; write KEY=VALUE")
             }
             guard let first = key.first, first.isLetter || first == "_" else {
-                throw fail(key.isEmpty ? "has `=` but no key before it" : "`\(key)` is not a variable name (letters, digits, _; not starting with a digit)")
+                throw fail(
+                    key.isEmpty ? "has `=` but no key before it" : "`\(key)` is not a variable name (letters, digits, _; not starting with a digit)")
             }
             index += 1
             skipBlanks()
@@ -110,7 +115,7 @@ package enum DotEnvFile {
                         case "r": value.append("\r")
                         case "t": value.append("\t")
                         case "\\", "\"", "'", "$": value.append(escaped)
-                        default: value.append(character); value.append(escaped) // unknown escapes stay as written
+                        default: value.append(character); value.append(escaped)  // unknown escapes stay as written
                         }
                         continue
                     }

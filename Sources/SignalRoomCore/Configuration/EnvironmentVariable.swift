@@ -71,8 +71,10 @@ public struct EnvironmentVariable: Sendable, Hashable, CustomStringConvertible {
         value == value.rounded() ? String(Int(value)) : String(value)
     }
 
-    public init(_ name: String, group: Group, required: Bool = false, emptyIsAValue: Bool = false, default defaultValue: String = "",
-                defaultDescription: String? = nil, help: String) {
+    public init(
+        _ name: String, group: Group, required: Bool = false, emptyIsAValue: Bool = false, default defaultValue: String = "",
+        defaultDescription: String? = nil, help: String
+    ) {
         self.name = name
         self.group = group
         self.isRequired = required

@@ -44,7 +44,9 @@ package struct JSONParser {
             let literal = try scanner.number()
             if literal.isInteger, let value = scanner.int64(literal) { return .int(value) }
             let text = scanner.text(literal.range)
-            guard let value = Double(text), value.isFinite else { throw scanner.failure("number `\(text)` is out of range", at: literal.range.lowerBound) }
+            guard let value = Double(text), value.isFinite else {
+                throw scanner.failure("number `\(text)` is out of range", at: literal.range.lowerBound)
+            }
             return .double(value)
         default: throw scanner.failure("unexpected character `\(Character(Unicode.Scalar(c)))`")
         }

@@ -39,7 +39,7 @@ public enum Timestamp {
 
     private static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Date? {
         guard bytes.count >= 20, bytes[4] == 0x2D, bytes[7] == 0x2D,
-              bytes[10] == 0x54 || bytes[10] == 0x20, bytes[13] == 0x3A, bytes[16] == 0x3A
+            bytes[10] == 0x54 || bytes[10] == 0x20, bytes[13] == 0x3A, bytes[16] == 0x3A
         else { return nil }
         func number(_ from: Int, _ count: Int) -> Int? {
             var value = 0
@@ -51,8 +51,8 @@ public enum Timestamp {
             return value
         }
         guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-              (1...12).contains(month), day >= 1, day <= CivilDate.daysIn(year: year, month: month), hour < 24, minute < 60, second < 60
+            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+            (1...12).contains(month), day >= 1, day <= CivilDate.daysIn(year: year, month: month), hour < 24, minute < 60, second < 60
         else { return nil }
         var index = 19
         var millis = 0
@@ -71,7 +71,8 @@ public enum Timestamp {
         if bytes[index] == 0x5A, index == bytes.count - 1 {
             offsetSeconds = 0
         } else if bytes[index] == 0x2B || bytes[index] == 0x2D, bytes.count - index == 6, bytes[index + 3] == 0x3A,
-                  let offsetHours = number(index + 1, 2), let offsetMinutes = number(index + 4, 2), offsetHours < 24, offsetMinutes < 60 {
+            let offsetHours = number(index + 1, 2), let offsetMinutes = number(index + 4, 2), offsetHours < 24, offsetMinutes < 60
+        {
             offsetSeconds = (offsetHours * 3600 + offsetMinutes * 60) * (bytes[index] == 0x2D ? -1 : 1)
         } else {
             return nil

@@ -40,7 +40,8 @@ struct ZoneClock {
         // Equal ends could hide a change and its reversal; ask for the next transition too
         // (on Linux it reports every offset change, DST or not: Moscow 2014, Apia 2011).
         if let transition = zone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: TimeInterval(first))),
-           transition.timeIntervalSince1970 <= TimeInterval(last) {
+            transition.timeIntervalSince1970 <= TimeInterval(last)
+        {
             return nil
         }
         return offsetAtFirst
@@ -67,7 +68,7 @@ struct ZoneClock {
     /// between the instant it would be under the later (larger) offset and under the earlier.
     private func firstInstant(showingAfter local: Int, offsets: Set<Int>) -> Int {
         var low = local - (offsets.max() ?? 0)  // still before the gap
-        var high = local - (offsets.min() ?? 0) // already after it
+        var high = local - (offsets.min() ?? 0)  // already after it
         while low < high {
             let middle = low + (high - low) / 2
             if middle + offset(at: middle) > local { high = middle } else { low = middle + 1 }

@@ -35,8 +35,10 @@ extension CronExpression {
     /// earliest ones), by the same rules as `fireTimes(after:in:count:)`. A fire time equal to
     /// `start` is excluded and one equal to `end` included, so consecutive windows that share
     /// an end point see each fire time exactly once.
-    public func fireTimes(from start: Date, through end: Date, in zone: TimeZone,
-                          limit: Int = CronExpression.fireTimeLimit) -> [Date] {
+    public func fireTimes(
+        from start: Date, through end: Date, in zone: TimeZone,
+        limit: Int = CronExpression.fireTimeLimit
+    ) -> [Date] {
         guard limit > 0, end > start, let from = Self.searchable(start), let through = Self.searchable(end) else {
             return []
         }

@@ -16,11 +16,13 @@ extension CronExpression {
         var body = trimmed
         if trimmed.hasPrefix("@") {
             guard let expansion = Self.macros.first(where: { $0.name == trimmed.lowercased() })?.expansion else {
-                let problem = trimmed.lowercased() == "@reboot"
+                let problem =
+                    trimmed.lowercased() == "@reboot"
                     ? "runs at boot, not at a time, so it cannot be scheduled here"
                     : "is not a cron macro"
-                throw CronError(expression: text, token: trimmed, problem: problem,
-                                allowed: Self.macros.map(\.name).joined(separator: ", "))
+                throw CronError(
+                    expression: text, token: trimmed, problem: problem,
+                    allowed: Self.macros.map(\.name).joined(separator: ", "))
             }
             body = expansion
         }
@@ -51,9 +53,10 @@ extension CronExpression {
             let firstDay = CronField.dayOfMonth.starRange.first { daysOfMonth & (1 << UInt64($0)) != 0 } ?? 1
             if firstDay > longest {
                 let monthText = fields[CronField.month.position - 1]
-                throw CronError(expression: text, field: .dayOfMonth, token: String(dayOfMonthText),
-                                problem: "never occurs in month `\(monthText)`, so this expression would never fire",
-                                allowed: "1-\(longest) in that month")
+                throw CronError(
+                    expression: text, field: .dayOfMonth, token: String(dayOfMonthText),
+                    problem: "never occurs in month `\(monthText)`, so this expression would never fire",
+                    allowed: "1-\(longest) in that month")
             }
         }
 
@@ -114,8 +117,9 @@ extension CronExpression {
                     high = try value(bounds[1], in: item, of: field, expression: expression)
                     guard low <= high else {
                         let hint = field == .dayOfWeek && high == 0 ? "; for a range through Sunday use 7, e.g. `5-7`" : ""
-                        throw fail(item, "runs backwards (\(low) is after \(high))",
-                                   allowed: "ranges from low to high within \(field.allowed)\(hint)")
+                        throw fail(
+                            item, "runs backwards (\(low) is after \(high))",
+                            allowed: "ranges from low to high within \(field.allowed)\(hint)")
                     }
                 default:
                     throw fail(item, "is not a value, range or step", allowed: forms)
@@ -129,11 +133,14 @@ extension CronExpression {
     }
 
     /// A number or a name in one field.
-    private static func value(_ text: Substring, in item: Substring, of field: CronField,
-                              expression: String) throws(CronError) -> Int {
+    private static func value(
+        _ text: Substring, in item: Substring, of field: CronField,
+        expression: String
+    ) throws(CronError) -> Int {
         func fail(_ problem: String) -> CronError {
-            CronError(expression: expression, field: field, token: String(text.isEmpty ? item : text),
-                      problem: problem, allowed: field.allowed)
+            CronError(
+                expression: expression, field: field, token: String(text.isEmpty ? item : text),
+                problem: problem, allowed: field.allowed)
         }
         guard !text.isEmpty else { throw fail("is missing a number") }
         if text.allSatisfy({ $0.isASCII && $0.isNumber }) {

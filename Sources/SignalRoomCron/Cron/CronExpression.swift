@@ -49,13 +49,14 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
 
     /// The values a field matches, ascending (day-of-week: 0-6, Sunday = 0).
     public func values(of field: CronField) -> [Int] {
-        let set: UInt64 = switch field {
-        case .minute: minuteSet
-        case .hour: hourSet
-        case .dayOfMonth: dayOfMonthSet
-        case .month: monthSet
-        case .dayOfWeek: dayOfWeekSet
-        }
+        let set: UInt64 =
+            switch field {
+            case .minute: minuteSet
+            case .hour: hourSet
+            case .dayOfMonth: dayOfMonthSet
+            case .month: monthSet
+            case .dayOfWeek: dayOfWeekSet
+            }
         return field.starRange.filter { set & (1 << UInt64($0)) != 0 }
     }
 

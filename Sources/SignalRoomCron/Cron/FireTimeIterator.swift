@@ -57,7 +57,8 @@ struct FireTimeIterator: IteratorProtocol {
             }
             if finishedDays { return nil }
             if nextDay - lastDayWithFires > Self.horizonDays
-                || through.map({ TimeInterval((nextDay - 1) * 86_400) > $0 }) == true {
+                || through.map({ TimeInterval((nextDay - 1) * 86_400) > $0 }) == true
+            {
                 finishedDays = true
                 continue
             }

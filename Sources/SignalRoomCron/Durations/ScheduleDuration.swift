@@ -50,7 +50,9 @@ public struct ScheduleDuration: Sendable, Hashable, Comparable, CustomStringConv
             previousRank = rank
         }
         guard number.isEmpty else {
-            if number == trimmed { throw fail("a bare number has no unit; write e.g. \(number)d for \(number) days or \(number)m for \(number) minutes") }
+            if number == trimmed {
+                throw fail("a bare number has no unit; write e.g. \(number)d for \(number) days or \(number)m for \(number) minutes")
+            }
             throw fail("`\(number)` has no unit")
         }
         self.seconds = total

@@ -14,8 +14,10 @@ public struct CronError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What would have been accepted instead.
     public var allowed: String?
 
-    public init(expression: String, field: CronField? = nil, token: String? = nil, problem: String,
-                allowed: String? = nil) {
+    public init(
+        expression: String, field: CronField? = nil, token: String? = nil, problem: String,
+        allowed: String? = nil
+    ) {
         self.expression = expression
         self.field = field
         self.token = token

@@ -13,8 +13,10 @@ public struct ApplicationError: RetryClassifiedError, Sendable {
     public var isNonRetryable: Bool
     public var nextRetryDelay: Duration?
 
-    public init(_ message: String, type: String = "ApplicationError", isNonRetryable: Bool = false,
-                nextRetryDelay: Duration? = nil) {
+    public init(
+        _ message: String, type: String = "ApplicationError", isNonRetryable: Bool = false,
+        nextRetryDelay: Duration? = nil
+    ) {
         self.message = message
         self.type = type
         self.isNonRetryable = isNonRetryable

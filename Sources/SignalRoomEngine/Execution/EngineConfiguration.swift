@@ -22,11 +22,13 @@ public struct EngineConfiguration: Sendable {
     /// (API keys in URLs, tokens) that error descriptions from libraries may carry.
     public var redact: @Sendable (String) -> String
 
-    public init(parkThreshold: Duration = .seconds(5), pollInterval: Duration = .milliseconds(100),
-                identity: String? = nil, clock: @escaping @Sendable () -> Date = { Date() },
-                log: @escaping @Sendable (LogRecord) -> Void = { _ in },
-                afterDurableAppend: @escaping @Sendable (Int) -> Void = { _ in },
-                redact: @escaping @Sendable (String) -> String = { $0 }) {
+    public init(
+        parkThreshold: Duration = .seconds(5), pollInterval: Duration = .milliseconds(100),
+        identity: String? = nil, clock: @escaping @Sendable () -> Date = { Date() },
+        log: @escaping @Sendable (LogRecord) -> Void = { _ in },
+        afterDurableAppend: @escaping @Sendable (Int) -> Void = { _ in },
+        redact: @escaping @Sendable (String) -> String = { $0 }
+    ) {
         self.redact = redact
         self.parkThreshold = parkThreshold
         self.pollInterval = pollInterval

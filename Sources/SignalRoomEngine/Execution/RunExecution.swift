@@ -34,9 +34,10 @@ final class RunExecution: Sendable {
                 }
             }
             if let limit = progress.scheduleToCloseDeadline, configuration.clock() >= limit {
-                try await journal.recordFailedAttempt(&progress, attempt: progress.nextAttempt,
-                                                      failure: RunJournal.timeoutFailure(.scheduleToClose),
-                                                      retryAfter: nil, timeout: .scheduleToClose)
+                try await journal.recordFailedAttempt(
+                    &progress, attempt: progress.nextAttempt,
+                    failure: RunJournal.timeoutFailure(.scheduleToClose),
+                    retryAfter: nil, timeout: .scheduleToClose)
                 break
             }
             guard let attempt = try await journal.startAttempt(progress) else {
@@ -59,11 +60,13 @@ final class RunExecution: Sendable {
         case .failed(let error):
             // A classified error may say how long to wait (a service's Retry-After).
             let retryAfter = (error as? RetryClassifiedError)?.retryAfter.map { Duration.milliseconds(Int64(($0 * 1000).rounded(.up))) }
-            try await journal.recordFailedAttempt(&progress, attempt: attempt, failure: configuration.describe(error),
-                                                  retryAfter: retryAfter, timeout: nil)
+            try await journal.recordFailedAttempt(
+                &progress, attempt: attempt, failure: configuration.describe(error),
+                retryAfter: retryAfter, timeout: nil)
         case .timedOut(let type):
-            try await journal.recordFailedAttempt(&progress, attempt: attempt, failure: RunJournal.timeoutFailure(type),
-                                                  retryAfter: nil, timeout: type)
+            try await journal.recordFailedAttempt(
+                &progress, attempt: attempt, failure: RunJournal.timeoutFailure(type),
+                retryAfter: nil, timeout: type)
         case .canceled:
             try await journal.recordCanceled(&progress, attempt: attempt)
         case .stopped:
@@ -84,8 +87,10 @@ final class RunExecution: Sendable {
     /// until it returns.
     private func runAttempt(_ progress: ActivityProgress, attempt: Int) async -> AttemptOutcome {
         guard let body = registry.activities[progress.activityType] else {
-            return .failed(ApplicationError("no activity named \(progress.activityType) is registered in this build",
-                                            type: "UnknownActivity", isNonRetryable: true))
+            return .failed(
+                ApplicationError(
+                    "no activity named \(progress.activityType) is registered in this build",
+                    type: "UnknownActivity", isNonRetryable: true))
         }
         let startTime = configuration.clock()
         var deadline = startTime.addingTimeInterval(progress.options.startToCloseTimeout.seconds)
@@ -95,9 +100,10 @@ final class RunExecution: Sendable {
             deadlineType = .scheduleToClose
         }
         let context = ActivityContext(
-            info: .init(workflowId: journal.lease.run.workflowId, runId: journal.lease.run.runId,
-                        workflowType: journal.started.workflowType, activityType: progress.activityType,
-                        activityId: progress.scheduledEventId),
+            info: .init(
+                workflowId: journal.lease.run.workflowId, runId: journal.lease.run.runId,
+                workflowType: journal.started.workflowType, activityType: progress.activityType,
+                activityId: progress.scheduledEventId),
             attempt: attempt, deadline: deadline, lastHeartbeatDetails: progress.lastHeartbeatDetails, journal: journal)
         let input = progress.input
         // An unstructured task, so the run's watchdog can cancel this attempt alone. It notes
@@ -113,10 +119,15 @@ final class RunExecution: Sendable {
                 return (.failure(error), clock())
             }
         }
-        await journal.beginWatch(AttemptWatch(
-            scheduledEventId: progress.scheduledEventId, deadline: deadline, deadlineType: deadlineType,
-            heartbeatTimeout: progress.options.heartbeatTimeout, cancel: { task.cancel() }))
-        let (result, finishedAt) = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+        await journal.beginWatch(
+            AttemptWatch(
+                scheduledEventId: progress.scheduledEventId, deadline: deadline, deadlineType: deadlineType,
+                heartbeatTimeout: progress.options.heartbeatTimeout, cancel: { task.cancel() }))
+        let (result, finishedAt) = await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
         // The first outcome stands: once the attempt has returned, the watchdog is done
         // with it, so a deadline passing a moment later cannot turn it into a timeout.
         let decided = await journal.endWatch()
@@ -128,7 +139,7 @@ final class RunExecution: Sendable {
             return Self.outcome(of: result)
         case .timedOut(let type): return .timedOut(type)
         case .cancelRequested:
-            if case .success(let value) = result { return .completed(value) } // finished anyway: keep the work
+            if case .success(let value) = result { return .completed(value) }  // finished anyway: keep the work
             return .canceled
         case .stopped: return .stopped
         }

@@ -133,8 +133,10 @@ actor RunJournal {
         do {
             try write()
         } catch {
-            configuration.log(LogRecord(level: .warning, message: "the run index could not be updated: \(error)",
-                                        metadata: ["workflow_id": lease.run.workflowId]))
+            configuration.log(
+                LogRecord(
+                    level: .warning, message: "the run index could not be updated: \(error)",
+                    metadata: ["workflow_id": lease.run.workflowId]))
         }
     }
 
@@ -174,30 +176,36 @@ actor RunJournal {
     func checkAllCommandsReplayed() throws {
         guard nextCommand < recordedCommands.count else { return }
         let recorded = recordedCommands[nextCommand]
-        let error = NonDeterminismError(eventId: recorded.eventId, recorded: Self.describe(recorded), issued: "no further command (the workflow returned)")
+        let error = NonDeterminismError(
+            eventId: recorded.eventId, recorded: Self.describe(recorded), issued: "no further command (the workflow returned)")
         nondeterminism = error
         throw error
     }
 
     func scheduleActivity(type: String, input: JSONValue, options: ActivityOptions) throws -> ActivityProgress {
         try checkRequests()
-        if let scheduled = try matchRecorded("ActivityTaskScheduled of activity \(type) with input digest \(input.digest)", matches: {
-            if case .activityTaskScheduled(let a) = $0 { return a.activityType == type && a.input == input }
-            return false
-        }) {
+        if let scheduled = try matchRecorded(
+            "ActivityTaskScheduled of activity \(type) with input digest \(input.digest)",
+            matches: {
+                if case .activityTaskScheduled(let a) = $0 { return a.activityType == type && a.input == input }
+                return false
+            })
+        {
             guard case .activityTaskScheduled(let recorded) = scheduled.attributes else { preconditionFailure() }
             return try progressOfRecordedActivity(scheduled, recorded)
         }
         if cancelRequested { throw CanceledError() }
         let event = try record(.activityTaskScheduled(.init(activityType: type, input: input, options: options)))
-        return ActivityProgress(scheduledEventId: event.eventId, activityType: type, input: input, options: options,
-                                scheduledTime: event.time, nextAttempt: 1, notBefore: nil, lastHeartbeatDetails: nil)
+        return ActivityProgress(
+            scheduledEventId: event.eventId, activityType: type, input: input, options: options,
+            scheduledTime: event.time, nextAttempt: 1, notBefore: nil, lastHeartbeatDetails: nil)
     }
 
     private func progressOfRecordedActivity(_ scheduled: HistoryEvent, _ recorded: ActivityTaskScheduled) throws -> ActivityProgress {
-        var progress = ActivityProgress(scheduledEventId: scheduled.eventId, activityType: recorded.activityType,
-                                        input: recorded.input, options: recorded.options, scheduledTime: scheduled.time,
-                                        nextAttempt: 1, notBefore: nil, lastHeartbeatDetails: nil)
+        var progress = ActivityProgress(
+            scheduledEventId: scheduled.eventId, activityType: recorded.activityType,
+            input: recorded.input, options: recorded.options, scheduledTime: scheduled.time,
+            nextAttempt: 1, notBefore: nil, lastHeartbeatDetails: nil)
         var runningAttempt: Int?
         for event in activityEvents[scheduled.eventId] ?? [] {
             switch event.attributes {
@@ -212,12 +220,14 @@ actor RunJournal {
                 progress.resolution = .success(a.result)
             case .activityTaskFailed(let a):
                 runningAttempt = nil
-                replayFailedAttempt(&progress, event, attempt: a.attempt, next: a.nextAttemptTime, retryState: a.retryState,
-                                    failure: a.failure)
+                replayFailedAttempt(
+                    &progress, event, attempt: a.attempt, next: a.nextAttemptTime, retryState: a.retryState,
+                    failure: a.failure)
             case .activityTaskTimedOut(let a):
                 runningAttempt = nil
-                replayFailedAttempt(&progress, event, attempt: a.attempt, next: a.nextAttemptTime, retryState: a.retryState,
-                                    failure: Self.timeoutFailure(a.timeoutType))
+                replayFailedAttempt(
+                    &progress, event, attempt: a.attempt, next: a.nextAttemptTime, retryState: a.retryState,
+                    failure: Self.timeoutFailure(a.timeoutType))
             case .activityTaskCanceled:
                 advanceTime(to: event)
                 progress.resolution = .failure(CanceledError())
@@ -235,15 +245,19 @@ actor RunJournal {
     }
 
     /// A recorded failed attempt: either the next attempt's time, or the final failure.
-    private func replayFailedAttempt(_ progress: inout ActivityProgress, _ event: HistoryEvent, attempt: Int, next: Date?,
-                                     retryState: RetryState, failure: Failure) {
+    private func replayFailedAttempt(
+        _ progress: inout ActivityProgress, _ event: HistoryEvent, attempt: Int, next: Date?,
+        retryState: RetryState, failure: Failure
+    ) {
         if let next {
             progress.nextAttempt = attempt + 1
             progress.notBefore = next
         } else {
             advanceTime(to: event)
-            progress.resolution = .failure(ActivityFailure(activityType: progress.activityType, attempt: attempt,
-                                                           retryState: retryState, failure: failure))
+            progress.resolution = .failure(
+                ActivityFailure(
+                    activityType: progress.activityType, attempt: attempt,
+                    retryState: retryState, failure: failure))
         }
     }
 
@@ -257,8 +271,11 @@ actor RunJournal {
     func startAttempt(_ progress: ActivityProgress) throws -> Int? {
         try checkRequests()
         if cancelRequested { return nil }
-        try record(.activityTaskStarted(.init(scheduledEventId: progress.scheduledEventId, attempt: progress.nextAttempt,
-                                              identity: configuration.identity)), flush: true)
+        try record(
+            .activityTaskStarted(
+                .init(
+                    scheduledEventId: progress.scheduledEventId, attempt: progress.nextAttempt,
+                    identity: configuration.identity)), flush: true)
         lastHeartbeat = configuration.clock()
         checkpoints.attemptStarted(progress.scheduledEventId)
         return progress.nextAttempt
@@ -272,8 +289,10 @@ actor RunJournal {
 
     /// Records a failed or timed-out attempt and decides, by the retry policy and the
     /// schedule-to-close limit, whether another attempt follows and when.
-    func recordFailedAttempt(_ progress: inout ActivityProgress, attempt: Int, failure: Failure,
-                             retryAfter: Duration?, timeout: TimeoutType?) throws {
+    func recordFailedAttempt(
+        _ progress: inout ActivityProgress, attempt: Int, failure: Failure,
+        retryAfter: Duration?, timeout: TimeoutType?
+    ) throws {
         let policy = progress.options.retryPolicy
         let now = Timestamp.truncated(configuration.clock())
         var retryState = RetryState.inProgress
@@ -296,11 +315,17 @@ actor RunJournal {
         }
         let event: HistoryEvent
         if let timeout {
-            event = try record(.activityTaskTimedOut(.init(scheduledEventId: progress.scheduledEventId, attempt: attempt,
-                                                           timeoutType: timeout, retryState: retryState, nextAttemptTime: nextTime)))
+            event = try record(
+                .activityTaskTimedOut(
+                    .init(
+                        scheduledEventId: progress.scheduledEventId, attempt: attempt,
+                        timeoutType: timeout, retryState: retryState, nextAttemptTime: nextTime)))
         } else {
-            event = try record(.activityTaskFailed(.init(scheduledEventId: progress.scheduledEventId, attempt: attempt,
-                                                         failure: failure, retryState: retryState, nextAttemptTime: nextTime)))
+            event = try record(
+                .activityTaskFailed(
+                    .init(
+                        scheduledEventId: progress.scheduledEventId, attempt: attempt,
+                        failure: failure, retryState: retryState, nextAttemptTime: nextTime)))
         }
         let what = timeout.map { "timed out (\($0.rawValue))" } ?? "failed: \(failure.message)"
         var metadata = ["workflow_id": lease.run.workflowId, "activity": progress.activityType, "attempt": String(attempt)]
@@ -312,8 +337,10 @@ actor RunJournal {
         } else {
             configuration.log(LogRecord(level: .error, message: "activity \(what); no retry (\(retryState.rawValue))", metadata: metadata))
             state.advance(to: event.time, replaying: false)
-            progress.resolution = .failure(ActivityFailure(activityType: progress.activityType, attempt: attempt,
-                                                           retryState: retryState, failure: failure))
+            progress.resolution = .failure(
+                ActivityFailure(
+                    activityType: progress.activityType, attempt: attempt,
+                    retryState: retryState, failure: failure))
         }
     }
 
@@ -321,7 +348,8 @@ actor RunJournal {
         if !activitiesAskedToCancel.contains(progress.scheduledEventId) {
             try record(.activityTaskCancelRequested(.init(scheduledEventId: progress.scheduledEventId)))
         }
-        let event = try record(.activityTaskCanceled(.init(scheduledEventId: progress.scheduledEventId, attempt: attempt ?? progress.nextAttempt - 1)))
+        let event = try record(
+            .activityTaskCanceled(.init(scheduledEventId: progress.scheduledEventId, attempt: attempt ?? progress.nextAttempt - 1)))
         state.advance(to: event.time, replaying: false)
         progress.resolution = .failure(CanceledError())
     }
@@ -396,10 +424,13 @@ actor RunJournal {
     func startTimer(duration: Duration) throws -> TimerProgress {
         try checkRequests()
         let seconds = duration.seconds
-        if let started = try matchRecorded("TimerStarted for \(seconds) s", matches: {
-            if case .timerStarted(let a) = $0 { return a.durationSeconds == seconds }
-            return false
-        }) {
+        if let started = try matchRecorded(
+            "TimerStarted for \(seconds) s",
+            matches: {
+                if case .timerStarted(let a) = $0 { return a.durationSeconds == seconds }
+                return false
+            })
+        {
             guard case .timerStarted(let recorded) = started.attributes else { preconditionFailure() }
             if let outcome = timerOutcomes[started.eventId] {
                 advanceTime(to: outcome)
@@ -433,8 +464,12 @@ actor RunJournal {
         try flush()
         stop = .parked(wakeUp)
         updateIndex { try lease.setWakeUpTime(wakeUp) }
-        configuration.log(LogRecord(level: .info, message: "run parked", metadata: [
-            "workflow_id": lease.run.workflowId, "wake_up": Timestamp.format(wakeUp)]))
+        configuration.log(
+            LogRecord(
+                level: .info, message: "run parked",
+                metadata: [
+                    "workflow_id": lease.run.workflowId, "wake_up": Timestamp.format(wakeUp),
+                ]))
         throw RunStopped()
     }
 

@@ -28,8 +28,10 @@ public struct WorkflowEngine: Sendable {
     /// Creates a run (its `WorkflowExecutionStarted` event is durable on return).
     /// Throws `WorkflowStoreError.alreadyRunning` if the id has an open run. A scheduled
     /// run passes its `schedule` and fails with `alreadyUsed` if its id ever ran.
-    public func start(workflowType: String, workflowId: String? = nil, input: JSONValue,
-                      schedule: ScheduleAttribution? = nil) throws -> ClaimedRun {
+    public func start(
+        workflowType: String, workflowId: String? = nil, input: JSONValue,
+        schedule: ScheduleAttribution? = nil
+    ) throws -> ClaimedRun {
         guard registry.hasWorkflow(workflowType) else { throw EngineError.unknownWorkflowType(workflowType, known: registry.workflowNames) }
         do {
             try registry.validateInput(input, forWorkflow: workflowType)
@@ -41,11 +43,15 @@ public struct WorkflowEngine: Sendable {
         let id = workflowId ?? "\(workflowType)-\(runId.suffix(12))"
         try WorkflowId.validate(id)
         var generator = SystemRandomNumberGenerator()
-        let started = HistoryEvent(eventId: 1, time: now, attributes: .workflowExecutionStarted(.init(
-            workflowType: workflowType, workflowId: id, runId: runId, input: input,
-            randomSeed: generator.next(), identity: configuration.identity, historyFormat: 1, schedule: schedule)))
-        let lease = try store.createRun(workflowId: id, workflowType: workflowType, runId: runId, started: started,
-                                        onlyIfNeverUsed: schedule != nil)
+        let started = HistoryEvent(
+            eventId: 1, time: now,
+            attributes: .workflowExecutionStarted(
+                .init(
+                    workflowType: workflowType, workflowId: id, runId: runId, input: input,
+                    randomSeed: generator.next(), identity: configuration.identity, historyFormat: 1, schedule: schedule)))
+        let lease = try store.createRun(
+            workflowId: id, workflowType: workflowType, runId: runId, started: started,
+            onlyIfNeverUsed: schedule != nil)
         configuration.afterDurableAppend(1)
         return ClaimedRun(lease: lease)
     }
@@ -75,9 +81,11 @@ public struct WorkflowEngine: Sendable {
             throw EngineError.unknownWorkflowType(started.workflowType, known: registry.workflowNames)
         }
         let execution = RunExecution(journal: journal, registry: registry, configuration: configuration)
-        let context = WorkflowContext(info: .init(workflowId: started.workflowId, runId: started.runId,
-                                                  workflowType: started.workflowType, schedule: started.schedule),
-                                      execution: execution)
+        let context = WorkflowContext(
+            info: .init(
+                workflowId: started.workflowId, runId: started.runId,
+                workflowType: started.workflowType, schedule: started.schedule),
+            execution: execution)
         try claimed.lease.setWakeUpTime(nil)
         var result: Result<JSONValue, Error> = await withTaskGroup(of: Result<JSONValue, Error>?.self) { group in
             group.addTask {
@@ -164,8 +172,9 @@ public struct WorkflowEngine: Sendable {
         _ = try store.closeDamagedRun(run) { readable, keptAt in
             reason = "\(request.reason ?? "terminated"); history damaged at line \(damage.line) (\(damage.reason)), kept as \(keptAt)"
             let time = max(Timestamp.truncated(configuration.clock()), readable.last?.time ?? .distantPast)
-            return HistoryEvent(eventId: readable.count + 1, time: time,
-                                attributes: .workflowExecutionTerminated(.init(reason: reason, identity: request.identity)))
+            return HistoryEvent(
+                eventId: readable.count + 1, time: time,
+                attributes: .workflowExecutionTerminated(.init(reason: reason, identity: request.identity)))
         }
         return .terminated(reason: reason)
     }

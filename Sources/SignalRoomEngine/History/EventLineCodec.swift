@@ -20,7 +20,7 @@ enum EventLineCodec {
         bytes.removeLast()
         bytes.append(contentsOf: sumKey)
         bytes.append(contentsOf: hex(sum))
-        bytes.append(contentsOf: [0x22, 0x7D, 0x0A]) // "}\n
+        bytes.append(contentsOf: [0x22, 0x7D, 0x0A])  // "}\n
         return Data(bytes)
     }
 
@@ -88,7 +88,8 @@ enum EventLineCodec {
                     throw HistoryDamagedError(path: path, line: lineNumber, reason: "the event cannot be read (\(describe(error)))")
                 }
                 guard event.eventId == events.count + 1 else {
-                    throw HistoryDamagedError(path: path, line: lineNumber,
+                    throw HistoryDamagedError(
+                        path: path, line: lineNumber,
                         reason: "expected event id \(events.count + 1), found \(event.eventId)")
                 }
                 events.append(event)
@@ -105,7 +106,9 @@ enum EventLineCodec {
         guard count > trailerLength + 2, line[count - 1] == 0x7D, line[count - 2] == 0x22 else { return false }
         let sumStart = count - trailerLength
         for (offset, byte) in sumKey.enumerated() where line[sumStart + offset] != byte { return false }
-        guard let recorded = UInt32(String(decoding: UnsafeBufferPointer(rebasing: line[(sumStart + sumKey.count)..<(count - 2)]), as: UTF8.self), radix: 16)
+        guard
+            let recorded = UInt32(
+                String(decoding: UnsafeBufferPointer(rebasing: line[(sumStart + sumKey.count)..<(count - 2)]), as: UTF8.self), radix: 16)
         else { return false }
         let body = CRC32.update(CRC32.start, buffer: UnsafeBufferPointer(rebasing: line[0..<sumStart]))
         return CRC32.finish(CRC32.update(body, with: CollectionOfOne(UInt8(0x7D)))) == recorded
@@ -124,7 +127,7 @@ enum EventLineCodec {
     static func describe(_ error: Error) -> String {
         switch error {
         case DecodingError.dataCorrupted(let context), DecodingError.typeMismatch(_, let context),
-             DecodingError.valueNotFound(_, let context), DecodingError.keyNotFound(_, let context):
+            DecodingError.valueNotFound(_, let context), DecodingError.keyNotFound(_, let context):
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
             return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
         default:

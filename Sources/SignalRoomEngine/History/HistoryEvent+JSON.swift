@@ -5,8 +5,10 @@ import SignalRoomCore
 /// definition serves history lines, `workflow show --json` and `Codable`.
 extension HistoryEvent {
     var json: JSONValue {
-        .object(["eventId": JSONValue(eventId), "eventTime": JSONValue(time), "eventType": JSONValue(eventType),
-                 "attributes": attributes.json])
+        .object([
+            "eventId": JSONValue(eventId), "eventTime": JSONValue(time), "eventType": JSONValue(eventType),
+            "attributes": attributes.json,
+        ])
     }
 
     init(json: JSONValue) throws {
@@ -68,13 +70,14 @@ extension EventAttributes {
     init(type: String, json a: JSONObjectReader) throws {
         switch type {
         case "WorkflowExecutionStarted":
-            self = .workflowExecutionStarted(.init(
-                workflowType: try a.string("workflowType"), workflowId: try a.string("workflowId"), runId: try a.string("runId"),
-                input: try a.value("input"), randomSeed: try a.bitPattern("randomSeed"), identity: try a.string("identity"),
-                historyFormat: try a.int("historyFormat"),
-                schedule: try a.optionalObject("schedule").map {
-                    ScheduleAttribution(scheduleId: try $0.string("scheduleId"), fireTime: try $0.date("fireTime"))
-                }))
+            self = .workflowExecutionStarted(
+                .init(
+                    workflowType: try a.string("workflowType"), workflowId: try a.string("workflowId"), runId: try a.string("runId"),
+                    input: try a.value("input"), randomSeed: try a.bitPattern("randomSeed"), identity: try a.string("identity"),
+                    historyFormat: try a.int("historyFormat"),
+                    schedule: try a.optionalObject("schedule").map {
+                        ScheduleAttribution(scheduleId: try $0.string("scheduleId"), fireTime: try $0.date("fireTime"))
+                    }))
         case "WorkflowExecutionCompleted": self = .workflowExecutionCompleted(.init(result: try a.value("result")))
         case "WorkflowExecutionFailed": self = .workflowExecutionFailed(.init(failure: try Failure(json: try a.object("failure"))))
         case "WorkflowExecutionCancelRequested":
@@ -83,27 +86,39 @@ extension EventAttributes {
         case "WorkflowExecutionTerminated":
             self = .workflowExecutionTerminated(.init(reason: try a.string("reason"), identity: try a.string("identity")))
         case "ActivityTaskScheduled":
-            self = .activityTaskScheduled(.init(activityType: try a.string("activityType"), input: try a.value("input"),
-                                                options: try ActivityOptions(json: try a.object("options"))))
+            self = .activityTaskScheduled(
+                .init(
+                    activityType: try a.string("activityType"), input: try a.value("input"),
+                    options: try ActivityOptions(json: try a.object("options"))))
         case "ActivityTaskStarted":
-            self = .activityTaskStarted(.init(scheduledEventId: try a.int("scheduledEventId"), attempt: try a.int("attempt"),
-                                              identity: try a.string("identity")))
+            self = .activityTaskStarted(
+                .init(
+                    scheduledEventId: try a.int("scheduledEventId"), attempt: try a.int("attempt"),
+                    identity: try a.string("identity")))
         case "ActivityTaskHeartbeatRecorded":
-            self = .activityTaskHeartbeatRecorded(.init(scheduledEventId: try a.int("scheduledEventId"), attempt: try a.int("attempt"),
-                                                        details: try a.value("details")))
+            self = .activityTaskHeartbeatRecorded(
+                .init(
+                    scheduledEventId: try a.int("scheduledEventId"), attempt: try a.int("attempt"),
+                    details: try a.value("details")))
         case "ActivityTaskCompleted":
-            self = .activityTaskCompleted(.init(scheduledEventId: try a.int("scheduledEventId"), attempt: try a.int("attempt"),
-                                                result: try a.value("result")))
+            self = .activityTaskCompleted(
+                .init(
+                    scheduledEventId: try a.int("scheduledEventId"), attempt: try a.int("attempt"),
+                    result: try a.value("result")))
         case "ActivityTaskFailed":
-            self = .activityTaskFailed(.init(scheduledEventId: try a.int("scheduledEventId"), attempt: try a.int("attempt"),
-                                             failure: try Failure(json: try a.object("failure")),
-                                             retryState: try a.enumeration("retryState", RetryState.self),
-                                             nextAttemptTime: try a.optionalDate("nextAttemptTime")))
+            self = .activityTaskFailed(
+                .init(
+                    scheduledEventId: try a.int("scheduledEventId"), attempt: try a.int("attempt"),
+                    failure: try Failure(json: try a.object("failure")),
+                    retryState: try a.enumeration("retryState", RetryState.self),
+                    nextAttemptTime: try a.optionalDate("nextAttemptTime")))
         case "ActivityTaskTimedOut":
-            self = .activityTaskTimedOut(.init(scheduledEventId: try a.int("scheduledEventId"), attempt: try a.int("attempt"),
-                                               timeoutType: try a.enumeration("timeoutType", TimeoutType.self),
-                                               retryState: try a.enumeration("retryState", RetryState.self),
-                                               nextAttemptTime: try a.optionalDate("nextAttemptTime")))
+            self = .activityTaskTimedOut(
+                .init(
+                    scheduledEventId: try a.int("scheduledEventId"), attempt: try a.int("attempt"),
+                    timeoutType: try a.enumeration("timeoutType", TimeoutType.self),
+                    retryState: try a.enumeration("retryState", RetryState.self),
+                    nextAttemptTime: try a.optionalDate("nextAttemptTime")))
         case "ActivityTaskCancelRequested": self = .activityTaskCancelRequested(.init(scheduledEventId: try a.int("scheduledEventId")))
         case "ActivityTaskCanceled":
             self = .activityTaskCanceled(.init(scheduledEventId: try a.int("scheduledEventId"), attempt: try a.int("attempt")))
@@ -127,8 +142,9 @@ extension Failure {
     }
 
     init(json f: JSONObjectReader) throws {
-        self.init(message: try f.string("message"), type: try f.string("type"), nonRetryable: try f.bool("nonRetryable", default: false),
-                  cause: try f.optionalObject("cause").map(Failure.init(json:)))
+        self.init(
+            message: try f.string("message"), type: try f.string("type"), nonRetryable: try f.bool("nonRetryable", default: false),
+            cause: try f.optionalObject("cause").map(Failure.init(json:)))
     }
 }
 
@@ -143,10 +159,11 @@ extension ActivityOptions {
     }
 
     init(json o: JSONObjectReader) throws {
-        self.init(startToCloseTimeout: .seconds(try o.double("startToCloseTimeout")),
-                  scheduleToCloseTimeout: try o.optionalDouble("scheduleToCloseTimeout").map { .seconds($0) },
-                  heartbeatTimeout: try o.optionalDouble("heartbeatTimeout").map { .seconds($0) },
-                  retryPolicy: try RetryPolicy(json: try o.object("retryPolicy")))
+        self.init(
+            startToCloseTimeout: .seconds(try o.double("startToCloseTimeout")),
+            scheduleToCloseTimeout: try o.optionalDouble("scheduleToCloseTimeout").map { .seconds($0) },
+            heartbeatTimeout: try o.optionalDouble("heartbeatTimeout").map { .seconds($0) },
+            retryPolicy: try RetryPolicy(json: try o.object("retryPolicy")))
     }
 }
 
@@ -162,8 +179,9 @@ extension RetryPolicy {
     }
 
     init(json o: JSONObjectReader) throws {
-        self.init(initialInterval: .seconds(try o.double("initialInterval")), backoffCoefficient: try o.double("backoffCoefficient"),
-                  maximumInterval: try o.optionalDouble("maximumInterval").map { .seconds($0) },
-                  maximumAttempts: try o.int("maximumAttempts"), nonRetryableErrorTypes: try o.strings("nonRetryableErrorTypes"))
+        self.init(
+            initialInterval: .seconds(try o.double("initialInterval")), backoffCoefficient: try o.double("backoffCoefficient"),
+            maximumInterval: try o.optionalDouble("maximumInterval").map { .seconds($0) },
+            maximumAttempts: try o.int("maximumAttempts"), nonRetryableErrorTypes: try o.strings("nonRetryableErrorTypes"))
     }
 }

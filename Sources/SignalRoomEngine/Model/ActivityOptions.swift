@@ -11,8 +11,10 @@ public struct ActivityOptions: Sendable, Hashable, Codable {
     public var heartbeatTimeout: Duration?
     public var retryPolicy: RetryPolicy
 
-    public init(startToCloseTimeout: Duration = .seconds(300), scheduleToCloseTimeout: Duration? = nil,
-                heartbeatTimeout: Duration? = nil, retryPolicy: RetryPolicy = .default) {
+    public init(
+        startToCloseTimeout: Duration = .seconds(300), scheduleToCloseTimeout: Duration? = nil,
+        heartbeatTimeout: Duration? = nil, retryPolicy: RetryPolicy = .default
+    ) {
         self.startToCloseTimeout = startToCloseTimeout
         self.scheduleToCloseTimeout = scheduleToCloseTimeout
         self.heartbeatTimeout = heartbeatTimeout

@@ -18,9 +18,11 @@ public struct RetryPolicy: Sendable, Hashable, Codable {
     /// Failure type names that are never retried.
     public var nonRetryableErrorTypes: [String]
 
-    public init(initialInterval: Duration = .seconds(1), backoffCoefficient: Double = 2.0,
-                maximumInterval: Duration? = nil, maximumAttempts: Int = 0,
-                nonRetryableErrorTypes: [String] = []) {
+    public init(
+        initialInterval: Duration = .seconds(1), backoffCoefficient: Double = 2.0,
+        maximumInterval: Duration? = nil, maximumAttempts: Int = 0,
+        nonRetryableErrorTypes: [String] = []
+    ) {
         self.initialInterval = initialInterval
         self.backoffCoefficient = max(1, backoffCoefficient)
         self.maximumInterval = maximumInterval

@@ -45,8 +45,11 @@ public final class WorkflowContext: Sendable {
         }
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            ))
     }
 
     /// A logger that stays quiet while the workflow replays, so each line appears once.
@@ -56,8 +59,10 @@ public final class WorkflowContext: Sendable {
     /// result without running again; failures are retried by `options.retryPolicy`.
     /// Throws `ActivityFailure` once it has failed for good, `CanceledError` when the
     /// workflow was cancelled.
-    public func executeActivity<A: Activity>(_ activity: A.Type, options: ActivityOptions = ActivityOptions(),
-                                             input: A.Input) async throws -> A.Output {
+    public func executeActivity<A: Activity>(
+        _ activity: A.Type, options: ActivityOptions = ActivityOptions(),
+        input: A.Input
+    ) async throws -> A.Output {
         let payload = try JSONValue(encoding: input)
         let result = try await execution.executeActivity(type: A.name, input: payload, options: options)
         return try result.decode(A.Output.self)

@@ -1,7 +1,7 @@
 import Foundation
 #if canImport(Glibc)
-@preconcurrency import Glibc
-import SignalRoomCore
+    @preconcurrency import Glibc
+    import SignalRoomCore
 #endif
 
 /// The open-runs and closed-runs indexes: small files that let `run-due` and
@@ -13,7 +13,8 @@ extension FileHistoryStore {
 
     func readOpenEntry(_ workflowId: String) -> OpenRunEntry? {
         guard let file = try? PosixFile(path: openEntryPath(workflowId), mode: .readOnly),
-              let data = try? file.readAll() else { return nil }
+            let data = try? file.readAll()
+        else { return nil }
         return try? JSONCoding.decoder.decode(OpenRunEntry.self, from: data)
     }
 
@@ -28,13 +29,16 @@ extension FileHistoryStore {
         var entries: [OpenRunEntry] = []
         for name in names where name.hasSuffix(".json") {
             let workflowId = String(name.dropLast(5))
-            guard (try? WorkflowId.validate(workflowId)) != nil else { continue } // not ours
+            guard (try? WorkflowId.validate(workflowId)) != nil else { continue }  // not ours
             if let entry = readOpenEntry(workflowId) {
                 entries.append(entry)
-            } else if let rebuilt = try withClaimLock(workflowId, { () throws -> OpenRunEntry? in
-                PosixFile.remove(openEntryPath(workflowId))
-                return try openRunByHistory(workflowId)
-            }) {
+            } else if let rebuilt = try withClaimLock(
+                workflowId,
+                { () throws -> OpenRunEntry? in
+                    PosixFile.remove(openEntryPath(workflowId))
+                    return try openRunByHistory(workflowId)
+                })
+            {
                 entries.append(rebuilt)
             }
         }
@@ -91,7 +95,8 @@ extension FileHistoryStore {
             let data = try PosixFile(path: path, mode: .readOnly).readAll()
             for line in data.split(separator: 0x0A) {
                 guard let entry = try? JSONCoding.decoder.decode(ClosedRunEntry.self, from: Data(line)),
-                      wholeDay || entry.closeTime < cutoff else { continue }
+                    wholeDay || entry.closeTime < cutoff
+                else { continue }
                 guard PosixFile.exists(historyPath(entry.run)) else { continue }
                 PosixFile.remove(historyPath(entry.run))
                 PosixFile.remove(requestPath(entry.run, .cancel))
@@ -173,16 +178,22 @@ extension FileHistoryStore {
                     summary?.closeTime = last.time
                 }
                 guard let summary else {
-                    open.append(OpenRunEntry(workflowId: workflowId, runId: runId, workflowType: "unknown",
-                                             startTime: PosixFile.modificationTime(path) ?? Date(), wakeUpTime: nil))
+                    open.append(
+                        OpenRunEntry(
+                            workflowId: workflowId, runId: runId, workflowType: "unknown",
+                            startTime: PosixFile.modificationTime(path) ?? Date(), wakeUpTime: nil))
                     continue
                 }
                 if let closeTime = summary.closeTime {
-                    closed.append(ClosedRunEntry(workflowId: workflowId, runId: runId, workflowType: summary.workflowType,
-                                                 status: summary.status, startTime: summary.startTime, closeTime: closeTime))
+                    closed.append(
+                        ClosedRunEntry(
+                            workflowId: workflowId, runId: runId, workflowType: summary.workflowType,
+                            status: summary.status, startTime: summary.startTime, closeTime: closeTime))
                 } else {
-                    open.append(OpenRunEntry(workflowId: workflowId, runId: runId, workflowType: summary.workflowType,
-                                             startTime: summary.startTime, wakeUpTime: damage == nil ? summary.wakeUpTime : nil))
+                    open.append(
+                        OpenRunEntry(
+                            workflowId: workflowId, runId: runId, workflowType: summary.workflowType,
+                            startTime: summary.startTime, wakeUpTime: damage == nil ? summary.wakeUpTime : nil))
                 }
             }
         }

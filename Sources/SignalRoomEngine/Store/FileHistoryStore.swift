@@ -1,7 +1,7 @@
 import Foundation
 #if canImport(Glibc)
-@preconcurrency import Glibc
-import SignalRoomCore
+    @preconcurrency import Glibc
+    import SignalRoomCore
 #endif
 
 /// Histories as files under a state directory:
@@ -61,8 +61,10 @@ public struct FileHistoryStore: HistoryStore {
     }
     func openEntryPath(_ workflowId: String) -> String { openIndexPath + "/" + workflowId + ".json" }
 
-    public func createRun(workflowId: String, workflowType: String, runId: String, started: HistoryEvent,
-                          onlyIfNeverUsed: Bool) throws -> any RunLease {
+    public func createRun(
+        workflowId: String, workflowType: String, runId: String, started: HistoryEvent,
+        onlyIfNeverUsed: Bool
+    ) throws -> any RunLease {
         try WorkflowId.validate(workflowId)
         try rebuildIndexIfMissing()
         try createDirectories()
@@ -76,8 +78,10 @@ public struct FileHistoryStore: HistoryStore {
             }
             // The index entry goes first: it is the claim `run-due` finds. A crash before the
             // history exists leaves an entry without a file, which is treated as absent.
-            try writeOpenEntry(OpenRunEntry(workflowId: workflowId, runId: runId, workflowType: workflowType,
-                                            startTime: started.time, wakeUpTime: nil))
+            try writeOpenEntry(
+                OpenRunEntry(
+                    workflowId: workflowId, runId: runId, workflowType: workflowType,
+                    startTime: started.time, wakeUpTime: nil))
             do {
                 return try writeNewHistory(RunReference(workflowId: workflowId, runId: runId), workflowType: workflowType, started: started)
             } catch {
@@ -98,8 +102,9 @@ public struct FileHistoryStore: HistoryStore {
             try file.append(try EventLineCodec.encode(started), durable: true)
             guard rename(hidden, historyPath(run)) == 0 else { throw PosixFile.error(historyPath(run), "cannot create") }
             PosixFile.syncDirectory(directory)
-            return FileRunLease(store: self, run: run, workflowType: workflowType, file: file, events: [started],
-                                indexedWakeUpTime: .some(nil))
+            return FileRunLease(
+                store: self, run: run, workflowType: workflowType, file: file, events: [started],
+                indexedWakeUpTime: .some(nil))
         } catch {
             PosixFile.remove(hidden)
             throw error
@@ -122,8 +127,9 @@ public struct FileHistoryStore: HistoryStore {
             throw HistoryDamagedError(path: path, line: 1, reason: "the history does not begin with WorkflowExecutionStarted")
         }
         let indexed = readOpenEntry(run.workflowId).flatMap { $0.runId == run.runId ? Optional.some($0.wakeUpTime) : nil }
-        return FileRunLease(store: self, run: run, workflowType: started.workflowType, file: file, events: decoded.events,
-                            indexedWakeUpTime: indexed)
+        return FileRunLease(
+            store: self, run: run, workflowType: started.workflowType, file: file, events: decoded.events,
+            indexedWakeUpTime: indexed)
     }
 
     public func history(of run: RunReference) throws -> [HistoryEvent] {
@@ -170,9 +176,11 @@ public struct FileHistoryStore: HistoryStore {
         guard let events = try? history(of: entry.run) else { return entry }
         guard let summary = RunSummary(events: events), let closeTime = summary.closeTime else { return entry }
         if repair {
-            try appendClosedLine(ClosedRunEntry(workflowId: workflowId, runId: entry.runId, workflowType: summary.workflowType,
-                                                status: summary.status, startTime: summary.startTime, closeTime: closeTime),
-                                 durable: true)
+            try appendClosedLine(
+                ClosedRunEntry(
+                    workflowId: workflowId, runId: entry.runId, workflowType: summary.workflowType,
+                    status: summary.status, startTime: summary.startTime, closeTime: closeTime),
+                durable: true)
             PosixFile.remove(openEntryPath(workflowId))
         }
         return nil
@@ -191,12 +199,14 @@ public struct FileHistoryStore: HistoryStore {
         let (events, damage) = EventLineCodec.decodeReadablePrefix(try file.readAll(), path: path)
         guard let summary = RunSummary(events: events) else {
             // Not even its first event is readable: open, for a person to look at.
-            return OpenRunEntry(workflowId: workflowId, runId: newest, workflowType: "unknown",
-                                startTime: PosixFile.modificationTime(path) ?? Date(), wakeUpTime: nil)
+            return OpenRunEntry(
+                workflowId: workflowId, runId: newest, workflowType: "unknown",
+                startTime: PosixFile.modificationTime(path) ?? Date(), wakeUpTime: nil)
         }
         if summary.closeTime != nil, damage == nil { return nil }
-        let entry = OpenRunEntry(workflowId: workflowId, runId: newest, workflowType: summary.workflowType,
-                                 startTime: summary.startTime, wakeUpTime: summary.wakeUpTime)
+        let entry = OpenRunEntry(
+            workflowId: workflowId, runId: newest, workflowType: summary.workflowType,
+            startTime: summary.startTime, wakeUpTime: summary.wakeUpTime)
         try writeOpenEntry(entry)
         return entry
     }
@@ -237,9 +247,11 @@ public struct FileHistoryStore: HistoryStore {
                 guard rename(hidden, path) == 0 else { throw PosixFile.error(path, "cannot create") }
                 PosixFile.syncDirectory(directory(of: run.workflowId))
                 if let status = last.attributes.closingStatus {
-                    try appendClosedLine(ClosedRunEntry(workflowId: run.workflowId, runId: run.runId, workflowType: started.workflowType,
-                                                        status: status, startTime: readable[0].time, closeTime: last.time),
-                                         durable: true)
+                    try appendClosedLine(
+                        ClosedRunEntry(
+                            workflowId: run.workflowId, runId: run.runId, workflowType: started.workflowType,
+                            status: status, startTime: readable[0].time, closeTime: last.time),
+                        durable: true)
                 }
             }
             if readOpenEntry(run.workflowId)?.runId == run.runId { PosixFile.remove(openEntryPath(run.workflowId)) }
@@ -269,7 +281,7 @@ public struct FileHistoryStore: HistoryStore {
         for kind in [RunRequest.Kind.terminate, .cancel] {
             let path = requestPath(run, kind)
             guard PosixFile.exists(path), let file = try? PosixFile(path: path, mode: .readOnly),
-                  let data = try? file.readAll(), let request = try? JSONCoding.decoder.decode(RunRequest.self, from: data)
+                let data = try? file.readAll(), let request = try? JSONCoding.decoder.decode(RunRequest.self, from: data)
             else { continue }
             return request
         }

@@ -15,8 +15,10 @@ final class FileRunLease: RunLease, @unchecked Sendable {
     /// What the open index says now, to skip rewriting it when nothing changed.
     private var indexedWakeUpTime: Date??
 
-    init(store: FileHistoryStore, run: RunReference, workflowType: String, file: consuming PosixFile, events: [HistoryEvent],
-         indexedWakeUpTime: Date??) {
+    init(
+        store: FileHistoryStore, run: RunReference, workflowType: String, file: consuming PosixFile, events: [HistoryEvent],
+        indexedWakeUpTime: Date??
+    ) {
         self.indexedWakeUpTime = indexedWakeUpTime
         self.validLength = file.size()
         self.store = store
@@ -47,14 +49,18 @@ final class FileRunLease: RunLease, @unchecked Sendable {
     func setWakeUpTime(_ time: Date?) throws {
         guard let started = events.first, indexedWakeUpTime != .some(time) else { return }
         indexedWakeUpTime = .some(time)
-        try store.writeOpenEntry(OpenRunEntry(workflowId: run.workflowId, runId: run.runId, workflowType: workflowType,
-                                              startTime: started.time, wakeUpTime: time))
+        try store.writeOpenEntry(
+            OpenRunEntry(
+                workflowId: run.workflowId, runId: run.runId, workflowType: workflowType,
+                startTime: started.time, wakeUpTime: time))
     }
 
     func markClosed(status: RunStatus, closeTime: Date) throws {
         guard let started = events.first else { return }
-        try store.recordClosed(ClosedRunEntry(workflowId: run.workflowId, runId: run.runId, workflowType: workflowType,
-                                              status: status, startTime: started.time, closeTime: closeTime))
+        try store.recordClosed(
+            ClosedRunEntry(
+                workflowId: run.workflowId, runId: run.runId, workflowType: workflowType,
+                status: status, startTime: started.time, closeTime: closeTime))
         clearRequest(.cancel)
         clearRequest(.terminate)
     }

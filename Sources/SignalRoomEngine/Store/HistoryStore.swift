@@ -11,8 +11,10 @@ public protocol HistoryStore: Sendable {
     /// when the id has an open run, and with `onlyIfNeverUsed` `alreadyUsed` when the id has
     /// any run at all: creating a scheduled run is the claim on its fire time, so a fire
     /// time whose run already finished must not run again.
-    func createRun(workflowId: String, workflowType: String, runId: String, started: HistoryEvent,
-                   onlyIfNeverUsed: Bool) throws -> any RunLease
+    func createRun(
+        workflowId: String, workflowType: String, runId: String, started: HistoryEvent,
+        onlyIfNeverUsed: Bool
+    ) throws -> any RunLease
     /// Claims an existing run. Throws `runLocked` when another process holds it.
     func claim(_ run: RunReference) throws -> any RunLease
     /// Reads a run's history without claiming it (a torn last line is left out).

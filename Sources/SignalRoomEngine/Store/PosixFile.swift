@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The few POSIX calls the file store needs, with errors that name the path. Foundation's
@@ -14,15 +14,16 @@ struct PosixFile: ~Copyable {
     enum Mode { case readOnly, readWrite, createNew, createOrOpen, appendOnly }
 
     init(path: String, mode: Mode, permissions: mode_t = 0o600) throws {
-        let flags: Int32 = switch mode {
-        case .readOnly: O_RDONLY
-        case .readWrite: O_RDWR
-        case .createNew: O_RDWR | O_CREAT | O_EXCL
-        case .createOrOpen: O_RDWR | O_CREAT
-        // Several processes append to the same index file: O_APPEND makes each write land
-        // at the end as a whole instead of overwriting another process's line.
-        case .appendOnly: O_WRONLY | O_CREAT | O_APPEND
-        }
+        let flags: Int32 =
+            switch mode {
+            case .readOnly: O_RDONLY
+            case .readWrite: O_RDWR
+            case .createNew: O_RDWR | O_CREAT | O_EXCL
+            case .createOrOpen: O_RDWR | O_CREAT
+            // Several processes append to the same index file: O_APPEND makes each write land
+            // at the end as a whole instead of overwriting another process's line.
+            case .appendOnly: O_WRONLY | O_CREAT | O_APPEND
+            }
         let descriptor = open(path, flags | O_CLOEXEC, permissions)
         guard descriptor >= 0 else { throw PosixFile.error(path, "cannot open") }
         self.descriptor = descriptor
@@ -159,7 +160,8 @@ struct PosixFile: ~Copyable {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         for name in names where name.hasPrefix(prefix) {
             guard let marker = name.range(of: ".tmp-", options: .backwards), let pid = pid_t(name[marker.upperBound...]),
-                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+                kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
             unlink(directory + "/" + name)
         }
     }

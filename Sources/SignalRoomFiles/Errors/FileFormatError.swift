@@ -34,7 +34,8 @@ public enum FileFormatError: Error, Sendable, Equatable, CustomStringConvertible
         case .emptyFile(let file):
             return "\(file) is empty: it has no header line (the first line must name the columns)"
         case .raggedRow(let file, let line, let fields, let headerFields):
-            let hint = fields > headerFields
+            let hint =
+                fields > headerFields
                 ? "quote fields that contain commas"
                 : "every record needs a value (possibly empty) for each column"
             return "\(file) line \(line): \(fields) field\(fields == 1 ? "" : "s"), the header has \(headerFields); \(hint)"
@@ -44,7 +45,8 @@ public enum FileFormatError: Error, Sendable, Equatable, CustomStringConvertible
             return "\(file) line \(line): a quoted field opened here is never closed; a literal quote inside a quoted field must be doubled (\"\")"
         case .recordTooLong(let file, let line, let limit):
             let size = limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : "\(limit) bytes"
-            return "\(file) line \(line): the record that starts here is longer than \(size); if it is CSV, a quote opened on or after this line is probably never closed"
+            return
+                "\(file) line \(line): the record that starts here is longer than \(size); if it is CSV, a quote opened on or after this line is probably never closed"
         case .notAJSONObject(let file, let line, let reason, let excerpt):
             return "\(file) line \(line): not a JSON object (\(reason)): \(excerpt)"
         }

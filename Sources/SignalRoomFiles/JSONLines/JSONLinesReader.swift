@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Foundation
 import SignalRoomCore
@@ -113,7 +113,8 @@ public struct JSONLinesReader {
                 if let index = UTF8Validation.firstInvalidIndex(in: line) {
                     throw FileFormatError.invalidUTF8(file: displayName, line: lineNumber, byteOffset: lineOffset + index)
                 }
-                throw FileFormatError.notAJSONObject(file: displayName, line: lineNumber, reason: "\(error.reason) at column \(error.offset + 1)", excerpt: Self.excerpt(of: line))
+                throw FileFormatError.notAJSONObject(
+                    file: displayName, line: lineNumber, reason: "\(error.reason) at column \(error.offset + 1)", excerpt: Self.excerpt(of: line))
             }
         }
     }

@@ -55,7 +55,8 @@ public struct ExportFilesResource: Resource {
     public func remainingFiles(_ request: ExtractRequest) -> (files: ArraySlice<ExportFile>, skipRows: Int) {
         let selected = selectedFiles(request)[...]
         guard let position = request.resumeToken.flatMap(Self.position(of:)),
-              let index = selected.firstIndex(where: { $0.name == position.file }) else { return (selected, 0) }
+            let index = selected.firstIndex(where: { $0.name == position.file })
+        else { return (selected, 0) }
         return (selected[(position.rowsDone == nil ? index + 1 : index)...], position.rowsDone ?? 0)
     }
 
@@ -139,12 +140,13 @@ public struct ExportFilesResource: Resource {
         while let object = try reader.nextObject() {
             defer { row += 1 }
             if row < skipRows { continue }
-            rows.append(object.map { key, value in
-                if let index = fieldIndex[key] { return (index, value) }
-                fieldIndex[key] = fields.count
-                fields.append(key)
-                return (fields.count - 1, value)
-            })
+            rows.append(
+                object.map { key, value in
+                    if let index = fieldIndex[key] { return (index, value) }
+                    fieldIndex[key] = fields.count
+                    fields.append(key)
+                    return (fields.count - 1, value)
+                })
             if rows.count >= batchRows || reader.bytesRead - reported >= batchBytes { try await emit() }
         }
         if row == 0 { throw FilesSourceError.noRows(file: file.name) }

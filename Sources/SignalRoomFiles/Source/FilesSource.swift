@@ -17,8 +17,10 @@ public struct FilesSource: Source {
     /// The environment variable that named the directory, for error messages.
     public let directoryVariable: String
 
-    public init(name: String = "files", dataset: String = "files", directory: URL, clientId: String,
-                directoryVariable: String = EnvironmentVariable.filesSourceDirectory.name) {
+    public init(
+        name: String = "files", dataset: String = "files", directory: URL, clientId: String,
+        directoryVariable: String = EnvironmentVariable.filesSourceDirectory.name
+    ) {
         self.name = name
         self.dataset = dataset
         self.directory = directory

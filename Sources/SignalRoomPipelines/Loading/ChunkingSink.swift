@@ -80,9 +80,12 @@ final class ChunkingSink: RowSink, @unchecked Sendable {
         bufferedRows = 0
         bufferedBytes = 0
         chunks += 1
-        let (loader, resource, number, progress) = (self.loader, self.resource, chunks,
-                                                    LoadProgress(resource: resource.name, table: resource.table, rows: chunk.load.rows,
-                                                                 rowsRead: rowsRead, bytesRead: bytesRead, finished: false))
+        let (loader, resource, number, progress) = (
+            self.loader, self.resource, chunks,
+            LoadProgress(
+                resource: resource.name, table: resource.table, rows: chunk.load.rows,
+                rowsRead: rowsRead, bytesRead: bytesRead, finished: false)
+        )
         pendingStage = Task {
             try await loader.connection.stage(chunk)
             try await loader.checkpoint(chunk.load.loadId, resource.name, .staged(chunk: number, rows: chunk.load.rows))
@@ -140,7 +143,8 @@ final class ChunkingSink: RowSink, @unchecked Sendable {
                 }
                 columnOfField[field] = index
             } else {
-                let name = table?.columns.first(where: { $0.field == field })?.name
+                let name =
+                    table?.columns.first(where: { $0.field == field })?.name
                     ?? next.schema.columnName(forNewField: field, reserved: reservedNames())
                 let column = ColumnDefinition(name: name, type: type, field: field)
                 next.schema.columns.append(column)
@@ -166,8 +170,9 @@ final class ChunkingSink: RowSink, @unchecked Sendable {
                     out[column] = value.coerced(to: columns[column].type)
                 }
                 for key in keyIndexes where out[key] == .null {
-                    throw PipelineError.missingPrimaryKey(resource: resource.name, column: columns[key].name,
-                                                          row: "row \(next.rows + rows.count + 1) of this load")
+                    throw PipelineError.missingPrimaryKey(
+                        resource: resource.name, column: columns[key].name,
+                        row: "row \(next.rows + rows.count + 1) of this load")
                 }
                 rows.append(out)
             }

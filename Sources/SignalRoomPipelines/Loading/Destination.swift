@@ -113,8 +113,10 @@ public struct DatasetDescription: Sendable, Codable {
         public var started: String
         public var finished: String?
         public var error: String?
-        public init(loadId: String, resource: String, table: String, status: String, rows: Int, started: String,
-                    finished: String?, error: String?) {
+        public init(
+            loadId: String, resource: String, table: String, status: String, rows: Int, started: String,
+            finished: String?, error: String?
+        ) {
             self.loadId = loadId
             self.resource = resource
             self.table = table

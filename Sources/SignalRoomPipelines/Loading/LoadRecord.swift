@@ -34,9 +34,11 @@ public struct LoadRecord: Sendable, Hashable {
     public var schema: TableSchema
     public var error: String?
 
-    public init(loadId: String, pipeline: String, resource: String, table: String, disposition: WriteDisposition,
-                status: Status = .running, rows: Int = 0, started: String, finished: String? = nil,
-                resumeToken: String? = nil, pendingCursor: String? = nil, schema: TableSchema, error: String? = nil) {
+    public init(
+        loadId: String, pipeline: String, resource: String, table: String, disposition: WriteDisposition,
+        status: Status = .running, rows: Int = 0, started: String, finished: String? = nil,
+        resumeToken: String? = nil, pendingCursor: String? = nil, schema: TableSchema, error: String? = nil
+    ) {
         self.loadId = loadId
         self.pipeline = pipeline
         self.resource = resource

@@ -45,8 +45,10 @@ public struct ResourceLoader: Sendable {
     public var checkpoint: Checkpoint
     public var progress: @Sendable (LoadProgress) -> Void
 
-    public init(pipeline: String, connection: any DatasetConnection, options: Options = Options(),
-                checkpoint: @escaping Checkpoint = { _, _, _ in }, progress: @escaping @Sendable (LoadProgress) -> Void = { _ in }) {
+    public init(
+        pipeline: String, connection: any DatasetConnection, options: Options = Options(),
+        checkpoint: @escaping Checkpoint = { _, _, _ in }, progress: @escaping @Sendable (LoadProgress) -> Void = { _ in }
+    ) {
         self.pipeline = pipeline
         self.connection = connection
         self.options = options
@@ -58,11 +60,13 @@ public struct ResourceLoader: Sendable {
         // An attempt that died after its load was applied must not load again (an append
         // would duplicate): the ledger has the result.
         if let resumeLoadId, let done = try await connection.loadRecord(id: resumeLoadId),
-           done.status == .completed, done.resource == resource.name {
-            return ResourceLoadResult(resource: resource.name, table: done.table, loadId: done.loadId, rows: done.rows,
-                                      tableRows: try await connection.rowCount(table: done.table),
-                                      cursor: try await connection.cursor(pipeline: pipeline, resource: resource.name),
-                                      resumed: true, chunks: 0)
+            done.status == .completed, done.resource == resource.name
+        {
+            return ResourceLoadResult(
+                resource: resource.name, table: done.table, loadId: done.loadId, rows: done.rows,
+                tableRows: try await connection.rowCount(table: done.table),
+                cursor: try await connection.cursor(pipeline: pipeline, resource: resource.name),
+                resumed: true, chunks: 0)
         }
         let unfinished = try await connection.unfinishedLoads(pipeline: pipeline, resource: resource.name)
         var resumed: LoadRecord? = nil
@@ -84,16 +88,18 @@ public struct ResourceLoader: Sendable {
             }
             load = resumed
         } else {
-            load = LoadRecord(loadId: Self.newLoadId(), pipeline: pipeline, resource: resource.name, table: resource.table,
-                              disposition: resource.writeDisposition, started: Self.timestamp(),
-                              schema: TableSchema(table: resource.table))
+            load = LoadRecord(
+                loadId: Self.newLoadId(), pipeline: pipeline, resource: resource.name, table: resource.table,
+                disposition: resource.writeDisposition, started: Self.timestamp(),
+                schema: TableSchema(table: resource.table))
             try await connection.begin(load)
         }
         try await checkpoint(load.loadId, resource.name, .begun)
 
         let storedCursor = options.fullRefresh ? nil : try await connection.cursor(pipeline: pipeline, resource: resource.name)
-        let request = ExtractRequest(cursor: storedCursor ?? resource.incremental?.initialValue, resumeToken: load.resumeToken,
-                                     startDate: options.startDate, endDate: options.endDate)
+        let request = ExtractRequest(
+            cursor: storedCursor ?? resource.incremental?.initialValue, resumeToken: load.resumeToken,
+            startDate: options.startDate, endDate: options.endDate)
         let sink = ChunkingSink(loader: self, resource: resource, table: table, load: load)
         var finished: LoadRecord
         let cursor: CursorValue?
@@ -121,11 +127,14 @@ public struct ResourceLoader: Sendable {
         }
         try await checkpoint(finished.loadId, resource.name, .completed)
         let tableRows = try await connection.rowCount(table: resource.table)
-        progress(LoadProgress(resource: resource.name, table: resource.table, rows: finished.rows,
-                              rowsRead: sink.rowsRead, bytesRead: sink.bytesRead, finished: true))
-        return ResourceLoadResult(resource: resource.name, table: resource.table, loadId: finished.loadId, rows: finished.rows,
-                                  tableRows: tableRows, cursor: cursor?.value ?? storedCursor, resumed: resumed != nil,
-                                  chunks: sink.chunks, skippedRows: sink.skippedRows)
+        progress(
+            LoadProgress(
+                resource: resource.name, table: resource.table, rows: finished.rows,
+                rowsRead: sink.rowsRead, bytesRead: sink.bytesRead, finished: true))
+        return ResourceLoadResult(
+            resource: resource.name, table: resource.table, loadId: finished.loadId, rows: finished.rows,
+            tableRows: tableRows, cursor: cursor?.value ?? storedCursor, resumed: resumed != nil,
+            chunks: sink.chunks, skippedRows: sink.skippedRows)
     }
 
     /// Sortable and unique enough across processes: start time in milliseconds plus

@@ -66,7 +66,7 @@ extension FieldValue {
             case UInt8(ascii: "0"): if !leading { significant += 1 }
             case UInt8(ascii: "1")...UInt8(ascii: "9"): leading = false; significant += 1
             case UInt8(ascii: "."), UInt8(ascii: "-"): continue
-            default: return nil // an exponent or anything else: kept as text
+            default: return nil  // an exponent or anything else: kept as text
             }
         }
         guard significant <= 15, let value = Double(text) else { return nil }

@@ -102,7 +102,9 @@ public enum NamedParameters {
         for placeholder in placeholders(in: sql) {
             output += bytes[last..<placeholder.range.lowerBound]
             let number: Int
-            if let existing = names.firstIndex(of: placeholder.name) { number = existing + 1 } else {
+            if let existing = names.firstIndex(of: placeholder.name) {
+                number = existing + 1
+            } else {
                 names.append(placeholder.name)
                 number = names.count
             }

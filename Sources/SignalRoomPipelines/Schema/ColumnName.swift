@@ -51,7 +51,8 @@ public enum ColumnName {
         }
         // Accented Latin letters keep their base letter (é → e); other scripts are dropped.
         guard character.unicodeScalars.count >= 1, let scalar = character.unicodeScalars.first,
-              let base = LatinBase.base(of: scalar) else { return nil }
+            let base = LatinBase.base(of: scalar)
+        else { return nil }
         return UInt8(base.value)
     }
 }

@@ -4,7 +4,9 @@ public enum SchemaEvolution {
     /// load brings are added, columns both have are widened to the join of their types.
     /// `wideIntegerColumns` names the table's integer columns holding values a double would
     /// round; widening one of those to hold fractions makes it `decimal`, not `double`.
-    public static func plan(table: TableSchema?, load: TableSchema, wideIntegerColumns: Set<String> = [])
+    public static func plan(
+        table: TableSchema?, load: TableSchema, wideIntegerColumns: Set<String> = []
+    )
         -> (result: TableSchema, changes: [SchemaChange])
     {
         var result = table ?? TableSchema(table: load.table)
@@ -29,7 +31,8 @@ public enum SchemaEvolution {
         guard let table else { return [] }
         return load.columns.compactMap { column in
             guard let index = table.index(ofColumn: column.name),
-                  table.columns[index].type.widensIntegersToDouble(toHold: column.type) else { return nil }
+                table.columns[index].type.widensIntegersToDouble(toHold: column.type)
+            else { return nil }
             return column.name
         }
     }

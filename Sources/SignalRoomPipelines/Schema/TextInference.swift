@@ -53,8 +53,8 @@ public enum TextInference {
         var lowered: UInt64 = 0
         for byte in bytes { lowered = lowered << 8 | UInt64(byte | 0x20) }
         switch lowered {
-        case 0x7472_7565: return true            // "true"
-        case 0x66_616c_7365: return false        // "false"
+        case 0x7472_7565: return true  // "true"
+        case 0x66_616c_7365: return false  // "false"
         default: return nil
         }
     }
@@ -66,7 +66,8 @@ public enum TextInference {
         let separator = bytes[10]
         guard separator == UInt8(ascii: "T") || separator == UInt8(ascii: " "), bytes.count >= 16 else { return nil }
         guard let hour = twoDigits(bytes, 11), bytes[13] == UInt8(ascii: ":"), let minute = twoDigits(bytes, 14),
-              hour < 24, minute < 60 else { return nil }
+            hour < 24, minute < 60
+        else { return nil }
         var index = 16
         if index < bytes.count, bytes[index] == UInt8(ascii: ":") {
             guard let second = twoDigits(bytes, index + 1), second < 61 else { return nil }
@@ -81,7 +82,8 @@ public enum TextInference {
         guard index < bytes.count else { return nil }
         if bytes[index] == UInt8(ascii: "Z") { return index + 1 == bytes.count ? .timestamp(text) : nil }
         guard bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-"),
-              let offsetHours = twoDigits(bytes, index + 1), offsetHours < 24 else { return nil }
+            let offsetHours = twoDigits(bytes, index + 1), offsetHours < 24
+        else { return nil }
         index += 3
         if index == bytes.count { return .timestamp(text) }
         if bytes[index] == UInt8(ascii: ":") { index += 1 }
@@ -91,8 +93,9 @@ public enum TextInference {
 
     private static func datePart(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)? {
         guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-              let high = twoDigits(bytes, 0), let low = twoDigits(bytes, 2),
-              let month = twoDigits(bytes, 5), let day = twoDigits(bytes, 8) else { return nil }
+            let high = twoDigits(bytes, 0), let low = twoDigits(bytes, 2),
+            let month = twoDigits(bytes, 5), let day = twoDigits(bytes, 8)
+        else { return nil }
         return (high * 100 + low, month, day)
     }
 

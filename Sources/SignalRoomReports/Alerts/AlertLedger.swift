@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// Alert hygiene, durable under `state/alerts/`: a failure alert for the same subject (a
@@ -111,7 +111,7 @@ public struct AlertLedger: Sendable {
             encoder.dateEncodingStrategy = .iso8601
             encoder.outputFormatting = [.sortedKeys]
             try encoder.encode(next).write(to: URL(fileURLWithPath: file), options: .atomic)
-            chmod(file, 0o600) // Foundation's atomic write leaves 0666 less the umask
+            chmod(file, 0o600)  // Foundation's atomic write leaves 0666 less the umask
         } else {
             try? FileManager.default.removeItem(atPath: file)
         }

@@ -94,25 +94,29 @@ public struct ChannelSettings: Sendable {
             return StdoutChannel(output: output)
         case "slack":
             if let token = environment[.slackBotToken] {
-                return SlackChannel(token: token, channelId: try required(.slackChannelId, channel: "slack"),
-                                    baseURL: try url(.slackAPIBaseURL), http: http)
+                return SlackChannel(
+                    token: token, channelId: try required(.slackChannelId, channel: "slack"),
+                    baseURL: try url(.slackAPIBaseURL), http: http)
             }
             guard environment[.slackWebhookURL] != nil else {
-                throw ReportError.missingSetting(channel: "slack", variable: EnvironmentVariable.slackBotToken.name,
-                                                 purpose: EnvironmentVariable.slackBotToken.help)
+                throw ReportError.missingSetting(
+                    channel: "slack", variable: EnvironmentVariable.slackBotToken.name,
+                    purpose: EnvironmentVariable.slackBotToken.help)
             }
             return SlackWebhookChannel(url: try url(.slackWebhookURL), http: http)
         case "email":
-            return ResendChannel(apiKey: try required(.resendAPIKey, channel: "email"),
-                                 from: try required(.resendFromEmail, channel: "email"),
-                                 to: try list(.reportEmailTo, channel: "email"),
-                                 baseURL: try url(.resendBaseURL), http: http)
+            return ResendChannel(
+                apiKey: try required(.resendAPIKey, channel: "email"),
+                from: try required(.resendFromEmail, channel: "email"),
+                to: try list(.reportEmailTo, channel: "email"),
+                baseURL: try url(.resendBaseURL), http: http)
         case "sms":
-            return TwilioChannel(accountSid: try required(.twilioAccountSid, channel: "sms"),
-                                 authToken: try required(.twilioAuthToken, channel: "sms"),
-                                 from: try required(.twilioFromNumber, channel: "sms"),
-                                 to: try list(.reportSMSTo, channel: "sms"),
-                                 baseURL: try url(.twilioBaseURL), http: http)
+            return TwilioChannel(
+                accountSid: try required(.twilioAccountSid, channel: "sms"),
+                authToken: try required(.twilioAuthToken, channel: "sms"),
+                from: try required(.twilioFromNumber, channel: "sms"),
+                to: try list(.reportSMSTo, channel: "sms"),
+                baseURL: try url(.twilioBaseURL), http: http)
         default:
             throw ReportError.unknownChannel(report: "-", channel: name, channels: ["slack", "email", "sms", "stdout"])
         }

@@ -12,18 +12,21 @@ struct SlackChannel: NotificationChannel {
     var name: String { "slack" }
 
     static let final: [String: String] = [
-        "not_authed": "set SLACK_BOT_TOKEN", "invalid_auth": "check SLACK_BOT_TOKEN", "account_inactive": "the bot's account is disabled; use another token",
+        "not_authed": "set SLACK_BOT_TOKEN", "invalid_auth": "check SLACK_BOT_TOKEN",
+        "account_inactive": "the bot's account is disabled; use another token",
         "token_revoked": "the token was revoked; make a new one", "channel_not_found": "check SLACK_CHANNEL_ID",
-        "not_in_channel": "invite the bot to the channel", "is_archived": "the channel is archived", "msg_too_long": "the report is too long for Slack",
+        "not_in_channel": "invite the bot to the channel", "is_archived": "the channel is archived",
+        "msg_too_long": "the report is too long for Slack",
         "no_text": "the template rendered nothing",
     ]
 
     func send(_ message: RenderedReport) async throws -> Delivery {
         let client = ServiceClient(service: "Slack", secrets: [token], configuration: http)
         let body = try JSONSerialization.data(withJSONObject: ["channel": channelId, "text": message.text], options: [.sortedKeys])
-        let request = HTTPRequest(method: "POST", url: baseURL.appendingPathComponent("chat.postMessage"),
-                                  headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json; charset=utf-8"],
-                                  body: body, timeout: 30)
+        let request = HTTPRequest(
+            method: "POST", url: baseURL.appendingPathComponent("chat.postMessage"),
+            headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json; charset=utf-8"],
+            body: body, timeout: 30)
         var attempt = 1
         while true {
             let response = try await client.send(request)

@@ -27,14 +27,18 @@ struct TwilioChannel: NotificationChannel {
         var sids: [String] = []
         for recipient in to {
             var form = URLComponents()
-            form.queryItems = [URLQueryItem(name: "To", value: recipient), URLQueryItem(name: "From", value: from),
-                               URLQueryItem(name: "Body", value: Self.fitted(message.text))]
+            form.queryItems = [
+                URLQueryItem(name: "To", value: recipient), URLQueryItem(name: "From", value: from),
+                URLQueryItem(name: "Body", value: Self.fitted(message.text)),
+            ]
             // URLComponents leaves `+` as is; in a form body it would read as a space.
             let body = (form.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
-            let request = HTTPRequest(method: "POST", url: baseURL.appendingPathComponent("2010-04-01/Accounts/\(accountSid)/Messages.json"),
-                                      headers: ["Authorization": "Basic \(credentials)", "Content-Type": "application/x-www-form-urlencoded"],
-                                      body: Data(body.utf8), timeout: 30)
-            let response = try await client.send(request, credentials: "\(EnvironmentVariable.twilioAccountSid) and \(EnvironmentVariable.twilioAuthToken)")
+            let request = HTTPRequest(
+                method: "POST", url: baseURL.appendingPathComponent("2010-04-01/Accounts/\(accountSid)/Messages.json"),
+                headers: ["Authorization": "Basic \(credentials)", "Content-Type": "application/x-www-form-urlencoded"],
+                body: Data(body.utf8), timeout: 30)
+            let response = try await client.send(
+                request, credentials: "\(EnvironmentVariable.twilioAccountSid) and \(EnvironmentVariable.twilioAuthToken)")
             if let sid = client.deliveredAnswer(response, from: request)?["sid"] as? String { sids.append(sid) }
         }
         return Delivery(channel: name, id: sids.joined(separator: ","))

@@ -50,7 +50,8 @@ public struct ReportDefinition: Sendable {
         }
         let known: Set<String> = ["version", "description", "timezone", "params", "queries", "channels", "email_subject"]
         if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
-            throw ReportError.invalidDefinition(file: display, reason: "unknown field \"\(unknown)\"; fields: \(known.sorted().joined(separator: ", "))")
+            throw ReportError.invalidDefinition(
+                file: display, reason: "unknown field \"\(unknown)\"; fields: \(known.sorted().joined(separator: ", "))")
         }
         guard object["version"] as? Int == 1 else {
             throw ReportError.invalidDefinition(file: display, reason: "\"version\" must be 1 (this build reads report format version 1)")
@@ -65,7 +66,8 @@ public struct ReportDefinition: Sendable {
                 throw ReportError.invalidDefinition(file: display, reason: "params[\(index)] has no name")
             }
             guard let type = ParameterType(rawValue: entry["type"] as? String ?? "text") else {
-                throw ReportError.invalidDefinition(file: display, reason: "params[\(index)] (\(parameterName)): type must be date, integer, number, text or json")
+                throw ReportError.invalidDefinition(
+                    file: display, reason: "params[\(index)] (\(parameterName)): type must be date, integer, number, text or json")
             }
             let fallback = entry["default"].map { value -> String in
                 if let text = value as? String { return text }
@@ -79,7 +81,8 @@ public struct ReportDefinition: Sendable {
         var queries: [Query] = []
         for (index, entry) in ((object["queries"] as? [[String: Any]]) ?? []).enumerated() {
             guard let queryName = entry["name"] as? String, !queryName.isEmpty,
-                  queryName.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                queryName.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
+            else {
                 throw ReportError.invalidDefinition(file: display, reason: "queries[\(index)] needs a name of letters, digits and _")
             }
             guard let returns = Returns(rawValue: entry["returns"] as? String ?? "rows") else {
@@ -88,7 +91,8 @@ public struct ReportDefinition: Sendable {
             var sql: [SQLDialect: String] = [:]
             let common = try? String(contentsOf: directory.appendingPathComponent("\(queryName).sql"), encoding: .utf8)
             for dialect in SQLDialect.allCases {
-                sql[dialect] = (try? String(contentsOf: directory.appendingPathComponent("\(queryName).\(dialect.rawValue).sql"), encoding: .utf8)) ?? common
+                sql[dialect] =
+                    (try? String(contentsOf: directory.appendingPathComponent("\(queryName).\(dialect.rawValue).sql"), encoding: .utf8)) ?? common
                 if sql[dialect] == nil { throw ReportError.missingFile(report: name, file: "reports/\(name)/\(queryName).sql") }
             }
             queries.append(Query(name: queryName, returns: returns, sql: sql, file: "reports/\(name)/\(queryName).sql"))
@@ -100,8 +104,9 @@ public struct ReportDefinition: Sendable {
         for channel in channels where !FileManager.default.fileExists(atPath: directory.appendingPathComponent("\(channel).stencil").path) {
             throw ReportError.missingFile(report: name, file: "reports/\(name)/\(channel).stencil")
         }
-        return ReportDefinition(name: name, directory: directory, description: object["description"] as? String ?? "", timeZone: zone,
-                                parameters: parameters, queries: queries, channels: channels, emailSubject: object["email_subject"] as? String)
+        return ReportDefinition(
+            name: name, directory: directory, description: object["description"] as? String ?? "", timeZone: zone,
+            parameters: parameters, queries: queries, channels: channels, emailSubject: object["email_subject"] as? String)
     }
 
     /// The template file a channel renders with.

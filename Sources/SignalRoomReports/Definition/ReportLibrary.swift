@@ -91,7 +91,8 @@ enum TemplateValue {
         case let dictionary as [String: Any]: return dictionary.mapValues(sendable) as [String: any Sendable]
         case let array as [Any]: return array.map(sendable) as [any Sendable]
         case let text as String: return text
-        case let number as NSNumber: return number.doubleValue == number.doubleValue.rounded() && abs(number.doubleValue) < 9e15 ? Int(number.int64Value) : number.doubleValue
+        case let number as NSNumber:
+            return number.doubleValue == number.doubleValue.rounded() && abs(number.doubleValue) < 9e15 ? Int(number.int64Value) : number.doubleValue
         default: return "\(value)"
         }
     }

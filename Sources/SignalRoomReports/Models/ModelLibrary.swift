@@ -71,7 +71,8 @@ public struct ModelLibrary: Sendable {
         do {
             try await session.execute(statements)
         } catch let error as QueryError {
-            throw ReportError.invalidModel(file: "models/", reason: "\(error); load the sources the models read first (`signalroom sync …`), then `signalroom models apply`")
+            throw ReportError.invalidModel(
+                file: "models/", reason: "\(error); load the sources the models read first (`signalroom sync …`), then `signalroom models apply`")
         }
         // SQLite creates views without checking what they read: read each once so a model
         // naming a missing table fails here, by name, rather than inside a report.
@@ -128,9 +129,10 @@ struct SeedResource: Resource {
         var batch = RowBatch(fields: header)
         var record: [String] = []
         while try reader.nextRecord(into: &record) {
-            batch.rows.append(record.map { text in
-                text.trimmingCharacters(in: .whitespaces).lowercased() == "n/a" ? .null : TextInference.value(of: text)
-            })
+            batch.rows.append(
+                record.map { text in
+                    text.trimmingCharacters(in: .whitespaces).lowercased() == "n/a" ? .null : TextInference.value(of: text)
+                })
         }
         sink.didRead(bytes: reader.bytesRead)
         try await sink.write(batch, resumeToken: "done")

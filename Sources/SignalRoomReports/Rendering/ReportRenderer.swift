@@ -28,8 +28,10 @@ public struct RenderedReport: Sendable, Codable, Equatable {
 public struct ReportRenderer: Sendable {
     public init() {}
 
-    public func render(_ report: ReportDefinition, channel: String, parameters: ReportParameters,
-                       session: (any WarehouseSession)?) async throws -> RenderedReport {
+    public func render(
+        _ report: ReportDefinition, channel: String, parameters: ReportParameters,
+        session: (any WarehouseSession)?
+    ) async throws -> RenderedReport {
         let template = try report.templateFile(for: channel)
         var context: [String: Any] = parameters.context
         context["report"] = report.name
@@ -44,8 +46,9 @@ public struct ReportRenderer: Sendable {
                     return row
                 }
             } catch let error as QueryError {
-                throw ReportError.query(report: report.name, query: query.name,
-                                        reason: "\(error) (\(query.file)); a missing table means its source was never synced")
+                throw ReportError.query(
+                    report: report.name, query: query.name,
+                    reason: "\(error) (\(query.file)); a missing table means its source was never synced")
             }
             switch query.returns {
             case .row:
@@ -63,8 +66,10 @@ public struct ReportRenderer: Sendable {
         var subject: String? = nil
         // The subject is a plain header, not HTML: it gets the values as they are.
         if channel == "email" {
-            subject = try Self.render(report.emailSubject ?? "\(report.name) {{ date }}", name: "reports/\(report.name)/report.json email_subject",
-                                      context: context).trimmingCharacters(in: .whitespacesAndNewlines)
+            subject = try Self.render(
+                report.emailSubject ?? "\(report.name) {{ date }}", name: "reports/\(report.name)/report.json email_subject",
+                context: context
+            ).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         return RenderedReport(report: report.name, channel: channel, subject: subject, text: body)
     }

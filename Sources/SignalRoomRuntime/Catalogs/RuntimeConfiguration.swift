@@ -67,8 +67,10 @@ public struct RuntimeConfiguration: Sendable {
 
     /// What the activities are handed. `notificationOutput` is where the stdout channel
     /// writes (stderr when stdout carries `--json`).
-    public func pipelineServices(notificationOutput: @escaping @Sendable (String) -> Void = { print($0) },
-                                 progress: @escaping @Sendable (LoadProgress) -> Void = { _ in }) -> PipelineServices {
+    public func pipelineServices(
+        notificationOutput: @escaping @Sendable (String) -> Void = { print($0) },
+        progress: @escaping @Sendable (LoadProgress) -> Void = { _ in }
+    ) -> PipelineServices {
         let configuration = self
         return PipelineServices(
             sources: sources, destination: { try configuration.destination() },

@@ -31,8 +31,10 @@ public struct SourceCatalog: Sendable {
     /// Told of each HTTP attempt about to be retried (the CLI logs it at `warning`).
     public var httpRetries: (@Sendable (HTTPRetry) -> Void)?
 
-    public init(environment: [String: String], now: @escaping @Sendable () -> Date = { Date() },
-                httpRetries: (@Sendable (HTTPRetry) -> Void)? = nil) {
+    public init(
+        environment: [String: String], now: @escaping @Sendable () -> Date = { Date() },
+        httpRetries: (@Sendable (HTTPRetry) -> Void)? = nil
+    ) {
         self.environment = environment
         self.now = now
         self.httpRetries = httpRetries
@@ -53,19 +55,26 @@ public struct SourceCatalog: Sendable {
             }
         }
         return [
-            Entry(name: "everflow", dataset: text(.everflowDataset),
-                  description: "Everflow affiliate stats per day, affiliate and advertiser; merged on (date, affiliate_id, advertiser_id), incremental on date through yesterday",
-                  resources: ["daily_stats"], variables: variables("everflow")),
-            Entry(name: "files", dataset: text(.filesDataset),
-                  description: "CSV and JSON Lines exports in a local directory: one table per sub-directory or file-name prefix, merged on (_file_name, _row_id), incremental on the file date",
-                  resources: ["one per sub-directory or file-name prefix"], variables: variables("files")),
-            Entry(name: "redtrack", dataset: text(.redTrackDataset),
-                  description: "RedTrack spend per day and traffic source, one request a day; merged on (date, source_id), incremental on date through yesterday",
-                  resources: ["daily_spend"], variables: variables("redtrack")),
-            Entry(name: "s3", dataset: text(.s3Dataset),
-                  description: "CSV exports in S3, one table per prefix; merged on (_file_name, _row_id), incremental on the file date",
-                  resources: text(.s3Prefixes).split(separator: ",").map { ColumnName.normalize(String($0).trimmingCharacters(in: .whitespaces)) },
-                  variables: variables("s3")),
+            Entry(
+                name: "everflow", dataset: text(.everflowDataset),
+                description:
+                    "Everflow affiliate stats per day, affiliate and advertiser; merged on (date, affiliate_id, advertiser_id), incremental on date through yesterday",
+                resources: ["daily_stats"], variables: variables("everflow")),
+            Entry(
+                name: "files", dataset: text(.filesDataset),
+                description:
+                    "CSV and JSON Lines exports in a local directory: one table per sub-directory or file-name prefix, merged on (_file_name, _row_id), incremental on the file date",
+                resources: ["one per sub-directory or file-name prefix"], variables: variables("files")),
+            Entry(
+                name: "redtrack", dataset: text(.redTrackDataset),
+                description:
+                    "RedTrack spend per day and traffic source, one request a day; merged on (date, source_id), incremental on date through yesterday",
+                resources: ["daily_spend"], variables: variables("redtrack")),
+            Entry(
+                name: "s3", dataset: text(.s3Dataset),
+                description: "CSV exports in S3, one table per prefix; merged on (_file_name, _row_id), incremental on the file date",
+                resources: text(.s3Prefixes).split(separator: ",").map { ColumnName.normalize(String($0).trimmingCharacters(in: .whitespaces)) },
+                variables: variables("s3")),
         ]
     }
 
@@ -75,8 +84,9 @@ public struct SourceCatalog: Sendable {
         switch name {
         case "files":
             let directory = try required(.filesSourceDirectory, source: name)
-            return FilesSource(name: name, dataset: text(.filesDataset),
-                               directory: URL(fileURLWithPath: directory).standardizedFileURL, clientId: clientId)
+            return FilesSource(
+                name: name, dataset: text(.filesDataset),
+                directory: URL(fileURLWithPath: directory).standardizedFileURL, clientId: clientId)
         case "everflow":
             let zone = try reportZone()
             guard let everflowZone = EverflowTimeZone(zone) else {
@@ -114,8 +124,9 @@ public struct SourceCatalog: Sendable {
                 sessionToken: environment[.awsSessionToken],
                 endpoint: try environment[.s3EndpointURL].map { _ in try baseURL(.s3EndpointURL) })
             settings.http = try httpConfiguration()
-            return S3ExportsSource(name: name, dataset: text(.s3Dataset), client: S3Client(settings: settings),
-                                   prefixes: prefixes, clientId: clientId)
+            return S3ExportsSource(
+                name: name, dataset: text(.s3Dataset), client: S3Client(settings: settings),
+                prefixes: prefixes, clientId: clientId)
         default:
             throw SourceConfigurationError.unknownSource(name: name, known: Self.names)
         }
@@ -133,7 +144,8 @@ public struct SourceCatalog: Sendable {
     private func baseURL(_ variable: EnvironmentVariable) throws -> URL {
         let text = self.text(variable)
         guard let url = URL(string: text.hasSuffix("/") ? String(text.dropLast()) : text), let scheme = url.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", url.host != nil else {
+            scheme == "http" || scheme == "https", url.host != nil
+        else {
             let example = variable.defaultValue.isEmpty ? "http://127.0.0.1:5000" : variable.defaultValue
             throw SourceConfigurationError.invalidVariable(variable: variable.name, value: text, expected: "an http(s) URL such as \(example)")
         }
@@ -143,8 +155,9 @@ public struct SourceCatalog: Sendable {
     private func reportZone() throws -> TimeZone {
         let name = text(.reportTimezone)
         guard let zone = TimeZone(identifier: name) else {
-            throw SourceConfigurationError.invalidVariable(variable: EnvironmentVariable.reportTimezone.name, value: name,
-                                                           expected: "an IANA zone such as America/New_York")
+            throw SourceConfigurationError.invalidVariable(
+                variable: EnvironmentVariable.reportTimezone.name, value: name,
+                expected: "an IANA zone such as America/New_York")
         }
         return zone
     }

@@ -12,7 +12,8 @@ extension EnvironmentVariable {
         help: "log line format on stderr, text or json; --log-format wins")
     public static let parkAfter = EnvironmentVariable(
         "SIGNALROOM_PARK_AFTER", group: .state, emptyIsAValue: true, default: "5",
-        help: "seconds a run may wait in process (a retry back-off) before it is parked for a later run-due (sync: \(CommandDefaults.syncParkAfterSeconds) unless set);"
+        help:
+            "seconds a run may wait in process (a retry back-off) before it is parked for a later run-due (sync: \(CommandDefaults.syncParkAfterSeconds) unless set);"
             + " --park-after wins")
     public static let retention = EnvironmentVariable(
         "SIGNALROOM_RETENTION", group: .state, emptyIsAValue: true, default: "30d",

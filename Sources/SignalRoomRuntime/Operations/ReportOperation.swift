@@ -8,8 +8,10 @@ public enum ReportOperation {
     /// The activity input for the report on `channel` (default: the report's first channel,
     /// else stdout), after checking that the report has the channel, that the parameters
     /// resolve, and, when sending, that the channel is configured. Throws `ReportError`.
-    public static func prepare(report name: String, channel: String?, send: Bool, params: [String: String],
-                               services: PipelineServices, now: Date = Date()) throws -> RunReportActivity.Input {
+    public static func prepare(
+        report name: String, channel: String?, send: Bool, params: [String: String],
+        services: PipelineServices, now: Date = Date()
+    ) throws -> RunReportActivity.Input {
         let report = try services.reports.report(named: name)
         let chosen = channel ?? report.channels.first ?? "stdout"
         if chosen != "stdout", !report.channels.contains(chosen) {

@@ -85,7 +85,8 @@ public enum SyncOperation {
     /// in another process) are built from the configuration as usual.
     public static func services(_ services: PipelineServices, reusing sources: [any Source], destination: any Destination) -> PipelineServices {
         var reusing = services
-        reusing.sources = BuiltSources(built: Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }), others: services.sources)
+        reusing.sources = BuiltSources(
+            built: Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first }), others: services.sources)
         reusing.destination = { destination }
         return reusing
     }
@@ -122,8 +123,10 @@ public enum SyncOperation {
             for resource in selected {
                 let cursor = cursors[resource.name] ?? resource.incremental?.initialValue
                 let extract = ExtractRequest(cursor: cursor, startDate: request.startDate?.description, endDate: request.endDate?.description)
-                plans.append(ResourcePlan(source: source.name, resource: resource.name, table: "\(source.dataset).\(resource.table)",
-                                          disposition: resource.writeDisposition.name, cursor: cursor, wouldRead: try await resource.plan(extract)))
+                plans.append(
+                    ResourcePlan(
+                        source: source.name, resource: resource.name, table: "\(source.dataset).\(resource.table)",
+                        disposition: resource.writeDisposition.name, cursor: cursor, wouldRead: try await resource.plan(extract)))
             }
         }
         return plans
@@ -147,7 +150,8 @@ public enum SyncOperation {
         let workflowId = request.workflowId
         var failedLoads: (RunReference, [String])?
         if type == SyncSourceWorkflow.name, let earlier = SyncOptions.loadsToResume(workflowId: workflowId, input: input, store: engine.store),
-           case .object(var fields) = input {
+            case .object(var fields) = input
+        {
             fields["resumeLoads"] = try JSONValue(encoding: earlier.loads)
             input = .object(fields)
             failedLoads = (earlier.run, earlier.loads.keys.sorted())
@@ -161,8 +165,9 @@ public enum SyncOperation {
             if let recorded, !SyncOptions.sameLoad(recorded, input) {
                 throw SyncOptionsConflict(run: open, recorded: SyncOptions.describe(recorded), requested: SyncOptions.describe(input))
             }
-            return Started(claimed: try engine.claim(open), workflowType: type,
-                           resumedUnfinished: SyncOptions.describe(recorded ?? input), resumedFailedLoads: nil)
+            return Started(
+                claimed: try engine.claim(open), workflowType: type,
+                resumedUnfinished: SyncOptions.describe(recorded ?? input), resumedFailedLoads: nil)
         }
     }
 }

@@ -65,7 +65,7 @@ public struct WorkflowInputCheck: Sendable {
         } else if let source = try? configuration.sources.source(named: sourceName), let resources = try? await source.resources() {
             known = resources.map(\.name)
         } else {
-            return [] // not configured here; the run reports it with its configuration
+            return []  // not configured here; the run reports it with its configuration
         }
         return names.filter { !known.contains($0) }.map {
             Problem(field: "input.resources", message: "`\($0)` is not a resource of \(sourceName); known: \(known.joined(separator: ", "))")
@@ -82,12 +82,17 @@ public struct WorkflowInputCheck: Sendable {
         }
         var problems: [Problem] = []
         if input.channel != "stdout", !report.channels.contains(input.channel) {
-            problems.append(Problem(field: "input.channel", message: "`\(input.channel)` is not a channel of report \(report.name); "
-                                        + "known: \((report.channels + ["stdout"]).joined(separator: ", "))"))
+            problems.append(
+                Problem(
+                    field: "input.channel",
+                    message: "`\(input.channel)` is not a channel of report \(report.name); "
+                        + "known: \((report.channels + ["stdout"]).joined(separator: ", "))"))
         }
         let known = report.parameters.map(\.name)
         for name in input.params.keys.sorted() where !known.contains(name) {
-            problems.append(Problem(field: "input.params.\(name)", message: "is not a parameter of report \(report.name); known: \(known.joined(separator: ", "))"))
+            problems.append(
+                Problem(
+                    field: "input.params.\(name)", message: "is not a parameter of report \(report.name); known: \(known.joined(separator: ", "))"))
         }
         // Values (a date the calendar has, a number) for the known names.
         let given = input.params.filter { known.contains($0.key) }

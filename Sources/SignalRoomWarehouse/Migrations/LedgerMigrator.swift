@@ -45,7 +45,8 @@
 struct LedgerMigrator: Sendable {
     static let migrations: [LedgerMigration] = [
         LedgerMigration(version: 1, name: "createLoadsStateAndColumns") { ledger in
-            let (text, bigint, timestamp, json, integer) = ledger.dialect == .sqlite
+            let (text, bigint, timestamp, json, integer) =
+                ledger.dialect == .sqlite
                 ? ("TEXT", "BIGINT", "TIMESTAMP", "JSON", "INTEGER")
                 : ("text", "bigint", "timestamptz", "jsonb", "integer")
             return [
@@ -68,7 +69,7 @@ struct LedgerMigrator: Sendable {
                   "data_type" \(text) NOT NULL, "ordinal" \(integer) NOT NULL, PRIMARY KEY ("table_name", "column_name"))
                 """,
             ]
-        },
+        }
     ]
 
     /// The ledger version this build writes and the newest it can open.
@@ -92,8 +93,9 @@ struct LedgerMigrator: Sendable {
     /// build knows.
     func isCurrent(_ version: Int) throws -> Bool {
         guard version <= Self.currentVersion else {
-            throw WarehouseError.ledgerTooNew(dataset: ledger.dataset, location: location, version: version,
-                                              supported: Self.currentVersion)
+            throw WarehouseError.ledgerTooNew(
+                dataset: ledger.dataset, location: location, version: version,
+                supported: Self.currentVersion)
         }
         return version == Self.currentVersion
     }

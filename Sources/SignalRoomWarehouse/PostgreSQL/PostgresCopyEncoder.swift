@@ -12,7 +12,8 @@ enum PostgresCopyEncoder {
             case .null: buffer.writeStaticString("\\N")
             case .bool(let flag): buffer.writeInteger(flag ? UInt8(ascii: "t") : UInt8(ascii: "f"))
             case .int(let integer): buffer.writeString(String(integer))
-            case .double(let double): buffer.writeString(double.isFinite ? double.description : (double.isNaN ? "NaN" : (double > 0 ? "Infinity" : "-Infinity")))
+            case .double(let double):
+                buffer.writeString(double.isFinite ? double.description : (double.isNaN ? "NaN" : (double > 0 ? "Infinity" : "-Infinity")))
             case .decimal(let text), .date(let text), .timestamp(let text), .text(let text), .json(let text):
                 appendEscaped(text, to: &buffer)
             }

@@ -23,8 +23,9 @@ final class PostgresDatasetConnection: LedgerConnection, @unchecked Sendable {
         try await session.transaction {
             // Taken before the schema's creation: two first opens at once would otherwise
             // race on CREATE SCHEMA and on the ledger's CREATE TABLEs, and both migrate.
-            try await session.query("SELECT pg_advisory_xact_lock($1)::text", [.int(Int(migrationLockKey))],
-                                    label: "locking dataset \(dataset) for its ledger migration")
+            try await session.query(
+                "SELECT pg_advisory_xact_lock($1)::text", [.int(Int(migrationLockKey))],
+                label: "locking dataset \(dataset) for its ledger migration")
             try await session.query("CREATE SCHEMA IF NOT EXISTS \(SQLIdentifier.quote(dataset))", label: "creating dataset \(dataset)")
             try await session.query(ledger.createVersionTable, label: "creating dataset \(dataset)")
             let version = try migrator.version(in: try await session.run(ledger.readVersion))
@@ -69,7 +70,8 @@ final class PostgresDatasetConnection: LedgerConnection, @unchecked Sendable {
                     try await session.query("ALTER TABLE \(stage) ADD COLUMN \(SQLIdentifier.quote(column.name)) \(column.type.postgresType)")
                 case .widenColumn(let name, let from, let to):
                     let column = SQLIdentifier.quote(name)
-                    try await session.query("ALTER TABLE \(stage) ALTER COLUMN \(column) TYPE \(to.postgresType) USING \(from.postgresConversion(of: column, to: to))")
+                    try await session.query(
+                        "ALTER TABLE \(stage) ALTER COLUMN \(column) TYPE \(to.postgresType) USING \(from.postgresConversion(of: column, to: to))")
                 }
             }
             try await session.query("SET LOCAL search_path TO \(SQLIdentifier.quote(dataset))")
@@ -109,7 +111,9 @@ final class PostgresDatasetConnection: LedgerConnection, @unchecked Sendable {
                         try await session.query("ALTER TABLE \(target) ADD COLUMN \(SQLIdentifier.quote(column.name)) \(column.type.postgresType)")
                     case .widenColumn(let name, let from, let to):
                         let column = SQLIdentifier.quote(name)
-                        try await session.query("ALTER TABLE \(target) ALTER COLUMN \(column) TYPE \(to.postgresType) USING \(from.postgresConversion(of: column, to: to))")
+                        try await session.query(
+                            "ALTER TABLE \(target) ALTER COLUMN \(column) TYPE \(to.postgresType) USING \(from.postgresConversion(of: column, to: to))"
+                        )
                     }
                 }
             }
@@ -157,22 +161,27 @@ final class PostgresDatasetConnection: LedgerConnection, @unchecked Sendable {
 
     func hasIntegersBeyondDoublePrecision(table: String, column: String) async throws -> Bool {
         guard try await tableExists(table) else { return false }
-        let rows = try await session.query("""
+        let rows = try await session.query(
+            """
             SELECT EXISTS (SELECT 1 FROM \(qualified(table)) WHERE abs(\(SQLIdentifier.quote(column))) > 9007199254740992)::text
             """)
         return rows.first?.first == "true"
     }
 
     func tableSummaries() async throws -> [DatasetDescription.Table] {
-        let names = try await session.query("""
+        let names = try await session.query(
+            """
             SELECT table_name::text FROM information_schema.tables WHERE table_schema = $1 AND table_name NOT LIKE '\\_signalroom%'
             ORDER BY table_name
-            """, [.text(dataset)]).compactMap { $0.first ?? nil }
+            """, [.text(dataset)]
+        ).compactMap { $0.first ?? nil }
         var tables: [DatasetDescription.Table] = []
         for name in names {
-            let columns = try await session.query("""
+            let columns = try await session.query(
+                """
                 SELECT count(*)::text FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2
-                """, [.text(dataset), .text(name)]).first?.first.flatMap { $0 }
+                """, [.text(dataset), .text(name)]
+            ).first?.first.flatMap { $0 }
             tables.append(.init(name: name, rows: try await rowCount(table: name), columns: Int(columns ?? "0") ?? 0))
         }
         return tables

@@ -32,8 +32,9 @@ final class PostgresSession: @unchecked Sendable {
         } catch {
             throw WarehouseError.unreachable(location: url.location, reason: "TLS could not be set up: \(error)")
         }
-        var configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user,
-                                                              password: url.password, database: url.database, tls: tls)
+        var configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.user,
+            password: url.password, database: url.database, tls: tls)
         configuration.options.connectTimeout = .seconds(10)
         do {
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)

@@ -21,7 +21,8 @@ public struct PostgresURL: Sendable {
 
     public init(_ text: String) throws {
         guard let components = URLComponents(string: text), let scheme = components.scheme,
-              scheme == "postgres" || scheme == "postgresql" else {
+            scheme == "postgres" || scheme == "postgresql"
+        else {
             throw WarehouseError.invalidDatabaseURL(reason: "it must start with postgres:// or postgresql://")
         }
         guard let host = components.host, !host.isEmpty else {

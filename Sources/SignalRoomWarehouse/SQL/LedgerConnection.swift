@@ -33,7 +33,8 @@ extension LedgerConnection {
         // waits behind another process's load. Versions only go up, so what it read stays
         // true; anything else is decided again under the lock.
         if try await tableExists(LedgerSQL.versionTable),
-           try migrator.isCurrent(try migrator.version(in: try await fetch(ledger.readVersion))) {
+            try migrator.isCurrent(try migrator.version(in: try await fetch(ledger.readVersion)))
+        {
             return
         }
         try await migrate(migrator)
@@ -78,8 +79,9 @@ extension LedgerConnection {
         let tables = try await tableSummaries()
         let cursors = try await fetch(ledger.cursors(pipeline: pipeline)).map(LedgerSQL.cursor)
         let loads = try await fetch(ledger.recentLoads(pipeline: pipeline)).map(LedgerSQL.load).map { load in
-            DatasetDescription.Load(loadId: load.loadId, resource: load.resource, table: load.table, status: load.status.rawValue,
-                                    rows: load.rows, started: load.started, finished: load.finished, error: load.error)
+            DatasetDescription.Load(
+                loadId: load.loadId, resource: load.resource, table: load.table, status: load.status.rawValue,
+                rows: load.rows, started: load.started, finished: load.finished, error: load.error)
         }
         return DatasetDescription(dataset: dataset, tables: tables, cursors: cursors, loads: loads)
     }

@@ -18,10 +18,12 @@ enum SQLIdentifier {
 /// keep it to lower-case letters, digits and underscores.
 public enum DatasetName {
     public static func validate(_ name: String) throws {
-        let valid = !name.isEmpty && name.utf8.count <= 63 && name.utf8.allSatisfy { byte in
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-                || byte == UInt8(ascii: "_")
-        } && !(name.utf8.first.map { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } ?? true)
+        let valid =
+            !name.isEmpty && name.utf8.count <= 63
+            && name.utf8.allSatisfy { byte in
+                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                    || byte == UInt8(ascii: "_")
+            } && !(name.utf8.first.map { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } ?? true)
         guard valid, name != "main", name != "temp", !name.hasPrefix("pg_"), name != "public" else {
             throw WarehouseError.invalidDatasetName(name)
         }

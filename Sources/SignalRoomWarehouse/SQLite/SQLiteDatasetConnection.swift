@@ -85,8 +85,9 @@ final class SQLiteDatasetConnection: LedgerConnection, @unchecked Sendable {
     }
 
     private func tableExists(_ db: Database, _ table: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT count(*) > 0 FROM \(SQLIdentifier.quote(dataset)).sqlite_master WHERE type = 'table' AND name = ?",
-                          arguments: [table]) ?? false
+        try Bool.fetchOne(
+            db, sql: "SELECT count(*) > 0 FROM \(SQLIdentifier.quote(dataset)).sqlite_master WHERE type = 'table' AND name = ?",
+            arguments: [table]) ?? false
     }
 
     private func schema(_ db: Database, _ table: String) throws -> TableSchema? {
@@ -127,7 +128,10 @@ final class SQLiteDatasetConnection: LedgerConnection, @unchecked Sendable {
             let (result, changes) = SchemaEvolution.plan(table: current, load: load.schema, wideIntegerColumns: wide)
             try self.evolve(db, table: load.table, from: current, to: result, changes: changes)
             if case .merge(let key) = load.disposition {
-                try db.execute(sql: "CREATE UNIQUE INDEX IF NOT EXISTS \(SQLIdentifier.quote(self.dataset, load.table + "__key")) ON \(SQLIdentifier.quote(load.table)) (\(SQLIdentifier.list(key)))")
+                try db.execute(
+                    sql:
+                        "CREATE UNIQUE INDEX IF NOT EXISTS \(SQLIdentifier.quote(self.dataset, load.table + "__key")) ON \(SQLIdentifier.quote(load.table)) (\(SQLIdentifier.list(key)))"
+                )
             }
             if case .replace = load.disposition {
                 try db.execute(sql: "DELETE FROM \(self.qualified(load.table))")
@@ -163,10 +167,11 @@ final class SQLiteDatasetConnection: LedgerConnection, @unchecked Sendable {
             let target = result.columns.first { $0.name == column.name }?.type ?? column.type
             return column.type.sqliteConversion(of: SQLIdentifier.quote(column.name), to: target)
         }
-        try db.execute(sql: """
-            INSERT INTO \(qualified(rebuilt)) (\(SQLIdentifier.list(kept + ["_load_id"])))
-            SELECT \((conversions + ["\"_load_id\""]).joined(separator: ", ")) FROM \(qualified(table))
-            """)
+        try db.execute(
+            sql: """
+                INSERT INTO \(qualified(rebuilt)) (\(SQLIdentifier.list(kept + ["_load_id"])))
+                SELECT \((conversions + ["\"_load_id\""]).joined(separator: ", ")) FROM \(qualified(table))
+                """)
         try db.execute(sql: "DROP TABLE \(qualified(table))")
         try db.execute(sql: "ALTER TABLE \(qualified(rebuilt)) RENAME TO \(SQLIdentifier.quote(table))")
     }
@@ -196,10 +201,12 @@ final class SQLiteDatasetConnection: LedgerConnection, @unchecked Sendable {
 
     private func hasWideIntegers(_ db: Database, table: String, column: String) throws -> Bool {
         guard try tableExists(db, table) else { return false }
-        return try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM \(qualified(table)) WHERE typeof(\(SQLIdentifier.quote(column))) = 'integer'
-              AND abs(\(SQLIdentifier.quote(column))) > 9007199254740992)
-            """) ?? false
+        return try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT EXISTS (SELECT 1 FROM \(qualified(table)) WHERE typeof(\(SQLIdentifier.quote(column))) = 'integer'
+                  AND abs(\(SQLIdentifier.quote(column))) > 9007199254740992)
+                """) ?? false
     }
 
     func hasIntegersBeyondDoublePrecision(table: String, column: String) async throws -> Bool {
@@ -208,10 +215,12 @@ final class SQLiteDatasetConnection: LedgerConnection, @unchecked Sendable {
 
     func tableSummaries() async throws -> [DatasetDescription.Table] {
         try await read { db in
-            let names = try String.fetchAll(db, sql: """
-                SELECT name FROM \(SQLIdentifier.quote(self.dataset)).sqlite_master
-                WHERE type = 'table' AND name NOT LIKE '\\_signalroom%' ESCAPE '\\' ORDER BY name
-                """)
+            let names = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT name FROM \(SQLIdentifier.quote(self.dataset)).sqlite_master
+                    WHERE type = 'table' AND name NOT LIKE '\\_signalroom%' ESCAPE '\\' ORDER BY name
+                    """)
             return try names.map { name in
                 DatasetDescription.Table(
                     name: name, rows: try Int.fetchOne(db, sql: "SELECT count(*) FROM \(self.qualified(name))") ?? 0,
@@ -248,11 +257,12 @@ extension Database {
 
 extension SQLStatement {
     var arguments: StatementArguments {
-        StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
-            switch value {
-            case .text(let text): text
-            case .int(let number): number
-            }
-        })
+        StatementArguments(
+            values.map { value -> (any DatabaseValueConvertible)? in
+                switch value {
+                case .text(let text): text
+                case .int(let number): number
+                }
+            })
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import SignalRoomPipelines
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// The embedded warehouse: one SQLite file per dataset in `directory`
@@ -36,8 +36,9 @@ public struct SQLiteWarehouse: Destination {
     public func open(dataset: String) async throws -> any DatasetConnection {
         try DatasetName.validate(dataset)
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                at: directory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
         } catch {
             throw WarehouseError.sqliteFailed(path: directory.path, reason: "cannot create the warehouse directory: \(error.localizedDescription)")
         }

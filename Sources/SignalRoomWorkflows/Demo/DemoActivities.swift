@@ -48,8 +48,9 @@ public struct DemoStepActivity: Activity {
         }
         if context.attempt <= behaviour.failTimes {
             journal.write("fail \(tag)")
-            throw ApplicationError("step \(input.step) failed on attempt \(context.attempt) (told to fail \(behaviour.failTimes) times)",
-                                   type: "DemoFailure", isNonRetryable: behaviour.failNonRetryable)
+            throw ApplicationError(
+                "step \(input.step) failed on attempt \(context.attempt) (told to fail \(behaviour.failTimes) times)",
+                type: "DemoFailure", isNonRetryable: behaviour.failNonRetryable)
         }
         journal.write("done \(tag)")
         return "Hello, \(input.name), from step \(input.step)"

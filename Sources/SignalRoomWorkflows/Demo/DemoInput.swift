@@ -35,9 +35,10 @@ public struct DemoInput: Codable, Sendable {
         ActivityOptions(
             startToCloseTimeout: .milliseconds(Int64(startToCloseSeconds * 1000)),
             heartbeatTimeout: heartbeatTimeoutSeconds.map { .milliseconds(Int64($0 * 1000)) },
-            retryPolicy: RetryPolicy(initialInterval: .milliseconds(Int64(retryInitialSeconds * 1000)), backoffCoefficient: 2,
-                                     maximumInterval: .seconds(300), maximumAttempts: maximumAttempts,
-                                     nonRetryableErrorTypes: RetryPolicy.default.nonRetryableErrorTypes))
+            retryPolicy: RetryPolicy(
+                initialInterval: .milliseconds(Int64(retryInitialSeconds * 1000)), backoffCoefficient: 2,
+                maximumInterval: .seconds(300), maximumAttempts: maximumAttempts,
+                nonRetryableErrorTypes: RetryPolicy.default.nonRetryableErrorTypes))
     }
 
     func behaviour(of step: Int) -> DemoStepActivity.Behaviour {
@@ -54,14 +55,17 @@ public struct DemoInput: Codable, Sendable {
         init?(intValue: Int) { nil }
     }
 
-    private static let fields = ["name", "steps", "failStep", "failTimes", "failNonRetryable", "slowStep", "slowSeconds",
-                                 "slowTimes", "tickStep", "ticks", "tickMillis", "timerSeconds", "startToCloseSeconds",
-                                 "heartbeatTimeoutSeconds", "retryInitialSeconds", "maximumAttempts", "journal"]
+    private static let fields = [
+        "name", "steps", "failStep", "failTimes", "failNonRetryable", "slowStep", "slowSeconds",
+        "slowTimes", "tickStep", "ticks", "tickMillis", "timerSeconds", "startToCloseSeconds",
+        "heartbeatTimeoutSeconds", "retryInitialSeconds", "maximumAttempts", "journal",
+    ]
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: Key.self)
         if let unknown = container.allKeys.first(where: { !Self.fields.contains($0.stringValue) }) {
-            throw DecodingError.dataCorruptedError(forKey: unknown, in: container,
+            throw DecodingError.dataCorruptedError(
+                forKey: unknown, in: container,
                 debugDescription: "unknown field `\(unknown.stringValue)`; known fields: \(Self.fields.joined(separator: ", "))")
         }
         func value<T: Decodable>(_ name: String, _ fallback: T) throws -> T {
@@ -85,11 +89,13 @@ public struct DemoInput: Codable, Sendable {
         maximumAttempts = try value("maximumAttempts", maximumAttempts)
         journal = try value("journal", journal)
         guard (1...100).contains(steps) else {
-            throw DecodingError.dataCorruptedError(forKey: Key(stringValue: "steps"), in: container,
-                                                   debugDescription: "`steps` is \(steps); give 1 to 100")
+            throw DecodingError.dataCorruptedError(
+                forKey: Key(stringValue: "steps"), in: container,
+                debugDescription: "`steps` is \(steps); give 1 to 100")
         }
         guard startToCloseSeconds > 0, retryInitialSeconds >= 0, maximumAttempts >= 0 else {
-            throw DecodingError.dataCorruptedError(forKey: Key(stringValue: "startToCloseSeconds"), in: container,
+            throw DecodingError.dataCorruptedError(
+                forKey: Key(stringValue: "startToCloseSeconds"), in: container,
                 debugDescription: "timeouts must be positive and retry settings not negative")
         }
     }

@@ -49,7 +49,8 @@ public struct RunReportActivity: Activity {
         }
         let channel = try services.channel(input.channel)
         let delivery = try await channel.send(rendered)
-        return Output(report: input.report, channel: input.channel, subject: rendered.subject, text: rendered.text, sent: true, deliveryId: delivery.id)
+        return Output(
+            report: input.report, channel: input.channel, subject: rendered.subject, text: rendered.text, sent: true, deliveryId: delivery.id)
     }
 
     /// What `signalroom report` without `--send` shows, and what is sent.
@@ -138,7 +139,8 @@ public struct ApplyModelsActivity: Activity {
             }
             await session.close()
         }
-        return Output(seeds: Dictionary(uniqueKeysWithValues: seeds.map { ($0.table, $0.rows) }), models: notBuilt == nil ? models.map(\.name) : [],
-                      notBuilt: notBuilt)
+        return Output(
+            seeds: Dictionary(uniqueKeysWithValues: seeds.map { ($0.table, $0.rows) }), models: notBuilt == nil ? models.map(\.name) : [],
+            notBuilt: notBuilt)
     }
 }

@@ -46,17 +46,21 @@ public struct RunReportWorkflow: Workflow {
                 RunReportActivity.self, options: Self.reportOptions,
                 input: RunReportActivity.Input(report: input.report, channel: input.channel, send: input.send, params: input.params, asOf: asOf))
         } catch let failure as ActivityFailure {
-            try await SendNotificationActivity.send(in: context, .init(
-                channel: SyncNotifications.channel, level: "error", title: "Report failed: \(input.report)",
-                message: failure.failure.rootCause.message,
-                details: ["report": input.report, "workflow": context.info.workflowId, "attempts": String(failure.attempt)],
-                kind: "failure", subject: subject, errorType: failure.failure.rootCause.type))
+            try await SendNotificationActivity.send(
+                in: context,
+                .init(
+                    channel: SyncNotifications.channel, level: "error", title: "Report failed: \(input.report)",
+                    message: failure.failure.rootCause.message,
+                    details: ["report": input.report, "workflow": context.info.workflowId, "attempts": String(failure.attempt)],
+                    kind: "failure", subject: subject, errorType: failure.failure.rootCause.type))
             throw failure
         }
         if input.send {
-            try await SendNotificationActivity.send(in: context, .init(
-                channel: SyncNotifications.channel, level: "info", title: "Report \(input.report)", message: "",
-                details: ["report": input.report], kind: "success", subject: subject))
+            try await SendNotificationActivity.send(
+                in: context,
+                .init(
+                    channel: SyncNotifications.channel, level: "info", title: "Report \(input.report)", message: "",
+                    details: ["report": input.report], kind: "success", subject: subject))
         }
         return result
     }

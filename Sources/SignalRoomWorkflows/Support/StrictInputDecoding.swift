@@ -13,7 +13,8 @@ struct StrictInputContainer {
     init(_ decoder: Decoder, fields: [String]) throws {
         container = try decoder.container(keyedBy: Key.self)
         if let unknown = container.allKeys.first(where: { !fields.contains($0.stringValue) }) {
-            throw DecodingError.dataCorruptedError(forKey: unknown, in: container,
+            throw DecodingError.dataCorruptedError(
+                forKey: unknown, in: container,
                 debugDescription: "unknown field `\(unknown.stringValue)`; known fields: \(fields.joined(separator: ", "))")
         }
     }

@@ -32,11 +32,13 @@ public struct PipelineServices: Sendable {
     /// `completed`, to crash at exact points of a load.
     public var killAt: String?
 
-    public init(sources: any SourceProvider, destination: @escaping @Sendable () throws -> any Destination,
-                channel: @escaping @Sendable (_ name: String) throws -> any NotificationChannel,
-                reports: ReportLibrary, models: ModelLibrary, alerts: AlertLedger, alertChannel: String = "stdout",
-                progress: @escaping @Sendable (LoadProgress) -> Void = { _ in },
-                chunkRows: Int = ResourceLoader.Options().chunkRows, killAt: String? = nil) {
+    public init(
+        sources: any SourceProvider, destination: @escaping @Sendable () throws -> any Destination,
+        channel: @escaping @Sendable (_ name: String) throws -> any NotificationChannel,
+        reports: ReportLibrary, models: ModelLibrary, alerts: AlertLedger, alertChannel: String = "stdout",
+        progress: @escaping @Sendable (LoadProgress) -> Void = { _ in },
+        chunkRows: Int = ResourceLoader.Options().chunkRows, killAt: String? = nil
+    ) {
         self.sources = sources
         self.destination = destination
         self.channel = channel

@@ -3,7 +3,7 @@ import SignalRoomCore
 import SignalRoomEngine
 import SignalRoomPipelines
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// Extracts a source's resources and loads them into the warehouse, one resource after
@@ -23,8 +23,10 @@ public struct RunPipelineActivity: Activity {
         /// activity has no checkpoint of its own yet.
         public var resumeLoads: [String: String]?
 
-        public init(source: String, resources: [String]? = nil, startDate: String? = nil, endDate: String? = nil, fullRefresh: Bool? = nil,
-                    resumeLoads: [String: String]? = nil) {
+        public init(
+            source: String, resources: [String]? = nil, startDate: String? = nil, endDate: String? = nil, fullRefresh: Bool? = nil,
+            resumeLoads: [String: String]? = nil
+        ) {
             self.source = source
             self.resumeLoads = resumeLoads
             self.resources = resources
@@ -77,8 +79,9 @@ public struct RunPipelineActivity: Activity {
             for resource in resources {
                 let loader = ResourceLoader(
                     pipeline: source.name, connection: connection,
-                    options: .init(chunkRows: chunkRows, fullRefresh: input.fullRefresh ?? false,
-                                   startDate: input.startDate, endDate: input.endDate),
+                    options: .init(
+                        chunkRows: chunkRows, fullRefresh: input.fullRefresh ?? false,
+                        startDate: input.startDate, endDate: input.endDate),
                     checkpoint: { loadId, resource, stage in
                         if stage == .begun { try await heartbeats.record(resource: resource, loadId: loadId) }
                         if case .staged = stage { try await heartbeats.committedChunk(of: resource) }
@@ -90,17 +93,19 @@ public struct RunPipelineActivity: Activity {
             }
             return results
         }
-        return Output(source: source.name, dataset: source.dataset, destination: destination.location,
-                      tables: results, rows: results.reduce(0) { $0 + $1.rows })
+        return Output(
+            source: source.name, dataset: source.dataset, destination: destination.location,
+            tables: results, rows: results.reduce(0) { $0 + $1.rows })
     }
 
     private static func killIfAsked(_ killAt: String?, at stage: ResourceLoader.CheckpointStage) {
         guard let killAt else { return }
-        let reached: Bool = switch stage {
-        case .begun: killAt == "begun"
-        case .staged(let chunk, _): killAt == "staged:\(chunk)"
-        case .completed: killAt == "completed"
-        }
+        let reached: Bool =
+            switch stage {
+            case .begun: killAt == "begun"
+            case .staged(let chunk, _): killAt == "staged:\(chunk)"
+            case .completed: killAt == "completed"
+            }
         if reached { kill(getpid(), SIGKILL) }
     }
 }

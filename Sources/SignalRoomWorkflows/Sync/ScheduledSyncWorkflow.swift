@@ -38,29 +38,36 @@ public struct ScheduledSyncWorkflow: Workflow {
         var failures: [String] = []
         for source in input.sources {
             do {
-                results.append(try await context.executeActivity(
-                    RunPipelineActivity.self, options: SyncSourceWorkflow.pipelineOptions,
-                    input: RunPipelineActivity.Input(source: source, fullRefresh: input.fullRefresh ? true : nil)))
+                results.append(
+                    try await context.executeActivity(
+                        RunPipelineActivity.self, options: SyncSourceWorkflow.pipelineOptions,
+                        input: RunPipelineActivity.Input(source: source, fullRefresh: input.fullRefresh ? true : nil)))
             } catch let failure as ActivityFailure {
                 failures.append("\(source): \(failure.failure.rootCause.message)")
                 await SettleLoadsActivity.settle(after: failure, source: source, resources: nil, in: context)
                 if input.notifyOnFailure {
                     try await SendNotificationActivity.send(
-                        in: context, SyncNotifications.failure(source: source, failure: failure, workflowId: context.info.workflowId,
-                                                               subject: "\(context.info.schedule?.scheduleId ?? context.info.workflowId):\(source)"))
+                        in: context,
+                        SyncNotifications.failure(
+                            source: source, failure: failure, workflowId: context.info.workflowId,
+                            subject: "\(context.info.schedule?.scheduleId ?? context.info.workflowId):\(source)"))
                 }
             }
         }
-        _ = try? await context.executeActivity(ApplyModelsActivity.self, options: SyncSourceWorkflow.modelsOptions, input: ApplyModelsActivity.Input())
+        _ = try? await context.executeActivity(
+            ApplyModelsActivity.self, options: SyncSourceWorkflow.modelsOptions, input: ApplyModelsActivity.Input())
         for result in results {
             try await SendNotificationActivity.send(
-                in: context, SyncNotifications.recovery(source: result.source, workflowId: context.info.workflowId,
-                                                        subject: "\(context.info.schedule?.scheduleId ?? context.info.workflowId):\(result.source)"))
+                in: context,
+                SyncNotifications.recovery(
+                    source: result.source, workflowId: context.info.workflowId,
+                    subject: "\(context.info.schedule?.scheduleId ?? context.info.workflowId):\(result.source)"))
         }
         if !failures.isEmpty {
             let loaded = results.map { "\($0.source) (\($0.rows) rows)" }.joined(separator: ", ")
-            throw ApplicationError("\(failures.count) of \(input.sources.count) sources failed: \(failures.joined(separator: "; "))"
-                                   + (loaded.isEmpty ? "" : "; loaded: \(loaded)"), type: "SyncFailed", isNonRetryable: true)
+            throw ApplicationError(
+                "\(failures.count) of \(input.sources.count) sources failed: \(failures.joined(separator: "; "))"
+                    + (loaded.isEmpty ? "" : "; loaded: \(loaded)"), type: "SyncFailed", isNonRetryable: true)
         }
         return Output(sources: results, rows: results.reduce(0) { $0 + $1.rows })
     }

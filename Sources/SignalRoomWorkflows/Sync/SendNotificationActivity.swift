@@ -25,8 +25,10 @@ public struct SendNotificationActivity: Activity {
         /// The failure's type, part of what makes two failures "the same error".
         public var errorType: String?
 
-        public init(channel: String = "stdout", level: String, title: String, message: String, details: [String: String] = [:],
-                    kind: String? = nil, subject: String? = nil, errorType: String? = nil) {
+        public init(
+            channel: String = "stdout", level: String, title: String, message: String, details: [String: String] = [:],
+            kind: String? = nil, subject: String? = nil, errorType: String? = nil
+        ) {
             self.channel = channel
             self.level = level
             self.title = title
@@ -77,8 +79,9 @@ public struct SendNotificationActivity: Activity {
                     return Output(channel: input.channel, delivered: false, suppressed: nil, recovery: nil)
                 }
                 recovery = true
-                alert = Input(channel: input.channel, level: "info", title: "Recovered: \(subject)",
-                              message: "\(subject) succeeded again after \(failures) failure\(failures == 1 ? "" : "s")", details: input.details)
+                alert = Input(
+                    channel: input.channel, level: "info", title: "Recovered: \(subject)",
+                    message: "\(subject) succeeded again after \(failures) failure\(failures == 1 ? "" : "s")", details: input.details)
             default: break
             }
         }
@@ -93,8 +96,9 @@ public struct SendNotificationActivity: Activity {
                 try services.alerts.delivered(subject: subject, fingerprint: fingerprint)
             }
         }
-        return Output(channel: input.channel, delivered: true, suppressed: alert.details["repeats held back"] != nil ? false : nil,
-                      recovery: recovery ? true : nil)
+        return Output(
+            channel: input.channel, delivered: true, suppressed: alert.details["repeats held back"] != nil ? false : nil,
+            recovery: recovery ? true : nil)
     }
 
     private func render(_ input: Input) async throws -> RenderedReport {
@@ -105,9 +109,11 @@ public struct SendNotificationActivity: Activity {
             return RenderedReport(report: "alert", channel: input.channel, subject: input.title, text: text)
         }
         let details = try JSONSerialization.data(withJSONObject: input.details, options: [.sortedKeys])
-        let given = ["level": input.level, "title": input.title, "message": input.message,
-                     "details": String(decoding: details, as: UTF8.self), "source": input.details["source"] ?? input.subject ?? "",
-                     "time": Date.ISO8601FormatStyle().format(Date())]
+        let given = [
+            "level": input.level, "title": input.title, "message": input.message,
+            "details": String(decoding: details, as: UTF8.self), "source": input.details["source"] ?? input.subject ?? "",
+            "time": Date.ISO8601FormatStyle().format(Date()),
+        ]
         let known = Set(report.parameters.map(\.name))
         let parameters = try ReportParameters(resolving: given.filter { known.contains($0.key) }, for: report, now: Date())
         return try await ReportRenderer().render(report, channel: input.channel, parameters: parameters, session: nil)
@@ -126,8 +132,9 @@ extension SendNotificationActivity {
         do {
             _ = try await context.executeActivity(SendNotificationActivity.self, options: options, input: notification)
         } catch let failure as ActivityFailure {
-            context.logger.warning("the alert \"\(notification.title)\" was not sent: \(failure.failure.rootCause.message)",
-                                   metadata: ["channel": notification.channel])
+            context.logger.warning(
+                "the alert \"\(notification.title)\" was not sent: \(failure.failure.rootCause.message)",
+                metadata: ["channel": notification.channel])
         }
     }
 }

@@ -17,11 +17,13 @@ public enum SyncOptions {
     /// run failed and was started with the same options as `input`; nil otherwise.
     public static func loadsToResume(workflowId: String, input: JSONValue, store: any HistoryStore) -> (run: RunReference, loads: [String: String])? {
         guard let run = try? store.currentRun(of: workflowId), let events = try? store.history(of: run),
-              let summary = RunSummary(events: events), summary.status == .failed, sameLoad(summary.input, input) else { return nil }
-        let pipelineActivities = Set(events.compactMap { event -> Int? in
-            if case .activityTaskScheduled(let a) = event.attributes, a.activityType == RunPipelineActivity.name { return event.eventId }
-            return nil
-        })
+            let summary = RunSummary(events: events), summary.status == .failed, sameLoad(summary.input, input)
+        else { return nil }
+        let pipelineActivities = Set(
+            events.compactMap { event -> Int? in
+                if case .activityTaskScheduled(let a) = event.attributes, a.activityType == RunPipelineActivity.name { return event.eventId }
+                return nil
+            })
         // Bad data fails the load for good (the loader dropped its stage): nothing to resume.
         let gaveUpOnBadData = events.contains { event in
             if case .activityTaskFailed(let a) = event.attributes, pipelineActivities.contains(a.scheduledEventId) {
@@ -32,7 +34,8 @@ public enum SyncOptions {
         guard !gaveUpOnBadData else { return nil }
         for event in events.reversed() {
             guard case .activityTaskHeartbeatRecorded(let beat) = event.attributes, pipelineActivities.contains(beat.scheduledEventId),
-                  let progress = try? beat.details.decode(RunPipelineActivity.Progress.self), !progress.loads.isEmpty else { continue }
+                let progress = try? beat.details.decode(RunPipelineActivity.Progress.self), !progress.loads.isEmpty
+            else { continue }
             return (run, progress.loads)
         }
         return nil

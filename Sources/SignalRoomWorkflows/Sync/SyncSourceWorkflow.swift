@@ -28,8 +28,10 @@ public struct SyncSourceWorkflow: Workflow {
             self.source = source
         }
 
-        static let fields = ["source", "resources", "startDate", "endDate", "fullRefresh", "notifyOnSuccess", "notifyOnFailure",
-                             "resumeLoads"]
+        static let fields = [
+            "source", "resources", "startDate", "endDate", "fullRefresh", "notifyOnSuccess", "notifyOnFailure",
+            "resumeLoads",
+        ]
 
         public init(from decoder: Decoder) throws {
             let input = try StrictInputContainer(decoder, fields: Self.fields)
@@ -55,8 +57,9 @@ public struct SyncSourceWorkflow: Workflow {
         }
 
         var pipelineInput: RunPipelineActivity.Input {
-            RunPipelineActivity.Input(source: source, resources: resources, startDate: startDate, endDate: endDate,
-                                      fullRefresh: fullRefresh ? true : nil, resumeLoads: resumeLoads)
+            RunPipelineActivity.Input(
+                source: source, resources: resources, startDate: startDate, endDate: endDate,
+                fullRefresh: fullRefresh ? true : nil, resumeLoads: resumeLoads)
         }
     }
 
@@ -78,7 +81,8 @@ public struct SyncSourceWorkflow: Workflow {
             await SettleLoadsActivity.settle(after: failure, source: input.source, resources: input.resources, in: context)
             if input.notifyOnFailure {
                 try await SendNotificationActivity.send(
-                    in: context, SyncNotifications.failure(source: input.source, failure: failure, workflowId: context.info.workflowId, subject: subject))
+                    in: context,
+                    SyncNotifications.failure(source: input.source, failure: failure, workflowId: context.info.workflowId, subject: subject))
             }
             throw failure
         }
@@ -100,20 +104,24 @@ enum SyncNotifications {
     static func failure(source: String, failure: ActivityFailure, workflowId: String, subject: String) -> SendNotificationActivity.Input {
         SendNotificationActivity.Input(
             channel: channel, level: "error", title: "Sync failed: \(source)", message: failure.failure.rootCause.message,
-            details: ["source": source, "workflow": workflowId, "attempts": String(failure.attempt),
-                      "error type": failure.failure.rootCause.type],
+            details: [
+                "source": source, "workflow": workflowId, "attempts": String(failure.attempt),
+                "error type": failure.failure.rootCause.type,
+            ],
             kind: "failure", subject: subject, errorType: failure.failure.rootCause.type)
     }
 
     static func recovery(source: String, workflowId: String, subject: String) -> SendNotificationActivity.Input {
-        SendNotificationActivity.Input(channel: channel, level: "info", title: "Sync recovered: \(source)", message: "",
-                                       details: ["source": source, "workflow": workflowId], kind: "success", subject: subject)
+        SendNotificationActivity.Input(
+            channel: channel, level: "info", title: "Sync recovered: \(source)", message: "",
+            details: ["source": source, "workflow": workflowId], kind: "success", subject: subject)
     }
 
     static func success(_ result: RunPipelineActivity.Output, workflowId: String) -> SendNotificationActivity.Input {
         var details = ["source": result.source, "workflow": workflowId, "destination": result.destination]
         for table in result.tables { details["\(result.dataset).\(table.table)"] = "\(table.rows) rows" }
-        return SendNotificationActivity.Input(channel: channel, level: "info", title: "Sync completed: \(result.source)",
-                                              message: "\(result.rows) rows loaded into \(result.dataset)", details: details)
+        return SendNotificationActivity.Input(
+            channel: channel, level: "info", title: "Sync completed: \(result.source)",
+            message: "\(result.rows) rows loaded into \(result.dataset)", details: details)
     }
 }

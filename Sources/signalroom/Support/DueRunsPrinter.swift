@@ -35,8 +35,9 @@ struct DueRunsPrinter {
     private mutating func show(_ worked: RunDue.Worked) {
         let redactor = settings.redactor
         let run = worked.run
-        var line = RunDueLine(action: worked.action.rawValue, schedule: worked.schedule?.scheduleId, fireTime: worked.schedule?.fireTime,
-                              workflowId: run.workflowId, runId: run.runId, status: "ready")
+        var line = RunDueLine(
+            action: worked.action.rawValue, schedule: worked.schedule?.scheduleId, fireTime: worked.schedule?.fireTime,
+            workflowId: run.workflowId, runId: run.runId, status: "ready")
         let name = worked.action == .fired ? run.workflowId : "\(run.workflowId) (run \(run.runId))"
         if let outcome = worked.outcome {
             let report = OutcomeReport(run: run, outcome: outcome)

@@ -33,12 +33,13 @@ struct CommandFailure: Error {
         case let failure as CommandFailure:
             self = failure
         case let failure as WorkflowStoreError:
-            let code: ExitStatus = switch failure {
-            case .invalidWorkflowId: .usage
-            case .alreadyRunning, .alreadyUsed, .runLocked, .alreadyClosed, .notDamaged: .conflict
-            case .notFound, .runNotFound: .notFound
-            case .io: .stateDamaged
-            }
+            let code: ExitStatus =
+                switch failure {
+                case .invalidWorkflowId: .usage
+                case .alreadyRunning, .alreadyUsed, .runLocked, .alreadyClosed, .notDamaged: .conflict
+                case .notFound, .runNotFound: .notFound
+                case .io: .stateDamaged
+                }
             self.init(failure.description, code: code)
         case let failure as SourceConfigurationError:
             self.init(failure.description, code: .usage)

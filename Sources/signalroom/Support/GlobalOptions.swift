@@ -8,24 +8,31 @@ import SignalRoomWorkflows
 /// Options every command takes. Environment variables (and a `.env` file in the working
 /// directory) give defaults; flags win.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .customLong("state"), help: ArgumentHelp("State directory (histories, indexes) (\(EnvironmentVariable.stateDirectory.optionNote)).", valueName: "dir"))
+    @Option(
+        name: .customLong("state"),
+        help: ArgumentHelp("State directory (histories, indexes) (\(EnvironmentVariable.stateDirectory.optionNote)).", valueName: "dir"))
     var stateDirectory: String?
 
     @Flag(help: "Print results as JSON for machines.")
     var json = false
 
-    @Option(help: ArgumentHelp("Lowest log level written to stderr: \(LogLevelName.all.joined(separator: ", ")) (\(EnvironmentVariable.logLevel.optionNote)).",
-                               valueName: "level"),
-            transform: { try OptionValues.logLevel($0, from: "--log-level") })
+    @Option(
+        help: ArgumentHelp(
+            "Lowest log level written to stderr: \(LogLevelName.all.joined(separator: ", ")) (\(EnvironmentVariable.logLevel.optionNote)).",
+            valueName: "level"),
+        transform: { try OptionValues.logLevel($0, from: "--log-level") })
     var logLevel: Logger.Level?
 
-    @Option(help: ArgumentHelp("Log line format on stderr: \(LogFormat.allowed) (\(EnvironmentVariable.logFormat.optionNote)).", valueName: "format"),
-            transform: { try OptionValues.logFormat($0, from: "--log-format") })
+    @Option(
+        help: ArgumentHelp("Log line format on stderr: \(LogFormat.allowed) (\(EnvironmentVariable.logFormat.optionNote)).", valueName: "format"),
+        transform: { try OptionValues.logFormat($0, from: "--log-format") })
     var logFormat: LogFormat?
 
-    @Option(help: ArgumentHelp("Waits longer than this park the run for a later invocation instead of being slept (\(EnvironmentVariable.parkAfter.optionNote)).",
-                               valueName: "seconds"),
-            transform: { try OptionValues.seconds($0, from: "--park-after") })
+    @Option(
+        help: ArgumentHelp(
+            "Waits longer than this park the run for a later invocation instead of being slept (\(EnvironmentVariable.parkAfter.optionNote)).",
+            valueName: "seconds"),
+        transform: { try OptionValues.seconds($0, from: "--park-after") })
     var parkAfter: Duration?
 }
 

@@ -18,11 +18,12 @@ struct SecretRedactor: Sendable {
     private static let userInfoPassword = try! NSRegularExpression(pattern: "([a-z][a-z0-9+.-]*://[^:/@\\s]+:)[^@\\s]+@", options: [.caseInsensitive])
 
     init(environment: [String: String]) {
-        var secrets = environment.compactMap { name, value in
-            guard value.count >= 6 else { return nil }
-            let upper = name.uppercased()
-            return Self.secretNameParts.contains { upper.contains($0) } ? value : nil
-        } + Self.urlPasswords(environment).filter { $0.count >= 4 }
+        var secrets =
+            environment.compactMap { name, value in
+                guard value.count >= 6 else { return nil }
+                let upper = name.uppercased()
+                return Self.secretNameParts.contains { upper.contains($0) } ? value : nil
+            } + Self.urlPasswords(environment).filter { $0.count >= 4 }
         secrets.sort { $0.count > $1.count }
         self.secrets = secrets
     }

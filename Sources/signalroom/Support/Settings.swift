@@ -6,7 +6,7 @@ import SignalRoomPipelines
 import SignalRoomRuntime
 import SignalRoomWorkflows
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// Configuration as it enters the program: flags first, then the process environment,
@@ -38,12 +38,21 @@ struct Settings {
         json = options.json
         // A variable is read only when its flag was not given, so a bad one behind a flag is ignored.
         do {
-            logLevel = try options.logLevel ?? OptionValues.logLevel(EnvironmentVariable.logLevel.valueOrDefault(in: environment),
-                                                                     from: EnvironmentVariable.logLevel.name)
-            logFormat = try options.logFormat ?? OptionValues.logFormat(EnvironmentVariable.logFormat.valueOrDefault(in: environment),
-                                                                        from: EnvironmentVariable.logFormat.name)
-            parkAfter = try options.parkAfter ?? OptionValues.seconds(EnvironmentVariable.parkAfter.valueOrDefault(in: environment),
-                                                                      from: EnvironmentVariable.parkAfter.name)
+            logLevel =
+                try options.logLevel
+                ?? OptionValues.logLevel(
+                    EnvironmentVariable.logLevel.valueOrDefault(in: environment),
+                    from: EnvironmentVariable.logLevel.name)
+            logFormat =
+                try options.logFormat
+                ?? OptionValues.logFormat(
+                    EnvironmentVariable.logFormat.valueOrDefault(in: environment),
+                    from: EnvironmentVariable.logFormat.name)
+            parkAfter =
+                try options.parkAfter
+                ?? OptionValues.seconds(
+                    EnvironmentVariable.parkAfter.valueOrDefault(in: environment),
+                    from: EnvironmentVariable.parkAfter.name)
         } catch {
             throw CommandFailure("\(error)", code: .usage)
         }
@@ -58,11 +67,17 @@ struct Settings {
     var runtime: RuntimeConfiguration {
         let http = Logger(label: "signalroom.http")
         let redactor = redactor
-        return RuntimeConfiguration(environment: environment, stateDirectory: stateDirectory, httpRetries: { retry in
-            http.warning("\(redactor.redact(retry.message))", metadata: ["service": .string(retry.service), "url": .string(redactor.redact(retry.url)),
-                                                                      "attempt": .stringConvertible(retry.attempt),
-                                                                      "retry_in_seconds": .string(String(format: "%.1f", retry.delay))])
-        })
+        return RuntimeConfiguration(
+            environment: environment, stateDirectory: stateDirectory,
+            httpRetries: { retry in
+                http.warning(
+                    "\(redactor.redact(retry.message))",
+                    metadata: [
+                        "service": .string(retry.service), "url": .string(redactor.redact(retry.url)),
+                        "attempt": .stringConvertible(retry.attempt),
+                        "retry_in_seconds": .string(String(format: "%.1f", retry.delay)),
+                    ])
+            })
     }
 
     /// Configuration for the activities that reach sources and the warehouse. With
@@ -102,13 +117,16 @@ struct Settings {
     /// Commands that only read pass `create: false` and fail clearly on a mistyped path.
     func store(create: Bool = true) throws -> FileHistoryStore {
         if !create, !FileManager.default.fileExists(atPath: stateDirectory.path) {
-            throw CommandFailure("state directory \(stateDirectory.path) does not exist; check --state or \(EnvironmentVariable.stateDirectory)", code: .notFound)
+            throw CommandFailure(
+                "state directory \(stateDirectory.path) does not exist; check --state or \(EnvironmentVariable.stateDirectory)", code: .notFound)
         }
         let logger = Logger(label: "signalroom.state")
-        return FileHistoryStore(root: stateDirectory, notices: StoreNotices(indexRebuilt: { state, open, closed, damaged in
-            logger.warning("\(state)/index was missing: rebuilt it from the histories (\(open) open, \(closed) closed runs)")
-            for damage in damaged { logger.error("\(damage.description)") }
-        }))
+        return FileHistoryStore(
+            root: stateDirectory,
+            notices: StoreNotices(indexRebuilt: { state, open, closed, damaged in
+                logger.warning("\(state)/index was missing: rebuilt it from the histories (\(open) open, \(closed) closed runs)")
+                for damage in damaged { logger.error("\(damage.description)") }
+            }))
     }
 
     func engine(store: FileHistoryStore, services: PipelineServices? = nil) -> WorkflowEngine {
@@ -118,19 +136,22 @@ struct Settings {
         let configuration = EngineConfiguration(
             parkThreshold: parkAfter,
             log: { record in
-                let level: Logger.Level = switch record.level {
-                case .debug: .debug
-                case .info: .info
-                case .warning: .warning
-                case .error: .error
-                }
-                logger.log(level: level, "\(redactor.redact(record.message))",
-                           metadata: record.metadata.mapValues { .string(redactor.redact($0)) })
+                let level: Logger.Level =
+                    switch record.level {
+                    case .debug: .debug
+                    case .info: .info
+                    case .warning: .warning
+                    case .error: .error
+                    }
+                logger.log(
+                    level: level, "\(redactor.redact(record.message))",
+                    metadata: record.metadata.mapValues { .string(redactor.redact($0)) })
             },
             afterDurableAppend: { eventId in
                 if let killAfter, eventId >= killAfter { kill(getpid(), SIGKILL) }
             },
             redact: { redactor.redact($0) })
-        return WorkflowEngine(store: store, registry: BuiltinWorkflows.registry(services: services ?? pipelineServices()), configuration: configuration)
+        return WorkflowEngine(
+            store: store, registry: BuiltinWorkflows.registry(services: services ?? pipelineServices()), configuration: configuration)
     }
 }

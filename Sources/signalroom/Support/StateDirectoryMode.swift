@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// The state directory holds histories, alert state and the warehouse: it must not be

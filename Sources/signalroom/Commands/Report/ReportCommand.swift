@@ -22,12 +22,14 @@ struct ReportCommand: AsyncParsableCommand {
     @Argument(help: "Report name (`signalroom reports` lists them).")
     var name: String
 
-    @Option(help: ArgumentHelp("\(Self.channels.joined(separator: ", ")) (default: the report's first channel).", valueName: "channel"),
-            transform: { try OptionValues.choice($0, from: "--channel", is: "a channel", allowed: Self.channels) })
+    @Option(
+        help: ArgumentHelp("\(Self.channels.joined(separator: ", ")) (default: the report's first channel).", valueName: "channel"),
+        transform: { try OptionValues.choice($0, from: "--channel", is: "a channel", allowed: Self.channels) })
     var channel: String?
 
-    @Option(help: ArgumentHelp("The report's date: YYYY-MM-DD, yesterday (default) or today, in the report's zone.", valueName: "date"),
-            transform: { try Self.reportDate($0) })
+    @Option(
+        help: ArgumentHelp("The report's date: YYYY-MM-DD, yesterday (default) or today, in the report's zone.", valueName: "date"),
+        transform: { try Self.reportDate($0) })
     var date: String?
 
     /// Every channel a report can name, and stdout, which every report has.
@@ -42,8 +44,9 @@ struct ReportCommand: AsyncParsableCommand {
         return text
     }
 
-    @Option(name: .customLong("param"), help: ArgumentHelp("A report parameter (repeatable).", valueName: "name=value"),
-            transform: { try OptionValues.assignment($0, from: "--param") })
+    @Option(
+        name: .customLong("param"), help: ArgumentHelp("A report parameter (repeatable).", valueName: "name=value"),
+        transform: { try OptionValues.assignment($0, from: "--param") })
     var params: [Assignment] = []
 
     @Flag(help: "Send it through the channel instead of printing it.")
@@ -77,7 +80,8 @@ struct ReportCommand: AsyncParsableCommand {
         }
         guard send else {
             let rendered = try await RunReportActivity.render(input, services: services)
-            let text = settings.json
+            let text =
+                settings.json
                 ? try Output.jsonText(rendered)
                 : (rendered.subject.map { "Subject: \($0)\n\n" } ?? "") + rendered.text
             guard let output else {
@@ -90,8 +94,9 @@ struct ReportCommand: AsyncParsableCommand {
                 try Data((text + "\n").utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
             } catch {
                 let reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
-                throw CommandFailure("cannot write --output \(output): \(reason); check that its directory exists and is writable",
-                                     code: .usage)
+                throw CommandFailure(
+                    "cannot write --output \(output): \(reason); check that its directory exists and is writable",
+                    code: .usage)
             }
             return
         }
@@ -100,8 +105,9 @@ struct ReportCommand: AsyncParsableCommand {
         workflowInput.params = input.params
         let store = try settings.store()
         let engine = settings.engine(store: store, services: services)
-        let claimed = try engine.start(workflowType: RunReportWorkflow.name, workflowId: id ?? "report-\(name)-\(input.channel)",
-                                       input: try JSONValue(encoding: workflowInput))
+        let claimed = try engine.start(
+            workflowType: RunReportWorkflow.name, workflowId: id ?? "report-\(name)-\(input.channel)",
+            input: try JSONValue(encoding: workflowInput))
         let outcome = try await engine.execute(claimed)
         throw ExitCode(try OutcomeReport(run: claimed.run, outcome: outcome).emit(json: settings.json).rawValue)
     }

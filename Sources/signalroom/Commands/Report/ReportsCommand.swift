@@ -31,8 +31,12 @@ struct ReportsCommand: AsyncParsableCommand {
         for name in library.names {
             do {
                 let report = try library.report(named: name)
-                listings.append(Listing(name: name, description: report.description, channels: report.channels,
-                                        params: report.parameters.map { .init(name: $0.name, type: $0.type.rawValue, defaultValue: $0.defaultValue, description: $0.description) }))
+                listings.append(
+                    Listing(
+                        name: name, description: report.description, channels: report.channels,
+                        params: report.parameters.map {
+                            .init(name: $0.name, type: $0.type.rawValue, defaultValue: $0.defaultValue, description: $0.description)
+                        }))
             } catch {
                 listings.append(Listing(name: name, description: "", channels: [], params: [], problem: "\(error)"))
             }
@@ -46,7 +50,9 @@ struct ReportsCommand: AsyncParsableCommand {
             print("\(listing.name): \(listing.description)")
             print("  channels: \(listing.channels.joined(separator: ", ")) (and stdout)")
             for param in listing.params {
-                print("  --param \(param.name)=<\(param.type)>" + (param.defaultValue.map { " (default \($0))" } ?? "") + (param.description.isEmpty ? "" : ": \(param.description)"))
+                print(
+                    "  --param \(param.name)=<\(param.type)>" + (param.defaultValue.map { " (default \($0))" } ?? "")
+                        + (param.description.isEmpty ? "" : ": \(param.description)"))
             }
             if let problem = listing.problem { print("  problem: \(problem)") }
         }

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// The crontab line that drives `run-due`, and installing it without duplicates: the line
@@ -25,7 +25,9 @@ struct CrontabLine {
         paths = [binary, directory, state]
         func cron(_ text: String) -> String { text.replacingOccurrences(of: "%", with: "\\%") }
         tag = cron("# signalroom run-due \(state)")
-        text = "* * * * * " + cron("cd \(Self.shellQuoted(directory)) && \(Self.shellQuoted(binary)) --state \(Self.shellQuoted(state)) run-due") + " " + tag
+        text =
+            "* * * * * " + cron("cd \(Self.shellQuoted(directory)) && \(Self.shellQuoted(binary)) --state \(Self.shellQuoted(state)) run-due") + " "
+            + tag
     }
 
     /// Refuses a line cron could not run: a binary that is not an executable file (deleted or
@@ -33,11 +35,13 @@ struct CrontabLine {
     func checkInstallable() throws {
         var status = stat()
         guard stat(binary, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, access(binary, X_OK) == 0 else {
-            throw CommandFailure("--install-crontab: \(binary) is not an executable file, so cron could not run it; "
-                                 + "install signalroom (e.g. to /usr/local/bin) and run schedule-setup from there", code: .usage)
+            throw CommandFailure(
+                "--install-crontab: \(binary) is not an executable file, so cron could not run it; "
+                    + "install signalroom (e.g. to /usr/local/bin) and run schedule-setup from there", code: .usage)
         }
         if let path = paths.first(where: { $0.contains("\n") || $0.contains("\r") }) {
-            throw CommandFailure("--install-crontab: the path \(path.debugDescription) has a line break, which a crontab line cannot hold", code: .usage)
+            throw CommandFailure(
+                "--install-crontab: the path \(path.debugDescription) has a line break, which a crontab line cannot hold", code: .usage)
         }
     }
 
@@ -53,7 +57,9 @@ struct CrontabLine {
 
     /// `text` as one shell word: as is when it is plain, else in single quotes.
     static func shellQuoted(_ text: String) -> String {
-        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_/.,:@+=-".unicodeScalars.contains($0)) }
+        let plain =
+            !text.isEmpty
+            && text.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_/.,:@+=-".unicodeScalars.contains($0)) }
         return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
@@ -62,9 +68,9 @@ struct CrontabLine {
     static func runningExecutable() -> String {
         var candidates: [String] = []
         #if os(Linux)
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        if count > 0 { candidates.append(String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)) }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+            if count > 0 { candidates.append(String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)) }
         #endif
         if let path = Bundle.main.executablePath { candidates.append(path) }
         for candidate in candidates {
@@ -82,7 +88,9 @@ struct CrontabLine {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["crontab"] + arguments
         let output = Pipe()
-        let input = input.map { text in let pipe = Pipe(); pipe.fileHandleForWriting.write(Data(text.utf8)); try? pipe.fileHandleForWriting.close(); return pipe }
+        let input = input.map { text in
+            let pipe = Pipe(); pipe.fileHandleForWriting.write(Data(text.utf8)); try? pipe.fileHandleForWriting.close(); return pipe
+        }
         process.standardInput = input ?? FileHandle.nullDevice
         process.standardOutput = output
         process.standardError = output

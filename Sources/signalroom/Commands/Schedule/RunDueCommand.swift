@@ -20,16 +20,19 @@ struct RunDueCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: ArgumentHelp("Act as if it were this time (ISO 8601), for tests, demos and backfills.", valueName: "instant"),
-            transform: { try OptionValues.instant($0, from: "--now") })
+    @Option(
+        help: ArgumentHelp("Act as if it were this time (ISO 8601), for tests, demos and backfills.", valueName: "instant"),
+        transform: { try OptionValues.instant($0, from: "--now") })
     var now: Date?
 
-    @Option(help: ArgumentHelp("Stop starting new work after this long (the rest waits for the next run-due). (default: 50m)", valueName: "duration"),
-            transform: { try OptionValues.duration($0, from: "--max-duration") })
+    @Option(
+        help: ArgumentHelp("Stop starting new work after this long (the rest waits for the next run-due). (default: 50m)", valueName: "duration"),
+        transform: { try OptionValues.duration($0, from: "--max-duration") })
     var maxDuration = OptionDuration(seconds: 50 * 60)
 
-    @Option(help: ArgumentHelp("Delete closed runs older than this (\(EnvironmentVariable.retention.optionNote)).", valueName: "duration"),
-            transform: { try OptionValues.duration($0, from: "--retention") })
+    @Option(
+        help: ArgumentHelp("Delete closed runs older than this (\(EnvironmentVariable.retention.optionNote)).", valueName: "duration"),
+        transform: { try OptionValues.duration($0, from: "--retention") })
     var retention: OptionDuration?
 
     func run() async throws {

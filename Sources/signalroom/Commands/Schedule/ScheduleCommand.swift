@@ -8,8 +8,10 @@ struct ScheduleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedule",
         abstract: "Inspect and control registered schedules.",
-        subcommands: [ScheduleList.self, ScheduleDescribe.self, ScheduleNext.self, SchedulePause.self,
-                      ScheduleUnpause.self, ScheduleTrigger.self, ScheduleBackfill.self])
+        subcommands: [
+            ScheduleList.self, ScheduleDescribe.self, ScheduleNext.self, SchedulePause.self,
+            ScheduleUnpause.self, ScheduleTrigger.self, ScheduleBackfill.self,
+        ])
 }
 
 extension Settings {

@@ -5,7 +5,8 @@ import SignalRoomCron
 import SignalRoomScheduler
 
 struct ScheduleDescribe: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "describe", abstract: "A schedule: last fire, open runs, next fires, recent results.")
+    static let configuration = CommandConfiguration(
+        commandName: "describe", abstract: "A schedule: last fire, open runs, next fires, recent results.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Schedule id.") var id: String
 
@@ -17,17 +18,21 @@ struct ScheduleDescribe: AsyncParsableCommand {
         // The state's list is as of the last `run-due`; the histories say which are still open.
         let open = item.state.openRuns.compactMap { id in runStatus(store, id).flatMap { $0.closed ? nil : (id, $0.text) } }
         let recent = item.state.recent.reversed().map { action in
-            [Output.time(action.at), action.kind.rawValue, ScheduleTime.iso(action.fireTime), action.workflowId ?? "-",
-             action.workflowId.flatMap { runStatus(store, $0)?.text } ?? "-"]
+            [
+                Output.time(action.at), action.kind.rawValue, ScheduleTime.iso(action.fireTime), action.workflowId ?? "-",
+                action.workflowId.flatMap { runStatus(store, $0)?.text } ?? "-",
+            ]
         }
         if settings.json {
             struct Description: Encodable {
                 var schedule: ScheduleView; var paused: Bool; var note: String?; var openRuns: [String]
                 var buffered: [String]; var lastFire: String?; var recent: [[String]]
             }
-            return try Output.json(Description(schedule: view, paused: item.paused, note: item.note, openRuns: open.map(\.0),
-                                               buffered: item.state.buffered.map(ScheduleTime.iso),
-                                               lastFire: item.state.lastFire.map { ScheduleTime.iso($0.fireTime) }, recent: recent))
+            return try Output.json(
+                Description(
+                    schedule: view, paused: item.paused, note: item.note, openRuns: open.map(\.0),
+                    buffered: item.state.buffered.map(ScheduleTime.iso),
+                    lastFire: item.state.lastFire.map { ScheduleTime.iso($0.fireTime) }, recent: recent))
         }
         print(view.text)
         print("state      \(item.paused ? "paused" : "active")\(item.note.map { " — \($0)" } ?? "")")

@@ -24,10 +24,12 @@ struct ScheduleList: AsyncParsableCommand {
         for id in scheduler.schedules.ids() {
             do {
                 let item = try scheduler.registered(id)
-                rows.append(Row(id: id, cron: item.spec.cron.description, timezone: item.spec.timeZoneName,
-                                workflow: item.spec.workflow, paused: item.paused,
-                                next: item.spec.cron.nextFireTime(after: Date(), in: item.spec.timeZone).map(ScheduleTime.iso),
-                                lastFire: item.state.lastFire.map { ScheduleTime.iso($0.fireTime) }))
+                rows.append(
+                    Row(
+                        id: id, cron: item.spec.cron.description, timezone: item.spec.timeZoneName,
+                        workflow: item.spec.workflow, paused: item.paused,
+                        next: item.spec.cron.nextFireTime(after: Date(), in: item.spec.timeZone).map(ScheduleTime.iso),
+                        lastFire: item.state.lastFire.map { ScheduleTime.iso($0.fireTime) }))
             } catch let error as ScheduleStoreError {
                 // One bad file must not hide the others: list it as damaged and go on.
                 guard case .damaged = error else { throw scheduleFailure(error) }
@@ -40,10 +42,15 @@ struct ScheduleList: AsyncParsableCommand {
         } else if rows.isEmpty {
             print("no schedules registered; `signalroom schedule-setup` registers schedules.json")
         } else {
-            print(Output.table(["ID", "CRON", "TIME ZONE", "WORKFLOW", "STATE", "NEXT (UTC)", "LAST FIRE"], rows.map {
-                [$0.id, $0.cron ?? "-", $0.timezone ?? "-", $0.workflow ?? "-",
-                 $0.damaged != nil ? "damaged" : $0.paused == true ? "paused" : "active", $0.next ?? "-", $0.lastFire ?? "-"]
-            }))
+            print(
+                Output.table(
+                    ["ID", "CRON", "TIME ZONE", "WORKFLOW", "STATE", "NEXT (UTC)", "LAST FIRE"],
+                    rows.map {
+                        [
+                            $0.id, $0.cron ?? "-", $0.timezone ?? "-", $0.workflow ?? "-",
+                            $0.damaged != nil ? "damaged" : $0.paused == true ? "paused" : "active", $0.next ?? "-", $0.lastFire ?? "-",
+                        ]
+                    }))
         }
         for message in damage { FileHandle.standardError.write(Data("signalroom: error: \(message)\n".utf8)) }
         if !damage.isEmpty { throw ExitCode(ExitStatus.stateDamaged.rawValue) }

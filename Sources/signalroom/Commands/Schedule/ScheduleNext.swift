@@ -10,13 +10,17 @@ struct ScheduleNext: AsyncParsableCommand {
         abstract: "Next fire times (UTC ISO 8601, one per line) of a schedule, or of --cron/--timezone.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Schedule id (or give --cron).") var id: String?
-    @Option(help: ArgumentHelp("A cron expression to evaluate instead of a registered schedule.", valueName: "expression"),
-            transform: { try OptionValues.cron($0, from: "--cron") })
+    @Option(
+        help: ArgumentHelp("A cron expression to evaluate instead of a registered schedule.", valueName: "expression"),
+        transform: { try OptionValues.cron($0, from: "--cron") })
     var cron: CronExpression?
-    @Option(help: ArgumentHelp("IANA time zone for --cron (default: UTC).", valueName: "zone"), transform: { try OptionValues.timeZone($0, from: "--timezone") })
+    @Option(
+        help: ArgumentHelp("IANA time zone for --cron (default: UTC).", valueName: "zone"),
+        transform: { try OptionValues.timeZone($0, from: "--timezone") })
     var timezone: TimeZone?
-    @Option(help: ArgumentHelp("Start after this instant (ISO 8601; default now).", valueName: "instant"),
-            transform: { try OptionValues.instant($0, from: "--after") })
+    @Option(
+        help: ArgumentHelp("Start after this instant (ISO 8601; default now).", valueName: "instant"),
+        transform: { try OptionValues.instant($0, from: "--after") })
     var after: Date?
     @Option(help: "How many fire times.") var count: Int = 5
 

@@ -20,7 +20,8 @@ struct SchedulePause: AsyncParsableCommand {
 }
 
 struct ScheduleUnpause: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "unpause", abstract: "Resume a paused schedule from now on (missed times are not replayed).")
+    static let configuration = CommandConfiguration(
+        commandName: "unpause", abstract: "Resume a paused schedule from now on (missed times are not replayed).")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Schedule id.") var id: String
 

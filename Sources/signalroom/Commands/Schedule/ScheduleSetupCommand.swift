@@ -9,7 +9,8 @@ struct ScheduleSetupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedule-setup",
         abstract: "Register schedules.json into state/schedules (idempotent) and show what will fire.",
-        discussion: "Unchanged schedules keep their runtime state, changed ones are updated, removed ones deleted. A file with any error changes nothing.")
+        discussion:
+            "Unchanged schedules keep their runtime state, changed ones are updated, removed ones deleted. A file with any error changes nothing.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -25,8 +26,9 @@ struct ScheduleSetupCommand: AsyncParsableCommand {
     @Flag(help: "Add (or update) the crontab line that drives `run-due` in this user's crontab.")
     var installCrontab = false
 
-    @Option(help: ArgumentHelp("Register as if it were this time (ISO 8601): fire times after it are due. For tests and demos.", valueName: "instant"),
-            transform: { try OptionValues.instant($0, from: "--now") })
+    @Option(
+        help: ArgumentHelp("Register as if it were this time (ISO 8601): fire times after it are due. For tests and demos.", valueName: "instant"),
+        transform: { try OptionValues.instant($0, from: "--now") })
     var now: Date?
 
     func run() async throws {
@@ -57,9 +59,11 @@ struct ScheduleSetupCommand: AsyncParsableCommand {
         }
         if installed { try line.install() }
         if settings.json {
-            return try Output.json(SetupReport(changes: changes.map { .init(id: $0.id, change: $0.change.rawValue) },
-                                               schedules: specs.map { ScheduleView(spec: $0, after: moment) },
-                                               crontab: line.text, dryRun: dryRun))
+            return try Output.json(
+                SetupReport(
+                    changes: changes.map { .init(id: $0.id, change: $0.change.rawValue) },
+                    schedules: specs.map { ScheduleView(spec: $0, after: moment) },
+                    crontab: line.text, dryRun: dryRun))
         }
         for (id, change) in changes where change != .unchanged || dryRun {
             print("\(dryRun ? "would be " : "")\(change.rawValue): \(id)")

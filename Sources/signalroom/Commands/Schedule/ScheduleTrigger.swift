@@ -5,7 +5,8 @@ import SignalRoomCron
 import SignalRoomScheduler
 
 struct ScheduleTrigger: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "trigger", abstract: "Start the schedule's workflow now, as if a fire time came now.")
+    static let configuration = CommandConfiguration(
+        commandName: "trigger", abstract: "Start the schedule's workflow now, as if a fire time came now.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Schedule id.") var id: String
 

@@ -30,8 +30,9 @@ struct PipelineInfo: AsyncParsableCommand {
         }
         let destination = try runtime.destination()
         guard let description = try await destination.description(ofDataset: configured.dataset, pipeline: configured.name) else {
-            throw CommandFailure("source \(source) has never been loaded: no dataset \(configured.dataset) in \(destination.location); run `signalroom sync \(source)`",
-                                 code: .notFound)
+            throw CommandFailure(
+                "source \(source) has never been loaded: no dataset \(configured.dataset) in \(destination.location); run `signalroom sync \(source)`",
+                code: .notFound)
         }
         if settings.json {
             try Output.json(description)
@@ -39,16 +40,26 @@ struct PipelineInfo: AsyncParsableCommand {
         }
         print("source \(source), dataset \(description.dataset) in \(destination.location)")
         print("\ntables:")
-        print(Output.table(["table", "rows", "columns"], description.tables.map { ["\(description.dataset).\($0.name)", SyncProgressLine.count($0.rows), String($0.columns)] }))
+        print(
+            Output.table(
+                ["table", "rows", "columns"],
+                description.tables.map { ["\(description.dataset).\($0.name)", SyncProgressLine.count($0.rows), String($0.columns)] }))
         print("\ncursors:")
-        if description.cursors.isEmpty { print("(none yet)") }
-        else {
-            print(Output.table(["resource", "field", "value", "load", "updated"], description.cursors.map { [$0.resource, $0.field, $0.value, $0.loadId, $0.updated] }))
+        if description.cursors.isEmpty {
+            print("(none yet)")
+        } else {
+            print(
+                Output.table(
+                    ["resource", "field", "value", "load", "updated"],
+                    description.cursors.map { [$0.resource, $0.field, $0.value, $0.loadId, $0.updated] }))
         }
         print("\nlast loads:")
-        print(Output.table(["load", "resource", "table", "status", "rows", "started", "finished"], description.loads.map {
-            [$0.loadId, $0.resource, $0.table, $0.status, SyncProgressLine.count($0.rows), $0.started, $0.finished ?? "-"]
-        }))
+        print(
+            Output.table(
+                ["load", "resource", "table", "status", "rows", "started", "finished"],
+                description.loads.map {
+                    [$0.loadId, $0.resource, $0.table, $0.status, SyncProgressLine.count($0.rows), $0.started, $0.finished ?? "-"]
+                }))
         for load in description.loads where load.error != nil {
             print("  \(load.loadId): \(load.error!)")
         }

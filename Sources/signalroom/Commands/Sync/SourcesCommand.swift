@@ -25,8 +25,9 @@ struct SourcesCommand: AsyncParsableCommand {
         let catalog = settings.runtime.sources
         var listings: [Listing] = []
         for entry in catalog.entries {
-            var listing = Listing(name: entry.name, dataset: entry.dataset, description: entry.description,
-                                  configured: entry.configured, variables: entry.variables, resources: entry.resources)
+            var listing = Listing(
+                name: entry.name, dataset: entry.dataset, description: entry.description,
+                configured: entry.configured, variables: entry.variables, resources: entry.resources)
             if entry.configured {
                 do {
                     listing.resources = try await catalog.source(named: entry.name).resources().map(\.name)

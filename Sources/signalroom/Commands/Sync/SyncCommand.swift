@@ -24,16 +24,19 @@ struct SyncCommand: AsyncParsableCommand {
     @Argument(help: "Sources to sync (`signalroom sources` lists them).")
     var sources: [String] = []
 
-    @Option(help: ArgumentHelp("Only these resources (comma-separated); one source only.", valueName: "a,b"),
-            transform: { try OptionValues.names($0, from: "--resources") })
+    @Option(
+        help: ArgumentHelp("Only these resources (comma-separated); one source only.", valueName: "a,b"),
+        transform: { try OptionValues.names($0, from: "--resources") })
     var resources: [String]?
 
-    @Option(help: ArgumentHelp("Read from this date instead of the cursor (YYYY-MM-DD); one source only.", valueName: "date"),
-            transform: { try OptionValues.date($0, from: "--start-date") })
+    @Option(
+        help: ArgumentHelp("Read from this date instead of the cursor (YYYY-MM-DD); one source only.", valueName: "date"),
+        transform: { try OptionValues.date($0, from: "--start-date") })
     var startDate: CivilDate?
 
-    @Option(help: ArgumentHelp("Read up to this date (YYYY-MM-DD); one source only.", valueName: "date"),
-            transform: { try OptionValues.date($0, from: "--end-date") })
+    @Option(
+        help: ArgumentHelp("Read up to this date (YYYY-MM-DD); one source only.", valueName: "date"),
+        transform: { try OptionValues.date($0, from: "--end-date") })
     var endDate: CivilDate?
 
     @Flag(help: "Ignore the incremental cursors and read everything again (rows merge; nothing duplicates).")
@@ -120,7 +123,9 @@ struct SyncCommand: AsyncParsableCommand {
             if settings.json {
                 try Output.json(["workflowId": run.workflowId, "runId": run.runId, "status": "started"])
             } else {
-                print("started \(started.workflowType) \(run.workflowId) (run \(run.runId)) in the background; `signalroom workflow describe \(run.workflowId)` follows it")
+                print(
+                    "started \(started.workflowType) \(run.workflowId) (run \(run.runId)) in the background; `signalroom workflow describe \(run.workflowId)` follows it"
+                )
             }
             return
         }

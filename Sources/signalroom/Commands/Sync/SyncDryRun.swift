@@ -11,8 +11,9 @@ enum SyncDryRun {
             return
         }
         for plan in plans {
-            Swift.print("\(plan.source)/\(plan.resource) → \(plan.table) (\(plan.disposition), cursor \(plan.cursor ?? "none")): "
-                        + (plan.wouldRead.isEmpty ? "nothing new to read" : "would read \(plan.wouldRead.count):"))
+            Swift.print(
+                "\(plan.source)/\(plan.resource) → \(plan.table) (\(plan.disposition), cursor \(plan.cursor ?? "none")): "
+                    + (plan.wouldRead.isEmpty ? "nothing new to read" : "would read \(plan.wouldRead.count):"))
             for item in plan.wouldRead { Swift.print("  \(item)") }
         }
     }

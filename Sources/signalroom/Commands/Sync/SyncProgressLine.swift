@@ -1,7 +1,7 @@
 import Foundation
 import SignalRoomPipelines
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 /// One self-overwriting progress line per resource on a terminal's stderr: rows, bytes
@@ -31,9 +31,10 @@ final class SyncProgressLine: @unchecked Sendable {
         lastDraw = now
         let seconds = max(now.timeIntervalSince(started), 0.001)
         let rate = Double(progress.rowsRead) / seconds
-        let text = String(format: "\r\u{1B}[2K%@: %@ rows read, %@ committed, %@, %@ rows/s%@", progress.table,
-                          Self.count(progress.rowsRead), Self.count(progress.rows), Self.bytes(progress.bytesRead),
-                          Self.count(Int(rate)), progress.finished ? " done" : "")
+        let text = String(
+            format: "\r\u{1B}[2K%@: %@ rows read, %@ committed, %@, %@ rows/s%@", progress.table,
+            Self.count(progress.rowsRead), Self.count(progress.rows), Self.bytes(progress.bytesRead),
+            Self.count(Int(rate)), progress.finished ? " done" : "")
         FileHandle.standardError.write(Data(text.utf8))
         lineOpen = true
     }

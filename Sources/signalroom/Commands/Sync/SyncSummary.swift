@@ -15,8 +15,10 @@ enum SyncSummary {
         var lines = ["sync \(workflowId) (run \(runId)) completed"]
         for output in outputs {
             let rows = output.tables.map { table in
-                ["\(output.dataset).\(table.table)", SyncProgressLine.count(table.rows), table.tableRows.map(SyncProgressLine.count) ?? "-",
-                 table.cursor ?? "-", table.resumed ? "resumed \(table.loadId)" : table.loadId]
+                [
+                    "\(output.dataset).\(table.table)", SyncProgressLine.count(table.rows), table.tableRows.map(SyncProgressLine.count) ?? "-",
+                    table.cursor ?? "-", table.resumed ? "resumed \(table.loadId)" : table.loadId,
+                ]
             }
             lines.append("\(output.source) → \(output.destination): \(SyncProgressLine.count(output.rows)) rows loaded")
             if !rows.isEmpty {

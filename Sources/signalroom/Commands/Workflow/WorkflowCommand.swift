@@ -6,8 +6,10 @@ struct WorkflowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workflow",
         abstract: "Start, inspect and control workflow runs.",
-        subcommands: [WorkflowStart.self, WorkflowResume.self, WorkflowList.self, WorkflowDescribe.self,
-                      WorkflowShow.self, WorkflowCancel.self, WorkflowTerminate.self, WorkflowPrune.self, WorkflowReindex.self])
+        subcommands: [
+            WorkflowStart.self, WorkflowResume.self, WorkflowList.self, WorkflowDescribe.self,
+            WorkflowShow.self, WorkflowCancel.self, WorkflowTerminate.self, WorkflowPrune.self, WorkflowReindex.self,
+        ])
 }
 
 extension GlobalOptions {

@@ -78,8 +78,9 @@ struct WorkflowPrune: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: ArgumentHelp("Keep closed runs this long: e.g. 30d, 12h, 90m (\(EnvironmentVariable.retention.optionNote)).", valueName: "duration"),
-            transform: { try OptionValues.duration($0, from: "--retention") })
+    @Option(
+        help: ArgumentHelp("Keep closed runs this long: e.g. 30d, 12h, 90m (\(EnvironmentVariable.retention.optionNote)).", valueName: "duration"),
+        transform: { try OptionValues.duration($0, from: "--retention") })
     var retention: OptionDuration?
 
     func run() async throws {

@@ -49,14 +49,17 @@ struct WorkflowDescribe: AsyncParsableCommand {
             throw CommandFailure("history of \(reference) is empty", code: .stateDamaged)
         }
         let owned = !summary.status.isClosed && store.isClaimed(reference)
-        let status = summary.status.isClosed ? summary.status.rawValue
+        let status =
+            summary.status.isClosed
+            ? summary.status.rawValue
             : owned ? "running" : summary.wakeUpTime.map { $0 > Date() ? "parked" : "ready" } ?? "ready"
         let description = Description(
             workflowId: summary.workflowId, runId: summary.runId, workflowType: summary.workflowType, status: status,
             owned: owned, startTime: summary.startTime, closeTime: summary.closeTime, wakeUpTime: summary.wakeUpTime,
             pendingActivity: summary.pendingActivity.map {
-                PendingActivity(activityId: $0.scheduledEventId, activityType: $0.activityType, attempt: $0.attempt,
-                                nextAttemptTime: $0.nextAttemptTime, lastHeartbeatDetails: $0.lastHeartbeatDetails)
+                PendingActivity(
+                    activityId: $0.scheduledEventId, activityType: $0.activityType, attempt: $0.attempt,
+                    nextAttemptTime: $0.nextAttemptTime, lastHeartbeatDetails: $0.lastHeartbeatDetails)
             },
             lastFailure: summary.failure ?? summary.lastActivityFailure, cancelRequested: summary.cancelRequested,
             result: summary.result, eventCount: summary.eventCount, historyPath: store.historyPath(reference))

@@ -10,13 +10,16 @@ struct WorkflowList: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: ArgumentHelp("Only runs with this status: \(WorkflowStatusFilter.names.joined(separator: ", ")) (open = running, parked or ready).",
-                               valueName: "status"),
-            transform: { try WorkflowStatusFilter.parse($0, from: "--status") })
+    @Option(
+        help: ArgumentHelp(
+            "Only runs with this status: \(WorkflowStatusFilter.names.joined(separator: ", ")) (open = running, parked or ready).",
+            valueName: "status"),
+        transform: { try WorkflowStatusFilter.parse($0, from: "--status") })
     var status: WorkflowStatusFilter?
 
-    @Option(help: ArgumentHelp("Only runs of this workflow type: \(Self.workflowTypes.joined(separator: ", ")).", valueName: "type"),
-            transform: { try OptionValues.choice($0, from: "--workflow-type", is: "a workflow type", allowed: Self.workflowTypes) })
+    @Option(
+        help: ArgumentHelp("Only runs of this workflow type: \(Self.workflowTypes.joined(separator: ", ")).", valueName: "type"),
+        transform: { try OptionValues.choice($0, from: "--workflow-type", is: "a workflow type", allowed: Self.workflowTypes) })
     var workflowType: String?
 
     @Option(help: "At most this many runs.")
@@ -47,12 +50,16 @@ struct WorkflowList: AsyncParsableCommand {
             // Held by a process: running; else waiting for its wake-up (parked) or due now,
             // e.g. after its process died (ready, for `workflow resume --due`).
             let status = store.isClaimed(entry.run) ? "running" : (entry.wakeUpTime.map { $0 > now } ?? false) ? "parked" : "ready"
-            rows.append(Row(workflowId: entry.workflowId, runId: entry.runId, workflowType: entry.workflowType,
-                            status: status, startTime: entry.startTime, wakeUpTime: entry.wakeUpTime))
+            rows.append(
+                Row(
+                    workflowId: entry.workflowId, runId: entry.runId, workflowType: entry.workflowType,
+                    status: status, startTime: entry.startTime, wakeUpTime: entry.wakeUpTime))
         }
         for entry in try store.closedRuns() {
-            rows.append(Row(workflowId: entry.workflowId, runId: entry.runId, workflowType: entry.workflowType,
-                            status: entry.status.rawValue, startTime: entry.startTime, closeTime: entry.closeTime))
+            rows.append(
+                Row(
+                    workflowId: entry.workflowId, runId: entry.runId, workflowType: entry.workflowType,
+                    status: entry.status.rawValue, startTime: entry.startTime, closeTime: entry.closeTime))
         }
         rows = rows.filter { row in
             if let workflowType, row.workflowType != workflowType { return false }
@@ -62,8 +69,11 @@ struct WorkflowList: AsyncParsableCommand {
         if let limit { rows = Array(rows.prefix(limit)) }
         if settings.json { return try Output.json(rows) }
         guard !rows.isEmpty else { return print("no runs") }
-        print(Output.table(["WORKFLOW ID", "TYPE", "STATUS", "STARTED", "CLOSED / WAKE-UP"], rows.map {
-            [$0.workflowId, $0.workflowType, $0.status, Output.time($0.startTime), Output.time($0.closeTime ?? $0.wakeUpTime)]
-        }))
+        print(
+            Output.table(
+                ["WORKFLOW ID", "TYPE", "STATUS", "STARTED", "CLOSED / WAKE-UP"],
+                rows.map {
+                    [$0.workflowId, $0.workflowType, $0.status, Output.time($0.startTime), Output.time($0.closeTime ?? $0.wakeUpTime)]
+                }))
     }
 }

@@ -25,7 +25,9 @@ struct WorkflowShow: AsyncParsableCommand {
         let start = events.first?.time ?? Date()
         for event in events {
             let offset = String(format: "+%.3fs", event.time.timeIntervalSince(start))
-            print("\(String(event.eventId).leftPad(4))  \(Output.time(event.time))  \(offset.leftPad(10))  \(event.eventType.padding(toLength: 33, withPad: " ", startingAt: 0)) \(Timeline.details(event))")
+            print(
+                "\(String(event.eventId).leftPad(4))  \(Output.time(event.time))  \(offset.leftPad(10))  \(event.eventType.padding(toLength: 33, withPad: " ", startingAt: 0)) \(Timeline.details(event))"
+            )
         }
     }
 }
@@ -45,8 +47,10 @@ enum Timeline {
         case .activityTaskStarted(let a): "activity \(a.scheduledEventId) attempt \(a.attempt) by \(a.identity)"
         case .activityTaskHeartbeatRecorded(let a): "activity \(a.scheduledEventId) attempt \(a.attempt) details=\(short(a.details.compactText))"
         case .activityTaskCompleted(let a): "activity \(a.scheduledEventId) attempt \(a.attempt) result=\(short(a.result.compactText))"
-        case .activityTaskFailed(let a): "activity \(a.scheduledEventId) attempt \(a.attempt) \(a.failure.type): \(a.failure.message); \(retry(a.retryState, a.nextAttemptTime))"
-        case .activityTaskTimedOut(let a): "activity \(a.scheduledEventId) attempt \(a.attempt) \(a.timeoutType.rawValue); \(retry(a.retryState, a.nextAttemptTime))"
+        case .activityTaskFailed(let a):
+            "activity \(a.scheduledEventId) attempt \(a.attempt) \(a.failure.type): \(a.failure.message); \(retry(a.retryState, a.nextAttemptTime))"
+        case .activityTaskTimedOut(let a):
+            "activity \(a.scheduledEventId) attempt \(a.attempt) \(a.timeoutType.rawValue); \(retry(a.retryState, a.nextAttemptTime))"
         case .activityTaskCancelRequested(let a): "activity \(a.scheduledEventId)"
         case .activityTaskCanceled(let a): "activity \(a.scheduledEventId) attempt \(a.attempt)"
         case .timerStarted(let a): "\(Output.duration(a.durationSeconds)), fires at \(Output.time(a.fireTime))"

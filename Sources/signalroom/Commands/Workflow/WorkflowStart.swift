@@ -3,7 +3,7 @@ import Foundation
 import SignalRoomCore
 import SignalRoomEngine
 #if canImport(Glibc)
-@preconcurrency import Glibc
+    @preconcurrency import Glibc
 #endif
 
 struct WorkflowStart: AsyncParsableCommand {
@@ -49,7 +49,9 @@ struct WorkflowStart: AsyncParsableCommand {
             if settings.json {
                 try Output.json(["workflowId": run.workflowId, "runId": run.runId, "status": "started"])
             } else {
-                print("started workflow \(run.workflowId) (run \(run.runId)) in the background; `signalroom workflow describe \(run.workflowId)` follows it")
+                print(
+                    "started workflow \(run.workflowId) (run \(run.runId)) in the background; `signalroom workflow describe \(run.workflowId)` follows it"
+                )
             }
             return
         }
@@ -80,8 +82,9 @@ enum BackgroundResume {
         var pid: pid_t = 0
         let status = posix_spawn(&pid, executable, &actions, &attributes, &argv, environ)
         guard status == 0 else {
-            throw CommandFailure("the run was recorded but its background process could not start (\(String(cString: strerror(status)))); "
-                                 + "`signalroom workflow resume \(run.workflowId)` runs it", code: .internalError)
+            throw CommandFailure(
+                "the run was recorded but its background process could not start (\(String(cString: strerror(status)))); "
+                    + "`signalroom workflow resume \(run.workflowId)` runs it", code: .internalError)
         }
     }
 }
