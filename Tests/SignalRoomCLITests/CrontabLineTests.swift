@@ -13,15 +13,31 @@ struct CrontabLineTests {
         try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent("signalroom").path, withDestinationPath: CLIHarness.binary)
         let fake = bin.appendingPathComponent("crontab")
         let table = cli.root.appendingPathComponent("crontab.txt").path
-        try Data(
-            """
-            #!/bin/sh
-            if [ "$1" = "-l" ]; then cat '\(table)' 2>/dev/null && exit 0; echo "no crontab for $(id -un)" >&2; exit 1; fi
-            cat > '\(table)'
-            """.utf8
-        ).write(to: fake)
-        chmod(fake.path, 0o755)
+        try writeExecutable(
+            Data(
+                """
+                #!/bin/sh
+                if [ "$1" = "-l" ]; then cat '\(table)' 2>/dev/null && exit 0; echo "no crontab for $(id -un)" >&2; exit 1; fi
+                cat > '\(table)'
+                """.utf8), to: fake.path)
         return bin
+    }
+
+    /// Writes an executable through a descriptor closed on exec: a child that a parallel test
+    /// spawns while it is open would otherwise keep it open for its whole life, and exec of the
+    /// file then fails with "Text file busy" (`Data.write` and `copyItem` do not set O_CLOEXEC).
+    private func writeExecutable(_ data: Data, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(descriptor) }
+        try data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                guard written > 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+                offset += written
+            }
+        }
     }
 
     private func realBinary() -> String {
@@ -52,9 +68,12 @@ struct CrontabLineTests {
             ], environment: ["PATH": path])
         #expect(setup.status == 0, "\(setup.stderr)")
         let line = try #require(printedLine(setup), "\(setup.stdout)")
-        let quotedState = "'" + state.replacingOccurrences(of: "'", with: #"'\''"#).replacingOccurrences(of: "%", with: #"\%"#) + "'"
+        func quoted(_ path: String) -> String {
+            "'" + path.replacingOccurrences(of: "'", with: #"'\''"#).replacingOccurrences(of: "%", with: #"\%"#) + "'"
+        }
+        let log = state + "/logs/run-due.log"
         #expect(
-            line == "* * * * * cd '\(work.path)' && \(realBinary()) --state \(quotedState) run-due # signalroom run-due "
+            line == "* * * * * cd '\(work.path)' && \(realBinary()) --state \(quoted(state)) run-due --log-file \(quoted(log)) # signalroom run-due "
                 + state.replacingOccurrences(of: "%", with: #"\%"#), "\(line)")
         #expect(!FileManager.default.fileExists(atPath: cli.root.appendingPathComponent("crontab.txt").path), "--dry-run installs nothing")
 
@@ -62,14 +81,16 @@ struct CrontabLineTests {
         // with cron's short PATH.
         let command = String(line.dropFirst("* * * * * ".count)).replacingOccurrences(of: #"\%"#, with: "%")
         let cron = try await cli.runTool(["/bin/sh", "-c", "cd / && " + command], environment: ["PATH": "/usr/bin:/bin"])
-        #expect(cron.status == 0 && cron.stderr.isEmpty, "cron's run of the line: \(cron.stderr)")
+        #expect(cron.status == 0 && cron.stderr.isEmpty && cron.stdout.isEmpty, "cron's run of the line: \(cron.stderr)")
+        let mode = try FileManager.default.attributesOfItem(atPath: log)[.posixPermissions] as? Int
+        #expect(mode == 0o600, "the log is private: \(String(mode ?? 0, radix: 8))")
         // The quoted paths reach the binary intact: the same line, listing what it registered.
         let registered = try await cli.runTool(
             ["/bin/sh", "-c", #"cd "$0" && exec signalroom --state "$1" schedule-setup"#, work.path, state],
             environment: ["PATH": path])
         #expect(registered.status == 0, "\(registered.stderr)")
         let list = try await cli.runTool(
-            ["/bin/sh", "-c", "cd / && " + command.replacingOccurrences(of: " run-due", with: " schedule list")],
+            ["/bin/sh", "-c", "cd / && " + command.components(separatedBy: " run-due --log-file")[0] + " schedule list"],
             environment: ["PATH": "/usr/bin:/bin"])
         #expect(list.status == 0 && list.stdout.contains("hourly"), "\(list.stdout) \(list.stderr)")
     }
@@ -98,7 +119,7 @@ struct CrontabLineTests {
         let bin = try binDirectory(cli)
         let copy = cli.root.appendingPathComponent("copy/signalroom")
         try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: realBinary(), toPath: copy.path)
+        try writeExecutable(try Data(contentsOf: URL(fileURLWithPath: realBinary())), to: copy.path)
         // The binary waits on a FIFO for its schedules file, so that it can lose its execute
         // bit after starting (as when an upgrade replaces it, or it sits on a noexec mount).
         let fifo = cli.root.appendingPathComponent("schedules.json").path
@@ -113,9 +134,9 @@ struct CrontabLineTests {
         let stderr = Pipe()
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
-        // A child another test spawns at this moment may inherit, for an instant, the write
-        // descriptor of the copy just made, and exec then fails with "Text file busy"
-        // (ETXTBSY): wait for that child to exec and drop it.
+        // A child another test forks at this moment holds the copy's write descriptor until it
+        // execs (an instant: the descriptor is closed on exec), and exec of the copy then fails
+        // with "Text file busy" (ETXTBSY): wait for that child to exec and drop it.
         for attempt in 1...50 {
             do {
                 try process.run()
@@ -138,5 +159,25 @@ struct CrontabLineTests {
         #expect(message.split(separator: "\n").count == 1, "\(message)")
         #expect(!FileManager.default.fileExists(atPath: cli.root.appendingPathComponent("crontab.txt").path), "nothing installed")
         #expect(!FileManager.default.fileExists(atPath: cli.state.appendingPathComponent("schedules").path), "nothing registered")
+    }
+
+    @Test func runDueWithALogFileWritesEverythingThereAndMovesABigLogAside() async throws {
+        let cli = try CLIHarness()
+        defer { cli.cleanUp() }
+        let log = cli.root.appendingPathComponent("logs/run-due.log")
+        try FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let old = Data(repeating: 0x2E, count: (10 << 20) + 1)
+        try old.write(to: log)
+        // A bad setting is reported after the redirection: into the log, not to cron's mail.
+        let refused = try await cli.run(["run-due", "--log-file", log.path], environment: ["SIGNALROOM_RETENTION": "30"])
+        #expect(refused.status == 2 && refused.stderr.isEmpty && refused.stdout.isEmpty, "\(refused.stderr)")
+        let moved = try Data(contentsOf: URL(fileURLWithPath: log.path + ".1"))
+        #expect(moved == old, "the full log moved to .1")
+        let written = try String(contentsOf: log, encoding: .utf8)
+        #expect(written.contains("SIGNALROOM_RETENTION") && written.contains("\"30\""), "\(written)")
+        // Later passes append below it.
+        let quiet = try await cli.run(["run-due", "--log-file", log.path])
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
+        #expect(try String(contentsOf: log, encoding: .utf8).hasPrefix(written))
     }
 }

@@ -98,6 +98,32 @@ struct ReportTests {
         #expect(rendered[.sqlite] == rendered[.postgres], "PostgreSQL rendered:\n\(rendered[.postgres] ?? "")")
     }
 
+    /// The sample export `scripts/main` loads feeds a shipped report: source, warehouse and
+    /// report in one go, the same text on both warehouses.
+    @Test func theSampleReportShowsTheSampleExportsDayOnBothWarehouses() async throws {
+        var rendered: [WarehouseKind: String] = [:]
+        for kind in WarehouseKind.allCases {
+            try await SyncFixture.with(kind) { fixture in
+                var environment = Self.shipped
+                environment["FILES_SOURCE_DIR"] = Self.repository.appendingPathComponent("samples/exports").path
+                environment["FILES_DATASET"] = ""  // the report's SQL names the default dataset, `files`
+                if kind == .postgres { _ = try await fixture.query("DROP SCHEMA IF EXISTS files CASCADE") }
+                let sync = try await fixture.run(["sync", "files"], environment: environment)
+                try #require(sync.status == 0, "\(sync.stderr)")
+                let report = try await fixture.run(["report", "sample_orders", "--date", "2024-12-02"], environment: environment)
+                #expect(report.status == 0, "\(kind): \(report.stderr)")
+                rendered[kind] = report.stdout
+                if kind == .postgres { _ = try await fixture.query("DROP SCHEMA IF EXISTS files CASCADE") }
+            }
+        }
+        let sqlite = rendered[.sqlite] ?? ""
+        #expect(
+            sqlite.hasPrefix("*Sample shop: Mon, Dec 2, 2024*\n*55* orders · *$2,967.16* revenue · $168.14 discounts · 20 earlier orders updated\n"),
+            "\(sqlite)")
+        #expect(sqlite.contains("facebook: 14 orders · $851.18\n"), "\(sqlite)")
+        #expect(rendered[.postgres] == sqlite, "PostgreSQL rendered:\n\(rendered[.postgres] ?? "")")
+    }
+
     @Test func anEmptyDayRendersZerosNotAnError() async throws {
         try await seededWarehouse(.sqlite) { fixture, environment in
             let result = try await fixture.run(["report", "daily_ccw", "--date", "2024-11-15"], environment: environment)

@@ -10,7 +10,8 @@ import Foundation
 /// not `argv[0]`: run as `signalroom` from `PATH`, argv[0] resolved against the working
 /// directory named a file that did not exist, and cron failed every minute in silence.
 /// Paths are quoted for the shell cron runs the line with, and `%` (a newline to cron) is
-/// escaped.
+/// escaped. Output goes to `<state>/logs/run-due.log` (`run-due --log-file`), not to cron's
+/// mail, which a small server rarely delivers anywhere anyone reads.
 struct CrontabLine {
     let text: String
     let tag: String
@@ -25,9 +26,11 @@ struct CrontabLine {
         paths = [binary, directory, state]
         func cron(_ text: String) -> String { text.replacingOccurrences(of: "%", with: "\\%") }
         tag = cron("# signalroom run-due \(state)")
+        let log = Self.shellQuoted(settings.stateDirectory.appendingPathComponent("logs/run-due.log").path)
         text =
-            "* * * * * " + cron("cd \(Self.shellQuoted(directory)) && \(Self.shellQuoted(binary)) --state \(Self.shellQuoted(state)) run-due") + " "
-            + tag
+            "* * * * * "
+            + cron("cd \(Self.shellQuoted(directory)) && \(Self.shellQuoted(binary)) --state \(Self.shellQuoted(state)) run-due --log-file \(log)")
+            + " " + tag
     }
 
     /// Refuses a line cron could not run: a binary that is not an executable file (deleted or

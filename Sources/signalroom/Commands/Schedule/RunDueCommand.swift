@@ -21,6 +21,12 @@ struct RunDueCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     @Option(
+        help: ArgumentHelp(
+            "Append stdout and stderr to this file (created 0600; past 10 MB it moves to FILE.1 first). The installed crontab line writes to <state>/logs/run-due.log.",
+            valueName: "file"))
+    var logFile: String?
+
+    @Option(
         help: ArgumentHelp("Act as if it were this time (ISO 8601), for tests, demos and backfills.", valueName: "instant"),
         transform: { try OptionValues.instant($0, from: "--now") })
     var now: Date?
@@ -36,6 +42,7 @@ struct RunDueCommand: AsyncParsableCommand {
     var retention: OptionDuration?
 
     func run() async throws {
+        if let logFile { try OutputLog.appendOutput(to: logFile) }
         var options = global
         if options.logLevel == nil, Settings.environment()[.logLevel] == nil {
             options.logLevel = try OptionValues.logLevel(CommandDefaults.runDueLogLevel, from: "run-due's default")
