@@ -73,9 +73,9 @@ struct SignalRoomCommand: AsyncParsableCommand {
     }
 
     private static func report(_ error: Error) -> Int32 {
+        let errors = ErrorLine(json: jsonRequested(Array(CommandLine.arguments.dropFirst())))
         if let failure = CommandFailure(error) {
-            FileHandle.standardError.write(Data("signalroom: error: \(failure.message)\n".utf8))
-            return failure.code.rawValue
+            return errors.write(failure.message, code: failure.code)
         }
         let parserCode = exitCode(for: error)
         if parserCode == .success {
@@ -86,20 +86,20 @@ struct SignalRoomCommand: AsyncParsableCommand {
             // Not a usage error: a file-system failure reading state/, or a bug.
             let secrets = SecretRedactor(environment: Settings.environment())
             if error is CocoaError || (error as NSError).domain == NSPOSIXErrorDomain {
-                FileHandle.standardError.write(
-                    Data("signalroom: error: cannot read the state directory: \(secrets.redact(error.localizedDescription))\n".utf8))
-                return ExitStatus.stateDamaged.rawValue
+                return errors.write("cannot read the state directory: \(secrets.redact(error.localizedDescription))", code: .stateDamaged)
             }
-            FileHandle.standardError.write(
-                Data("signalroom: error: internal error: \(secrets.redact(String(describing: error))); please report it\n".utf8))
-            return ExitStatus.internalError.rawValue
+            return errors.write("internal error: \(secrets.redact(String(describing: error))); please report it", code: .internalError)
         }
         // One line, like every other error; `--help` has the usage. A value a typed option
         // refused is worded by its parser (option, value, what is allowed).
         let message =
             OptionValueError.thrown(inside: error)?.description ?? self.message(for: error).split(separator: "\n").first.map(String.init)
             ?? "\(error)"
-        FileHandle.standardError.write(Data("signalroom: error: \(message) (see --help)\n".utf8))
-        return ExitStatus.usage.rawValue
+        return errors.write(message + " (see --help)", code: .usage)
+    }
+
+    /// `--json` among the options (before a `--`), so that an error is JSON too.
+    static func jsonRequested(_ arguments: [String]) -> Bool {
+        arguments.prefix(while: { $0 != "--" }).contains("--json")
     }
 }
