@@ -64,24 +64,33 @@ let package = Package(
         // (swift-crypto).
         .target(
             name: "SignalRoomConnectors",
-            dependencies: ["SignalRoomCore", "SignalRoomPipelines", "SignalRoomFiles", "SignalRoomHTTP", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "SignalRoomCore", "SignalRoomPipelines", "SignalRoomFiles", "SignalRoomHTTP", .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // Reports: definitions, models and seeds, queries, Stencil templates, notification
         // channels (Slack, Resend, Twilio, stdout) and alert hygiene.
         .target(
             name: "SignalRoomReports",
-            dependencies: ["SignalRoomCore", "SignalRoomPipelines", "SignalRoomFiles", "SignalRoomHTTP", .product(name: "Stencil", package: "Stencil")]
+            dependencies: [
+                "SignalRoomCore", "SignalRoomPipelines", "SignalRoomFiles", "SignalRoomHTTP", .product(name: "Stencil", package: "Stencil"),
+            ]
         ),
         // The workflows and activities wired onto the engine, over protocols: any Source,
         // any Destination, any NotificationChannel, handed over as PipelineServices.
         .target(name: "SignalRoomWorkflows", dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomPipelines", "SignalRoomReports"]),
+        // The project files the binary carries (reports, models, seeds, schedules.json),
+        // embedded by scripts/embed-defaults. Foundation only.
+        .target(name: "SignalRoomDefaults"),
         // The installation: configuration read once (environment over .env) into the source
         // catalog, the warehouse and the channels; every variable's table; the operations the
         // command line calls (sync's checks, plan and start-or-resume, report and input checks).
         .target(
             name: "SignalRoomRuntime",
-            dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles", "SignalRoomHTTP",
-                           "SignalRoomConnectors", "SignalRoomReports", "SignalRoomWorkflows"]
+            dependencies: [
+                "SignalRoomCore", "SignalRoomEngine", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles", "SignalRoomHTTP",
+                "SignalRoomConnectors", "SignalRoomReports", "SignalRoomWorkflows", "SignalRoomDefaults",
+            ]
         ),
         // Cron maths in IANA time zones and the one duration grammar. Foundation and Core only.
         .target(name: "SignalRoomCron", dependencies: ["SignalRoomCore"]),
@@ -113,12 +122,19 @@ let package = Package(
         .testTarget(name: "SignalRoomCronTests", dependencies: ["SignalRoomCore", "SignalRoomCron"]),
         .testTarget(name: "SignalRoomSchedulerTests", dependencies: ["SignalRoomCore", "SignalRoomScheduler", "SignalRoomEngine"]),
         // Write dispositions and queries against real SQLite files and the test PostgreSQL server.
-        .testTarget(name: "SignalRoomPipelinesTests", dependencies: ["SignalRoomCore", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles"]),
+        .testTarget(
+            name: "SignalRoomPipelinesTests", dependencies: ["SignalRoomCore", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles"]),
         .testTarget(name: "SignalRoomFilesTests", dependencies: ["SignalRoomCore", "SignalRoomFiles", "SignalRoomPipelines"]),
-        .testTarget(name: "SignalRoomConnectorsTests", dependencies: ["SignalRoomCore", "SignalRoomConnectors", "SignalRoomHTTP", "SignalRoomPipelines"]),
+        .testTarget(
+            name: "SignalRoomConnectorsTests", dependencies: ["SignalRoomCore", "SignalRoomConnectors", "SignalRoomHTTP", "SignalRoomPipelines"]),
         .testTarget(name: "SignalRoomReportsTests", dependencies: ["SignalRoomReports", "SignalRoomPipelines"]),
         // The application operations the CLI calls, in process (sync's start-or-resume).
-        .testTarget(name: "SignalRoomRuntimeTests", dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomPipelines", "SignalRoomWorkflows", "SignalRoomRuntime", "SignalRoomReports"]),
+        .testTarget(
+            name: "SignalRoomRuntimeTests",
+            dependencies: [
+                "SignalRoomCore", "SignalRoomEngine", "SignalRoomPipelines", "SignalRoomWorkflows", "SignalRoomRuntime", "SignalRoomReports",
+                "SignalRoomDefaults",
+            ]),
         // Process-level tests against the built `signalroom` binary, with the loopback
         // servers that stand in for Everflow and RedTrack.
         .testTarget(

@@ -20,7 +20,7 @@ struct SignalRoomCommand: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            WorkflowCommand.self, ScheduleSetupCommand.self, RunDueCommand.self, ScheduleCommand.self,
+            InitCommand.self, WorkflowCommand.self, ScheduleSetupCommand.self, RunDueCommand.self, ScheduleCommand.self,
             SyncCommand.self, SourcesCommand.self, PipelineCommand.self, ReportCommand.self,
             ReportsCommand.self, ModelsCommand.self,
         ])

@@ -69,6 +69,13 @@ public struct CSVReader {
         try self.init(path: path, displayName: displayName, bufferSize: 1 << 20)
     }
 
+    /// Reads `bytes` as the file's contents; `displayName` is what errors call it.
+    public init(bytes: [UInt8], displayName: String) {
+        self.displayName = displayName
+        self.buffer = ReadBuffer(bytes: bytes, displayName: displayName)
+        spans.reserveCapacity(32)
+    }
+
     /// `bufferSize` is the initial buffer size in bytes; tests make it small to put records
     /// across buffer boundaries.
     init(path: String, displayName: String, bufferSize: Int) throws {

@@ -10,6 +10,7 @@ final class ReadBuffer {
     private(set) var isAtEndOfFile = false
     /// The file offset of `base[0]`.
     private(set) var baseOffset = 0
+    /// -1 for bytes given in memory, which are all in the buffer from the start.
     private let descriptor: Int32
     private let displayName: String
 
@@ -29,8 +30,19 @@ final class ReadBuffer {
         self.base = .allocate(capacity: self.capacity)
     }
 
+    /// The bytes themselves (a built-in seed): already at the end of the "file".
+    init(bytes: [UInt8], displayName: String) {
+        self.descriptor = -1
+        self.displayName = displayName
+        self.capacity = max(bytes.count, 16)
+        self.base = .allocate(capacity: self.capacity)
+        bytes.withUnsafeBufferPointer { if let start = $0.baseAddress { base.update(from: start, count: $0.count) } }
+        self.end = bytes.count
+        self.isAtEndOfFile = true
+    }
+
     deinit {
-        close(descriptor)
+        if descriptor >= 0 { close(descriptor) }
         base.deallocate()
     }
 

@@ -31,7 +31,8 @@ public struct ReportDefinition: Sendable {
     }
 
     public var name: String
-    public var directory: URL
+    /// The report's own files (`reports/<name>/`), on disk or built in.
+    public var files: ProjectFiles
     public var description: String
     public var timeZone: TimeZone
     public var parameters: [Parameter]
@@ -41,10 +42,10 @@ public struct ReportDefinition: Sendable {
 
     public static let channelsKnown = ["slack", "email", "sms"]
 
-    public static func load(name: String, directory: URL) throws -> ReportDefinition {
-        let file = directory.appendingPathComponent("report.json")
+    public static func load(name: String, files: ProjectFiles) throws -> ReportDefinition {
         let display = "reports/\(name)/report.json"
-        guard let data = FileManager.default.contents(atPath: file.path) else { throw ReportError.missingFile(report: name, file: display) }
+        guard let bytes = files.bytes("report.json") else { throw ReportError.missingFile(report: name, file: display) }
+        let data = Data(bytes)
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw ReportError.invalidDefinition(file: display, reason: "not a JSON object")
         }
@@ -89,10 +90,9 @@ public struct ReportDefinition: Sendable {
                 throw ReportError.invalidDefinition(file: display, reason: "queries[\(index)] (\(queryName)): returns must be row or rows")
             }
             var sql: [SQLDialect: String] = [:]
-            let common = try? String(contentsOf: directory.appendingPathComponent("\(queryName).sql"), encoding: .utf8)
+            let common = files.text("\(queryName).sql")
             for dialect in SQLDialect.allCases {
-                sql[dialect] =
-                    (try? String(contentsOf: directory.appendingPathComponent("\(queryName).\(dialect.rawValue).sql"), encoding: .utf8)) ?? common
+                sql[dialect] = files.text("\(queryName).\(dialect.rawValue).sql") ?? common
                 if sql[dialect] == nil { throw ReportError.missingFile(report: name, file: "reports/\(name)/\(queryName).sql") }
             }
             queries.append(Query(name: queryName, returns: returns, sql: sql, file: "reports/\(name)/\(queryName).sql"))
@@ -101,23 +101,26 @@ public struct ReportDefinition: Sendable {
         if let unknown = channels.first(where: { !channelsKnown.contains($0) }) {
             throw ReportError.invalidDefinition(file: display, reason: "channel \"\(unknown)\" is not one of slack, email, sms")
         }
-        for channel in channels where !FileManager.default.fileExists(atPath: directory.appendingPathComponent("\(channel).stencil").path) {
+        for channel in channels where !files.contains("\(channel).stencil") {
             throw ReportError.missingFile(report: name, file: "reports/\(name)/\(channel).stencil")
         }
         return ReportDefinition(
-            name: name, directory: directory, description: object["description"] as? String ?? "", timeZone: zone,
+            name: name, files: files, description: object["description"] as? String ?? "", timeZone: zone,
             parameters: parameters, queries: queries, channels: channels, emailSubject: object["email_subject"] as? String)
     }
 
-    /// The template file a channel renders with.
-    public func templateFile(for channel: String) throws -> (url: URL, display: String) {
+    /// The template a channel renders with: its text (nil when the file is missing or not
+    /// UTF-8) and the name errors give it.
+    public func template(for channel: String) throws -> (text: String?, display: String) {
+        var file = "\(channel).stencil"
         if channel == "stdout" {
-            let own = directory.appendingPathComponent("stdout.stencil")
-            if FileManager.default.fileExists(atPath: own.path) { return (own, "reports/\(name)/stdout.stencil") }
-            guard let first = channels.first else { throw ReportError.missingFile(report: name, file: "reports/\(name)/stdout.stencil") }
-            return (directory.appendingPathComponent("\(first).stencil"), "reports/\(name)/\(first).stencil")
+            if !files.contains(file) {
+                guard let first = channels.first else { throw ReportError.missingFile(report: name, file: "reports/\(name)/\(file)") }
+                file = "\(first).stencil"
+            }
+        } else if !channels.contains(channel) {
+            throw ReportError.unknownChannel(report: name, channel: channel, channels: channels)
         }
-        guard channels.contains(channel) else { throw ReportError.unknownChannel(report: name, channel: channel, channels: channels) }
-        return (directory.appendingPathComponent("\(channel).stencil"), "reports/\(name)/\(channel).stencil")
+        return (files.text(file), "reports/\(name)/\(file)")
     }
 }

@@ -2,25 +2,28 @@ import Foundation
 import SignalRoomCore
 import SignalRoomPipelines
 
-/// The reports in a directory (`reports/` in the working directory by default,
-/// `SIGNALROOM_REPORTS_DIR`), one sub-directory each.
+/// The reports of a project (`reports/` in the working directory, `SIGNALROOM_REPORTS_DIR`,
+/// or the ones built in), one sub-directory each.
 public struct ReportLibrary: Sendable {
-    public let directory: URL
+    public let files: ProjectFiles
+
+    public init(files: ProjectFiles) {
+        self.files = files
+    }
 
     public init(directory: URL) {
-        self.directory = directory
+        self.init(files: .directory(directory))
     }
 
     public var names: [String] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return entries.filter { FileManager.default.fileExists(atPath: directory.appendingPathComponent("\($0)/report.json").path) }.sorted()
+        files.entries().filter { files.contains("\($0)/report.json") }
     }
 
     public func report(named name: String) throws -> ReportDefinition {
         guard !name.isEmpty, !name.contains("/"), !name.hasPrefix("."), names.contains(name) else {
-            throw ReportError.unknownReport(name: name, directory: directory.path, known: names)
+            throw ReportError.unknownReport(name: name, directory: files.origin, known: names)
         }
-        return try ReportDefinition.load(name: name, directory: directory.appendingPathComponent(name))
+        return try ReportDefinition.load(name: name, files: files.subdirectory(name))
     }
 }
 

@@ -19,25 +19,29 @@ public struct ModelLibrary: Sendable {
         public var file: String
     }
 
-    public let modelsDirectory: URL
-    public let seedsDirectory: URL
+    public let modelFiles: ProjectFiles
+    public let seedFiles: ProjectFiles
+
+    public init(models: ProjectFiles, seeds: ProjectFiles) {
+        self.modelFiles = models
+        self.seedFiles = seeds
+    }
 
     public init(modelsDirectory: URL, seedsDirectory: URL) {
-        self.modelsDirectory = modelsDirectory
-        self.seedsDirectory = seedsDirectory
+        self.init(models: .directory(modelsDirectory), seeds: .directory(seedsDirectory))
     }
 
     public func models() throws -> [Model] {
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: modelsDirectory.path)) ?? []).sorted()
+        let files = modelFiles.entries()
         let names = Set(files.filter { $0.hasSuffix(".sql") }.map { $0.split(separator: ".").first.map(String.init) ?? $0 })
         return try names.sorted().map { name in
             guard ColumnName.normalize(name) == name else {
                 throw ReportError.invalidModel(file: "models/\(name).sql", reason: "a model's name must be a snake_case identifier")
             }
-            let common = try? String(contentsOf: modelsDirectory.appendingPathComponent("\(name).sql"), encoding: .utf8)
+            let common = modelFiles.text("\(name).sql")
             var sql: [SQLDialect: String] = [:]
             for dialect in SQLDialect.allCases {
-                let variant = try? String(contentsOf: modelsDirectory.appendingPathComponent("\(name).\(dialect.rawValue).sql"), encoding: .utf8)
+                let variant = modelFiles.text("\(name).\(dialect.rawValue).sql")
                 guard let text = variant ?? common else {
                     throw ReportError.invalidModel(file: "models/\(name).sql", reason: "no \(name).sql and no \(name).\(dialect.rawValue).sql")
                 }
@@ -48,9 +52,9 @@ public struct ModelLibrary: Sendable {
     }
 
     /// Seed files, by table name.
-    public func seeds() -> [(table: String, file: URL)] {
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: seedsDirectory.path)) ?? []).filter { $0.hasSuffix(".csv") }.sorted()
-        return files.map { (ColumnName.normalize(String($0.dropLast(4))), seedsDirectory.appendingPathComponent($0)) }
+    public func seeds() -> [(table: String, file: String)] {
+        let files = seedFiles.entries().filter { $0.hasSuffix(".csv") }
+        return files.map { (ColumnName.normalize(String($0.dropLast(4))), $0) }
     }
 
     /// Makes the models visible to this session: views in `analytics` on PostgreSQL (and
@@ -95,7 +99,7 @@ public struct ModelLibrary: Sendable {
         do {
             for seed in seeds {
                 let loader = ResourceLoader(pipeline: "seeds", connection: connection)
-                results.append(try await loader.load(SeedResource(table: seed.table, file: seed.file), resumeLoadId: nil))
+                results.append(try await loader.load(SeedResource(table: seed.table, file: seed.file, files: seedFiles), resumeLoadId: nil))
             }
         } catch {
             await connection.close()
@@ -115,16 +119,19 @@ public struct ModelLibrary: Sendable {
 /// A seed CSV as a resource: every row, `n/a` and empty cells as NULL, replacing the table.
 struct SeedResource: Resource {
     let table: String
-    let file: URL
+    let file: String
+    let files: ProjectFiles
 
     var name: String { table }
     var writeDisposition: WriteDisposition { .replace }
     var incremental: IncrementalCursor? { nil }
 
-    func plan(_ request: ExtractRequest) async throws -> [String] { ["seeds/\(file.lastPathComponent)"] }
+    func plan(_ request: ExtractRequest) async throws -> [String] { ["seeds/\(file)"] }
 
     func extract(_ request: ExtractRequest, into sink: any RowSink) async throws {
-        var reader = try CSVReader(path: file.path, displayName: "seeds/\(file.lastPathComponent)")
+        // Seeds are small (a mapping table), so reading one whole is fine.
+        guard let bytes = files.bytes(file) else { throw FileFormatError.cannotOpen(path: "seeds/\(file)", reason: "it is gone") }
+        var reader = CSVReader(bytes: bytes, displayName: "seeds/\(file)")
         let header = try reader.readHeader()
         var batch = RowBatch(fields: header)
         var record: [String] = []

@@ -32,7 +32,7 @@ public struct ReportRenderer: Sendable {
         _ report: ReportDefinition, channel: String, parameters: ReportParameters,
         session: (any WarehouseSession)?
     ) async throws -> RenderedReport {
-        let template = try report.templateFile(for: channel)
+        let template = try report.template(for: channel)
         var context: [String: Any] = parameters.context
         context["report"] = report.name
         for query in report.queries {
@@ -58,7 +58,7 @@ public struct ReportRenderer: Sendable {
                 context[query.name] = rows
             }
         }
-        guard let text = try? String(contentsOf: template.url, encoding: .utf8) else {
+        guard let text = template.text else {
             throw ReportError.missingFile(report: report.name, file: template.display)
         }
         let escaped = context.mapValues { ChannelEscaping.escaped($0, for: channel) as Any }

@@ -1,5 +1,6 @@
 import Foundation
 import SignalRoomCore
+import SignalRoomDefaults
 import SignalRoomHTTP
 import SignalRoomPipelines
 import SignalRoomReports
@@ -40,13 +41,14 @@ public struct RuntimeConfiguration: Sendable {
         return SQLiteWarehouse(directory: stateDirectory.appendingPathComponent("warehouse"))
     }
 
-    /// `reports/` in the working directory, or `SIGNALROOM_REPORTS_DIR`.
-    public var reports: ReportLibrary { ReportLibrary(directory: directory(.reportsDirectory)) }
+    /// `SIGNALROOM_REPORTS_DIR`, else `reports/` in the working directory, else the reports
+    /// built into the binary.
+    public var reports: ReportLibrary { ReportLibrary(files: projectFiles(.reportsDirectory)) }
 
-    /// `models/` and `seeds/` in the working directory, or `SIGNALROOM_MODELS_DIR` and
-    /// `SIGNALROOM_SEEDS_DIR`.
+    /// `models/` and `seeds/` chosen the same way (`SIGNALROOM_MODELS_DIR`,
+    /// `SIGNALROOM_SEEDS_DIR`).
     public var models: ModelLibrary {
-        ModelLibrary(modelsDirectory: directory(.modelsDirectory), seedsDirectory: directory(.seedsDirectory))
+        ModelLibrary(models: projectFiles(.modelsDirectory), seeds: projectFiles(.seedsDirectory))
     }
 
     /// Failure alerts and recovery messages: `state/alerts/`, one window
@@ -81,8 +83,18 @@ public struct RuntimeConfiguration: Sendable {
             killAt: environment[.testKillAt])
     }
 
-    private func directory(_ variable: EnvironmentVariable) -> URL {
-        URL(fileURLWithPath: variable.valueOrDefault(in: environment)).standardizedFileURL
+    /// A directory named by its variable is used as it is, even when missing (an error then
+    /// names it); without the variable the working directory's copy wins as a whole over the
+    /// built-in one, so a project's own `reports/` never mixes with the shipped reports.
+    private func projectFiles(_ variable: EnvironmentVariable) -> ProjectFiles {
+        let path = variable.valueOrDefault(in: environment)
+        let directory = URL(fileURLWithPath: path).standardizedFileURL
+        var isDirectory: ObjCBool = false
+        if environment[variable] != nil || FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) && isDirectory.boolValue
+        {
+            return .directory(directory)
+        }
+        return ProjectFiles.embedded(BuiltInProject.files, origin: BuiltInProject.origin).subdirectory(variable.defaultValue)
     }
 }
 

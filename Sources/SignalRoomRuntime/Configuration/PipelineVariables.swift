@@ -9,11 +9,14 @@ extension EnvironmentVariable {
         "SIGNALROOM_LOAD_CHUNK_ROWS", group: .warehouse, default: String(ResourceLoader.Options().chunkRows), help: "rows per staged chunk of a load")
 
     public static let reportsDirectory = EnvironmentVariable(
-        "SIGNALROOM_REPORTS_DIR", group: .reports, default: "reports", help: "the directory of report definitions")
+        "SIGNALROOM_REPORTS_DIR", group: .reports, default: "reports",
+        defaultDescription: "reports/ in the working directory if it exists, else the ones built in", help: "the directory of report definitions")
     public static let modelsDirectory = EnvironmentVariable(
-        "SIGNALROOM_MODELS_DIR", group: .reports, default: "models", help: "the directory of SQL models")
+        "SIGNALROOM_MODELS_DIR", group: .reports, default: "models",
+        defaultDescription: "models/ in the working directory if it exists, else the ones built in", help: "the directory of SQL models")
     public static let seedsDirectory = EnvironmentVariable(
-        "SIGNALROOM_SEEDS_DIR", group: .reports, default: "seeds", help: "the directory of seed CSV files")
+        "SIGNALROOM_SEEDS_DIR", group: .reports, default: "seeds",
+        defaultDescription: "seeds/ in the working directory if it exists, else the ones built in", help: "the directory of seed CSV files")
     public static let alertWindowSeconds = EnvironmentVariable(
         "SIGNALROOM_ALERT_WINDOW_SECONDS", group: .reports, default: "3600",
         help: "seconds within which a failure alert for the same subject and error is sent once")

@@ -45,7 +45,7 @@ struct ReportsCommand: AsyncParsableCommand {
             try Output.json(listings)
             return
         }
-        if listings.isEmpty { print("no reports in \(library.directory.path)") }
+        if listings.isEmpty { print("no reports in \(library.files.origin)") }
         for listing in listings {
             print("\(listing.name): \(listing.description)")
             print("  channels: \(listing.channels.joined(separator: ", ")) (and stdout)")
