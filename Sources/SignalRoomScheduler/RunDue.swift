@@ -55,6 +55,12 @@ public struct RunDue: Sendable {
         public var failed = 0
         /// Schedules and runs that could not be handled.
         public var unhandled = 0
+        /// What the pass did, for its record (`RunDuePassLog`): runs fired and resumed, fire
+        /// times passed without a run (skipped, buffered), closed runs pruned.
+        public var fired = 0
+        public var resumed = 0
+        public var passed = 0
+        public var pruned = 0
 
         public init(failed: Int = 0, unhandled: Int = 0) {
             self.failed = failed
@@ -67,6 +73,8 @@ public struct RunDue: Sendable {
         let pass = await scheduler.fireDue(now: now)
         for problem in pass.problems { observe(.scheduleProblem(problem)) }
         summary.unhandled += pass.problems.count
+        summary.fired = pass.fired.count
+        summary.passed = pass.passed.count
         for item in pass.passed { observe(.passed(item)) }
         for item in pass.fired { observe(.started(item)) }
         for item in pass.fired {
@@ -86,7 +94,7 @@ public struct RunDue: Sendable {
             observe(.worked(worked))
         }
         summary = try await Self.resumeParked(engine: scheduler.engine, deadline: deadline, into: summary, observe: observe)
-        _ = try? scheduler.engine.store.prune(closedBefore: Date().addingTimeInterval(-retention))
+        summary.pruned = (try? scheduler.engine.store.prune(closedBefore: Date().addingTimeInterval(-retention))) ?? 0
         return summary
     }
 
@@ -112,6 +120,7 @@ public struct RunDue: Sendable {
                 worked.error = error
             }
             summary.count(worked)
+            summary.resumed += 1
             observe(.worked(worked))
         }
         return summary

@@ -57,7 +57,9 @@ struct Greeting: Workflow {
                 }
             }
         #expect(events == ["started a-ok", "started b-bad", "fired a-ok completed", "fired b-bad failed"])
-        #expect(summary == RunDue.Summary(failed: 1, unhandled: 0))
+        var expected = RunDue.Summary(failed: 1, unhandled: 0)
+        expected.fired = 2
+        #expect(summary == expected)
         let quiet = try await RunDue(scheduler: scheduler, retention: 86_400, deadline: .distantFuture)
             .run(now: start.addingTimeInterval(5 * 60 + 30)) { _ in Issue.record("nothing is due") }
         #expect(quiet == RunDue.Summary())

@@ -36,15 +36,20 @@ struct CrontabLine {
     /// Refuses a line cron could not run: a binary that is not an executable file (deleted or
     /// replaced since it started, or on a noexec mount), or a path with a line break.
     func checkInstallable() throws {
-        var status = stat()
-        guard stat(binary, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, access(binary, X_OK) == 0 else {
-            throw CommandFailure(
-                "--install-crontab: \(binary) is not an executable file, so cron could not run it; "
-                    + "install signalroom (e.g. to /usr/local/bin) and run schedule-setup from there", code: .usage)
-        }
+        try Self.checkExecutable(binary, flag: "--install-crontab", runner: "cron")
         if let path = paths.first(where: { $0.contains("\n") || $0.contains("\r") }) {
             throw CommandFailure(
                 "--install-crontab: the path \(path.debugDescription) has a line break, which a crontab line cannot hold", code: .usage)
+        }
+    }
+
+    /// Refuses a binary that is not an executable file: `runner` could not start it.
+    static func checkExecutable(_ binary: String, flag: String, runner: String) throws {
+        var status = stat()
+        guard stat(binary, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, access(binary, X_OK) == 0 else {
+            throw CommandFailure(
+                "\(flag): \(binary) is not an executable file, so \(runner) could not run it; "
+                    + "install signalroom (e.g. to /usr/local/bin) and run schedule-setup from there", code: .usage)
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import SignalRoomCore
 import SignalRoomEngine
 import SignalRoomRuntime
@@ -43,11 +44,49 @@ struct RunDueCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let logFile { try OutputLog.appendOutput(to: logFile) }
+        let started = Date()
+        var summary: RunDue.Summary?
+        var settings: Settings?
+        do {
+            try await pass(summary: &summary, settings: &settings)
+        } catch {
+            record(started: started, summary: summary, settings: settings, error: error)
+            throw error
+        }
+        record(started: started, summary: summary, settings: settings, error: nil)
+    }
+
+    /// Every pass is recorded (`schedule passes`, `doctor`), whatever it ended with; one that
+    /// could not even read its settings has no state to record into.
+    private func record(started: Date, summary: RunDue.Summary?, settings: Settings?, error: Error?) {
+        guard let settings else { return }
+        let code: Int32
+        var message: String?
+        switch error {
+        case nil: code = 0
+        case let exit as ExitCode: code = exit.rawValue
+        case let error?:
+            let failure = CommandFailure(error)
+            code = failure?.code.rawValue ?? ExitStatus.internalError.rawValue
+            message = SecretRedactor(environment: Settings.environment()).redact(failure?.message ?? "\(error)")
+        }
+        let record = RunDuePassRecord(
+            started: started, durationMilliseconds: Int(Date().timeIntervalSince(started) * 1000), asOf: now, summary: summary,
+            exitCode: code, error: message)
+        do {
+            try RunDuePassLog(stateDirectory: settings.stateDirectory).append(record)
+        } catch {
+            Logger(label: "signalroom.run-due").warning("could not record this run-due pass in state/run-due/passes.jsonl: \(error)")
+        }
+    }
+
+    private func pass(summary passSummary: inout RunDue.Summary?, settings passSettings: inout Settings?) async throws {
         var options = global
         if options.logLevel == nil, Settings.environment()[.logLevel] == nil {
             options.logLevel = try OptionValues.logLevel(CommandDefaults.runDueLogLevel, from: "run-due's default")
         }
         let settings = try options.settings()
+        passSettings = settings
         let moment = now ?? Date()
         let budget = maxDuration.seconds
         let keep = try OptionValues.retention(retention, settings: settings).seconds
@@ -56,6 +95,7 @@ struct RunDueCommand: AsyncParsableCommand {
         let scheduler = Scheduler(schedules: ScheduleStore(stateDirectory: settings.stateDirectory), engine: settings.engine(store: store))
         var printer = DueRunsPrinter(settings: settings, jsonLines: settings.json, resumedPrefix: "resumed ")
         let summary = try await RunDue(scheduler: scheduler, retention: keep, deadline: deadline).run(now: moment) { printer.show($0) }
+        passSummary = summary
         // Damage needs an operator more than a failed run does (which alerts on its own).
         if summary.unhandled > 0 { throw ExitCode(ExitStatus.stateDamaged.rawValue) }
         if summary.failed > 0 { throw ExitCode(ExitStatus.workflowUnsuccessful.rawValue) }

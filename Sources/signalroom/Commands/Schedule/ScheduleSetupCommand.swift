@@ -26,6 +26,14 @@ struct ScheduleSetupCommand: AsyncParsableCommand {
     @Flag(help: "Add (or update) the crontab line that drives `run-due` in this user's crontab.")
     var installCrontab = false
 
+    @Flag(help: "Write a systemd .service and .timer that run `run-due` every minute (for hosts without cron), and say how to enable them.")
+    var installSystemd = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Where --install-systemd writes the units (default /etc/systemd/system as root, else ~/.config/systemd/user).", valueName: "dir"))
+    var systemdDirectory: String?
+
     @Option(
         help: ArgumentHelp("Register as if it were this time (ISO 8601): fire times after it are due. For tests and demos.", valueName: "instant"),
         transform: { try OptionValues.instant($0, from: "--now") })
@@ -36,12 +44,14 @@ struct ScheduleSetupCommand: AsyncParsableCommand {
         let moment = now ?? Date()
         let line = CrontabLine(settings: settings)
         let installed = installCrontab && !dryRun
+        let units = installSystemd && !dryRun ? SystemdUnits(settings: settings, directory: systemdDirectory) : nil
         let store = ScheduleStore(stateDirectory: settings.stateDirectory)
         let registry = BuiltinWorkflows.registry()
         let changes: [(id: String, change: ScheduleRegistration.Change)]
         var specs: [ScheduleSpec] = []
         if delete {
             if installed { try line.checkInstallable() }
+            try units?.checkInstallable()
             changes = ScheduleRegistration.deleteAll(store: store, dryRun: dryRun)
         } else {
             var checked = ScheduleFile.check(path: file, knownWorkflows: registry.workflowNames)
@@ -54,16 +64,19 @@ struct ScheduleSetupCommand: AsyncParsableCommand {
             try Self.refuse(checked.problems)
             // Before anything is registered: a line cron cannot run fails every minute in silence.
             if installed { try line.checkInstallable() }
+            try units?.checkInstallable()
             specs = checked.specs
             changes = try await ScheduleRegistration.reconcile(specs, store: store, now: moment, dryRun: dryRun)
         }
         if installed { try line.install() }
+        try units?.install()
         if settings.json {
             return try Output.json(
                 SetupReport(
                     changes: changes.map { .init(id: $0.id, change: $0.change.rawValue) },
                     schedules: specs.map { ScheduleView(spec: $0, after: moment) },
-                    crontab: line.text, dryRun: dryRun))
+                    crontab: line.text, dryRun: dryRun,
+                    systemdUnits: units.map { [$0.servicePath, $0.timerPath] }))
         }
         for (id, change) in changes where change != .unchanged || dryRun {
             print("\(dryRun ? "would be " : "")\(change.rawValue): \(id)")
@@ -76,6 +89,12 @@ struct ScheduleSetupCommand: AsyncParsableCommand {
         print("crontab line (runs every minute):")
         print("  \(line.text)")
         if installed { print("installed in this user's crontab") }
+        if let units {
+            print("")
+            print("systemd units written: \(units.servicePath), \(units.timerPath)")
+            print("enable them:")
+            for command in units.enableCommands { print("  \(command)") }
+        }
     }
 
     /// Every problem on its own line; the last one is the command's error (exit 2).
@@ -94,6 +113,7 @@ struct ScheduleSetupCommand: AsyncParsableCommand {
         var schedules: [ScheduleView]
         var crontab: String
         var dryRun: Bool
+        var systemdUnits: [String]?
     }
 }
 
