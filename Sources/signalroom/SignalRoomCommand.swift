@@ -20,9 +20,9 @@ struct SignalRoomCommand: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            InitCommand.self, WorkflowCommand.self, ScheduleSetupCommand.self, RunDueCommand.self, ScheduleCommand.self,
+            InitCommand.self, DoctorCommand.self, WorkflowCommand.self, ScheduleSetupCommand.self, RunDueCommand.self, ScheduleCommand.self,
             SyncCommand.self, SourcesCommand.self, PipelineCommand.self, ReportCommand.self,
-            ReportsCommand.self, ModelsCommand.self,
+            ReportsCommand.self, ModelsCommand.self, CompletionCommand.self,
         ])
 
     /// Parses, runs, and turns every error into one line on stderr plus a documented exit
@@ -32,7 +32,9 @@ struct SignalRoomCommand: AsyncParsableCommand {
         setvbuf(stdout, nil, _IOLBF, 0)
         let code: Int32
         do {
-            var command = try parseAsRoot(globalOptionsMovedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
+            let arguments = globalOptionsMovedAfterSubcommand(Array(CommandLine.arguments.dropFirst()))
+            if let suggestion = SubcommandSuggestion.message(for: arguments) { throw CommandFailure(suggestion, code: .usage) }
+            var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -52,7 +54,7 @@ struct SignalRoomCommand: AsyncParsableCommand {
     /// Leading global options are moved behind the subcommand path so both orders work.
     static func globalOptionsMovedAfterSubcommand(_ arguments: [String]) -> [String] {
         let valued: Set<String> = ["--state", "--log-level", "--log-format", "--park-after"]
-        let flags: Set<String> = ["--json"]
+        let flags: Set<String> = ["--json", "-q", "--quiet", "-v", "--verbose"]
         var leading: [String] = []
         var index = 0
         while index < arguments.count {

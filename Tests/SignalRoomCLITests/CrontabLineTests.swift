@@ -5,47 +5,6 @@ import Testing
 /// it, whatever the paths hold.
 @Suite(.serialized)
 struct CrontabLineTests {
-    /// A directory on PATH holding `signalroom` (a symlink to the built binary) and a fake
-    /// `crontab` that keeps what it is given in `crontab.txt`.
-    private func binDirectory(_ cli: CLIHarness) throws -> URL {
-        let bin = cli.root.appendingPathComponent("bin dir")
-        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent("signalroom").path, withDestinationPath: CLIHarness.binary)
-        let fake = bin.appendingPathComponent("crontab")
-        let table = cli.root.appendingPathComponent("crontab.txt").path
-        try writeExecutable(
-            Data(
-                """
-                #!/bin/sh
-                if [ "$1" = "-l" ]; then cat '\(table)' 2>/dev/null && exit 0; echo "no crontab for $(id -un)" >&2; exit 1; fi
-                cat > '\(table)'
-                """.utf8), to: fake.path)
-        return bin
-    }
-
-    /// Writes an executable through a descriptor closed on exec: a child that a parallel test
-    /// spawns while it is open would otherwise keep it open for its whole life, and exec of the
-    /// file then fails with "Text file busy" (`Data.write` and `copyItem` do not set O_CLOEXEC).
-    private func writeExecutable(_ data: Data, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
-        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        defer { close(descriptor) }
-        try data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                guard written > 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-                offset += written
-            }
-        }
-    }
-
-    private func realBinary() -> String {
-        guard let resolved = realpath(CLIHarness.binary, nil) else { return CLIHarness.binary }
-        defer { free(resolved) }
-        return String(cString: resolved)
-    }
-
     private func printedLine(_ result: CLIHarness.Result) -> String? {
         let lines = result.stdout.split(separator: "\n").map(String.init)
         guard let index = lines.firstIndex(of: "crontab line (runs every minute):"), index + 1 < lines.count else { return nil }
@@ -55,7 +14,7 @@ struct CrontabLineTests {
     @Test func theLineNamesTheRealBinaryWhenRunFromPATHElsewhereAndCronCanRunIt() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let bin = try binDirectory(cli)
+        let bin = try cli.fakeCrontabDirectory()
         let work = cli.root.appendingPathComponent("my work")
         let state = cli.root.appendingPathComponent("it's 100% state").path
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
@@ -73,7 +32,8 @@ struct CrontabLineTests {
         }
         let log = state + "/logs/run-due.log"
         #expect(
-            line == "* * * * * cd '\(work.path)' && \(realBinary()) --state \(quoted(state)) run-due --log-file \(quoted(log)) # signalroom run-due "
+            line
+                == "* * * * * cd '\(work.path)' && \(CLIHarness.realBinary()) --state \(quoted(state)) run-due --log-file \(quoted(log)) # signalroom run-due "
                 + state.replacingOccurrences(of: "%", with: #"\%"#), "\(line)")
         #expect(!FileManager.default.fileExists(atPath: cli.root.appendingPathComponent("crontab.txt").path), "--dry-run installs nothing")
 
@@ -98,7 +58,7 @@ struct CrontabLineTests {
     @Test func installReplacesItsOwnLineAndKeepsTheOthers() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let bin = try binDirectory(cli)
+        let bin = try cli.fakeCrontabDirectory()
         let table = cli.root.appendingPathComponent("crontab.txt")
         try Data("MAILTO=ops@example.com\n0 3 * * * /usr/local/bin/backup\n".utf8).write(to: table)
         try Data(#"[{"id": "hourly", "cron": "0 * * * *", "workflow": "demo"}]"#.utf8).write(to: cli.root.appendingPathComponent("schedules.json"))
@@ -110,16 +70,16 @@ struct CrontabLineTests {
         let installed = try String(contentsOf: table, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(installed.count == 3, "\(installed)")
         #expect(installed.prefix(2) == ["MAILTO=ops@example.com", "0 3 * * * /usr/local/bin/backup"])
-        #expect(installed.last?.contains("\(realBinary()) --state \(cli.state.path) run-due") == true, "\(installed)")
+        #expect(installed.last?.contains("\(CLIHarness.realBinary()) --state \(cli.state.path) run-due") == true, "\(installed)")
     }
 
     @Test func aBinaryThatIsNoLongerExecutableIsNotInstalled() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let bin = try binDirectory(cli)
+        let bin = try cli.fakeCrontabDirectory()
         let copy = cli.root.appendingPathComponent("copy/signalroom")
         try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try writeExecutable(try Data(contentsOf: URL(fileURLWithPath: realBinary())), to: copy.path)
+        try CLIHarness.writeExecutable(try Data(contentsOf: URL(fileURLWithPath: CLIHarness.realBinary())), to: copy.path)
         // The binary waits on a FIFO for its schedules file, so that it can lose its execute
         // bit after starting (as when an upgrade replaces it, or it sits on a noexec mount).
         let fifo = cli.root.appendingPathComponent("schedules.json").path

@@ -66,6 +66,14 @@ struct SyncFixture {
     var environment: [String: String] {
         var environment = ["FILES_SOURCE_DIR": exports.path, "FILES_DATASET": dataset, "SIGNALROOM_LOG_LEVEL": "warning"]
         environment["DATABASE_URL"] = databaseURL ?? ""
+        if kind == .postgres {
+            // Without these a sync loads the built-in seeds into `analytics`, one schema every
+            // PostgreSQL test shares, which ReportTests drops and rebuilds: no models or seeds
+            // unless a test names them (ReportTests does).
+            let none = cli.root.appendingPathComponent("no-project-files").path
+            environment["SIGNALROOM_MODELS_DIR"] = none
+            environment["SIGNALROOM_SEEDS_DIR"] = none
+        }
         return environment
     }
 

@@ -196,6 +196,10 @@ actor RunJournal {
         }
         if cancelRequested { throw CanceledError() }
         let event = try record(.activityTaskScheduled(.init(activityType: type, input: input, options: options)))
+        configuration.log(
+            LogRecord(
+                level: .debug, message: "activity scheduled",
+                metadata: ["workflow_id": lease.run.workflowId, "activity_type": type, "event_id": String(event.eventId)]))
         return ActivityProgress(
             scheduledEventId: event.eventId, activityType: type, input: input, options: options,
             scheduledTime: event.time, nextAttempt: 1, notBefore: nil, lastHeartbeatDetails: nil)
@@ -477,6 +481,12 @@ actor RunJournal {
         try checkStopped()
         let event = try record(attributes, flush: true)
         updateIndex { try lease.markClosed(status: attributes.closingStatus ?? .failed, closeTime: event.time) }
+        configuration.log(
+            LogRecord(
+                level: .debug, message: "run closed",
+                metadata: [
+                    "workflow_id": lease.run.workflowId, "status": (attributes.closingStatus ?? .failed).rawValue, "events": String(event.eventId),
+                ]))
     }
 
     /// Repairs the index of a run found already closed (its process died before updating it).

@@ -51,6 +51,40 @@ public struct WorkflowInputCheck: Sendable {
         }
     }
 
+    /// What the run would fail on for want of configuration: a source it syncs that cannot
+    /// be built from the settings (a missing key), a channel it sends to without its
+    /// settings. `doctor` asks this of every schedule; the input is assumed to be valid.
+    public func settingsProblems(workflow: String, input: JSONValue) -> [Problem] {
+        var sources: [(String, String)] = []
+        var channel: String?
+        switch workflow {
+        case SyncSourceWorkflow.name:
+            if let decoded = try? input.decode(SyncSourceWorkflow.Input.self) { sources = [(decoded.source, "input.source")] }
+        case ScheduledSyncWorkflow.name:
+            if let decoded = try? input.decode(ScheduledSyncWorkflow.Input.self) { sources = decoded.sources.map { ($0, "input.sources") } }
+        case RunReportWorkflow.name:
+            if let decoded = try? input.decode(RunReportWorkflow.Input.self), decoded.send { channel = decoded.channel }
+        default:
+            break
+        }
+        var problems: [Problem] = []
+        for (name, field) in sources {
+            do {
+                _ = try configuration.sources.source(named: name)
+            } catch {
+                problems.append(Problem(field: field, message: "source \(name): \(error)"))
+            }
+        }
+        if let channel {
+            do {
+                _ = try configuration.channel(named: channel, output: { _ in })
+            } catch {
+                problems.append(Problem(field: "input.channel", message: "channel \(channel): \(error)"))
+            }
+        }
+        return problems
+    }
+
     private func sourceProblems(_ names: [String], field: String) -> [Problem] {
         names.filter { !SourceCatalog.names.contains($0) }.map {
             Problem(field: field, message: "`\($0)` is not a source of this build; known: \(SourceCatalog.names.joined(separator: ", "))")

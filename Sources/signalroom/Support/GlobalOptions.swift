@@ -16,6 +16,12 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print results as JSON for machines.")
     var json = false
 
+    @Flag(name: [.customShort("v"), .long], help: "Log at debug level (as --log-level debug).")
+    var verbose = false
+
+    @Flag(name: [.customShort("q"), .long], help: "Only errors on stderr: log level error, no progress line.")
+    var quiet = false
+
     @Option(
         help: ArgumentHelp(
             "Lowest log level written to stderr: \(LogLevelName.all.joined(separator: ", ")) (\(EnvironmentVariable.logLevel.optionNote)).",

@@ -16,6 +16,8 @@ import SignalRoomWorkflows
 struct Settings {
     var stateDirectory: URL
     var json: Bool
+    /// `-q`: errors only, no progress line.
+    var quiet: Bool
     var logLevel: Logger.Level
     var logFormat: LogFormat
     var parkAfter: Duration
@@ -36,10 +38,13 @@ struct Settings {
         let state = options.stateDirectory ?? EnvironmentVariable.stateDirectory.valueOrDefault(in: environment)
         stateDirectory = URL(fileURLWithPath: state).standardizedFileURL
         json = options.json
+        quiet = options.quiet
+        if options.quiet && options.verbose { throw CommandFailure("-q/--quiet and -v/--verbose contradict each other: give one", code: .usage) }
+        let flagLevel: Logger.Level? = options.logLevel ?? (options.verbose ? .debug : options.quiet ? .error : nil)
         // A variable is read only when its flag was not given, so a bad one behind a flag is ignored.
         do {
             logLevel =
-                try options.logLevel
+                try flagLevel
                 ?? OptionValues.logLevel(
                     EnvironmentVariable.logLevel.valueOrDefault(in: environment),
                     from: EnvironmentVariable.logLevel.name)

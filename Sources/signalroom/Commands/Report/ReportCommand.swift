@@ -15,6 +15,11 @@ struct ReportCommand: AsyncParsableCommand {
             nothing is sent. With --send it runs RunReportWorkflow and waits: exit 0 when it was sent, 1 when \
             it failed (an alert then goes out through the alert report). Parameters are bound into the \
             queries, never spliced into SQL.
+
+            Examples:
+              signalroom report sample_orders --date 2024-12-02       # the Slack text on stdout
+              signalroom report daily_ccw --channel email --send      # e-mail yesterday's through Resend
+              signalroom report daily_ccw --param advertiser_id=1 --output ccw.txt
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -53,6 +53,35 @@ struct CrontabLine {
         }
     }
 
+    /// This state's line in the user's crontab as it is now; nil when there is none or
+    /// `crontab` cannot be run (no cron installed).
+    func installedLine() -> String? {
+        guard let current = try? crontab(["-l"], input: nil, allowFailure: true) else { return nil }
+        return current.split(separator: "\n").map(String.init).last { $0.hasSuffix(tag) }
+    }
+
+    /// The executable an installed line runs: the shell word after `&& ` (as `text` writes it).
+    static func binary(inLine line: String) -> String? {
+        guard let range = line.range(of: " && ") else { return nil }
+        var rest = Substring(line[range.upperBound...])
+        var word = ""
+        while let first = rest.first, first != " " {
+            if first == "'" {
+                rest = rest.dropFirst()
+                guard let close = rest.firstIndex(of: "'") else { return nil }
+                word += rest[..<close]
+                rest = rest[rest.index(after: close)...]
+            } else if first == "\\" {
+                rest = rest.dropFirst()
+                if let escaped = rest.first { word.append(escaped); rest = rest.dropFirst() }
+            } else {
+                word.append(first)
+                rest = rest.dropFirst()
+            }
+        }
+        return word.isEmpty ? nil : word.replacingOccurrences(of: "\\%", with: "%")
+    }
+
     func install() throws {
         try checkInstallable()
         let current = try crontab(["-l"], input: nil, allowFailure: true)

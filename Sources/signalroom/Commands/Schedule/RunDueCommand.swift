@@ -82,7 +82,7 @@ struct RunDueCommand: AsyncParsableCommand {
 
     private func pass(summary passSummary: inout RunDue.Summary?, settings passSettings: inout Settings?) async throws {
         var options = global
-        if options.logLevel == nil, Settings.environment()[.logLevel] == nil {
+        if options.logLevel == nil, !options.verbose, !options.quiet, Settings.environment()[.logLevel] == nil {
             options.logLevel = try OptionValues.logLevel(CommandDefaults.runDueLogLevel, from: "run-due's default")
         }
         let settings = try options.settings()

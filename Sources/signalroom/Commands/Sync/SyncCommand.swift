@@ -17,6 +17,12 @@ struct SyncCommand: AsyncParsableCommand {
             resumed by running the same command again (or by run-due): loads carry on from their \
             last committed chunk. Exits 0 when every source loaded, 1 when one failed, 2 for a usage \
             or configuration error, 3 when the same sync is running in another process.
+
+            Examples:
+              signalroom sync files                                   # the export directory in FILES_SOURCE_DIR
+              signalroom sync everflow redtrack --json                # both, the result as JSON for CI
+              signalroom sync everflow --start-date 2026-11-01 --end-date 2026-11-30   # a backfill
+              signalroom sync s3 --dry-run                            # what it would read
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -85,7 +91,7 @@ struct SyncCommand: AsyncParsableCommand {
         var settings = try global.settings()
         // A sync waits out retry back-offs in the foreground unless told to park.
         if global.parkAfter == nil, settings.environment[.parkAfter] == nil { settings.parkAfter = .seconds(CommandDefaults.syncParkAfterSeconds) }
-        let progress = SyncProgressLine.forStandardError(enabled: !settings.json)
+        let progress = SyncProgressLine.forStandardError(enabled: !settings.json && !settings.quiet)
         let services = settings.pipelineServices(progress: { progress?.update($0) })
         let request = self.request
         // Configuration errors and an unreachable warehouse fail here, before a run exists.

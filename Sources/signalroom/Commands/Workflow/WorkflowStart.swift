@@ -14,6 +14,10 @@ struct WorkflowStart: AsyncParsableCommand {
             Exits 0 when the run completes, 1 when it fails, is cancelled or terminated, 5 when it \
             parks on a long wait (a later `workflow resume --due` or `run-due` carries it on), \
             3 when the id already has an open run.
+
+            Examples:
+              signalroom workflow start demo --id hello --input '{"steps":3,"failStep":2,"failTimes":1}'
+              signalroom workflow start demo --input '{"timerSeconds":60}' --detach
             """)
 
     @OptionGroup var global: GlobalOptions
