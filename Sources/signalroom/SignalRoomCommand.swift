@@ -20,7 +20,8 @@ struct SignalRoomCommand: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            InitCommand.self, DoctorCommand.self, WorkflowCommand.self, ScheduleSetupCommand.self, RunDueCommand.self, ScheduleCommand.self,
+            InitCommand.self, DoctorCommand.self, WorkflowCommand.self, LogsCommand.self, ScheduleSetupCommand.self, RunDueCommand.self,
+            ScheduleCommand.self,
             SyncCommand.self, SourcesCommand.self, PipelineCommand.self, ReportCommand.self,
             ReportsCommand.self, ModelsCommand.self, CompletionCommand.self,
         ])

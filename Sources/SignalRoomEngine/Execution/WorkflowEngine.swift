@@ -64,6 +64,10 @@ public struct WorkflowEngine: Sendable {
     /// Replays the run and carries it on until it closes, parks or is terminated. A run
     /// that is already closed returns its recorded outcome without running anything.
     public func execute(_ claimed: ClaimedRun) async throws -> RunOutcome {
+        try await CurrentRun.$reference.withValue(claimed.run) { try await executeClaimed(claimed) }
+    }
+
+    private func executeClaimed(_ claimed: ClaimedRun) async throws -> RunOutcome {
         defer { claimed.lease.release() }
         let journal = try RunJournal(lease: claimed.lease, configuration: configuration)
         if let closed = RunSummary(events: await journal.events), closed.status.isClosed {

@@ -99,6 +99,7 @@ extension FileHistoryStore {
                 else { continue }
                 guard PosixFile.exists(historyPath(entry.run)) else { continue }
                 PosixFile.remove(historyPath(entry.run))
+                PosixFile.remove(logPath(entry.run))
                 PosixFile.remove(requestPath(entry.run, .cancel))
                 PosixFile.remove(requestPath(entry.run, .terminate))
                 pruned += 1
