@@ -38,6 +38,7 @@ extension EventAttributes {
             o["input"] = a.input; o["randomSeed"] = .int(Int64(bitPattern: a.randomSeed)); o["identity"] = JSONValue(a.identity)
             o["historyFormat"] = JSONValue(a.historyFormat)
             o["schedule"] = a.schedule.map { .object(["scheduleId": JSONValue($0.scheduleId), "fireTime": JSONValue($0.fireTime)]) }
+            o["retriedFrom"] = a.retriedFrom.map(JSONValue.init)
         case .workflowExecutionCompleted(let a): o["result"] = a.result
         case .workflowExecutionFailed(let a): o["failure"] = a.failure.json
         case .workflowExecutionCancelRequested(let a): o["reason"] = a.reason.map(JSONValue.init); o["identity"] = JSONValue(a.identity)
@@ -77,7 +78,7 @@ extension EventAttributes {
                     historyFormat: try a.int("historyFormat"),
                     schedule: try a.optionalObject("schedule").map {
                         ScheduleAttribution(scheduleId: try $0.string("scheduleId"), fireTime: try $0.date("fireTime"))
-                    }))
+                    }, retriedFrom: try a.optionalString("retriedFrom")))
         case "WorkflowExecutionCompleted": self = .workflowExecutionCompleted(.init(result: try a.value("result")))
         case "WorkflowExecutionFailed": self = .workflowExecutionFailed(.init(failure: try Failure(json: try a.object("failure"))))
         case "WorkflowExecutionCancelRequested":

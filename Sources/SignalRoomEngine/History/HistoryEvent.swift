@@ -104,6 +104,9 @@ public struct WorkflowExecutionStarted: Sendable, Hashable {
     /// Set when a schedule started the run: which one, and the fire time it stands for
     /// (a run started late after an outage still reports on its scheduled time).
     public var schedule: ScheduleAttribution?
+    /// Set on a run `workflow retry` (or `schedule rerun`) started: the run it retries.
+    /// Absent in histories written before it existed, which read as before.
+    public var retriedFrom: String? = nil
 }
 
 /// The schedule fire time a run was started for.

@@ -19,6 +19,13 @@ extension Destination {
         return try await withDataset(dataset) { try await $0.describe(pipeline: pipeline) }
     }
 
+    /// The pipeline's loads (see `DatasetConnection.loads`); nil when the dataset was never
+    /// created, which asking does not change.
+    public func loads(ofDataset dataset: String, pipeline: String, failedOnly: Bool, limit: Int) async throws -> [DatasetDescription.Load]? {
+        guard try await hasDataset(dataset) else { return nil }
+        return try await withDataset(dataset) { try await $0.loads(pipeline: pipeline, failedOnly: failedOnly, limit: limit) }
+    }
+
     /// Runs `body` on the dataset's connection and closes it afterwards, whether `body`
     /// returned or threw.
     public func withDataset<T>(_ dataset: String, _ body: (any DatasetConnection) async throws -> T) async throws -> T {
@@ -64,6 +71,9 @@ public protocol DatasetConnection: AnyObject, Sendable {
     func rowCount(table: String) async throws -> Int
     /// What `signalroom pipeline info` shows.
     func describe(pipeline: String) async throws -> DatasetDescription
+    /// The pipeline's loads, newest first, at most `limit`; with `failedOnly` those that
+    /// failed (`failed`, `failed_resumable`), with their errors (`signalroom pipeline loads`).
+    func loads(pipeline: String, failedOnly: Bool, limit: Int) async throws -> [DatasetDescription.Load]
     func close() async
 }
 

@@ -78,11 +78,15 @@ extension LedgerConnection {
     func describe(pipeline: String) async throws -> DatasetDescription {
         let tables = try await tableSummaries()
         let cursors = try await fetch(ledger.cursors(pipeline: pipeline)).map(LedgerSQL.cursor)
-        let loads = try await fetch(ledger.recentLoads(pipeline: pipeline)).map(LedgerSQL.load).map { load in
+        let loads = try await loads(pipeline: pipeline, failedOnly: false, limit: 20)
+        return DatasetDescription(dataset: dataset, tables: tables, cursors: cursors, loads: loads)
+    }
+
+    func loads(pipeline: String, failedOnly: Bool, limit: Int) async throws -> [DatasetDescription.Load] {
+        try await fetch(ledger.recentLoads(pipeline: pipeline, failedOnly: failedOnly, limit: limit)).map(LedgerSQL.load).map { load in
             DatasetDescription.Load(
                 loadId: load.loadId, resource: load.resource, table: load.table, status: load.status.rawValue,
                 rows: load.rows, started: load.started, finished: load.finished, error: load.error)
         }
-        return DatasetDescription(dataset: dataset, tables: tables, cursors: cursors, loads: loads)
     }
 }

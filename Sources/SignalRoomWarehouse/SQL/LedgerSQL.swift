@@ -155,12 +155,14 @@ struct LedgerSQL: Sendable {
                 """, values: [.text(pipeline), .text(resource)])
     }
 
-    /// The pipeline's last 20 loads, newest first.
-    func recentLoads(pipeline: String) -> SQLStatement {
-        SQLStatement(
+    /// The pipeline's last `limit` loads (only the failed ones with `failedOnly`), newest first.
+    func recentLoads(pipeline: String, failedOnly: Bool = false, limit: Int = 20) -> SQLStatement {
+        let failed = failedOnly ? " AND \"status\" IN ('failed', 'failed_resumable')" : ""
+        return SQLStatement(
             sql: """
-                SELECT \(loadColumns) FROM \(qualified("_signalroom_loads")) WHERE "pipeline" = \(placeholder(1)) ORDER BY "started" DESC LIMIT 20
-                """, values: [.text(pipeline)])
+                SELECT \(loadColumns) FROM \(qualified("_signalroom_loads")) WHERE "pipeline" = \(placeholder(1))\(failed) \
+                ORDER BY "started" DESC, "load_id" DESC LIMIT \(placeholder(2))
+                """, values: [.text(pipeline), .int(max(1, limit))])
     }
 
     func insert(_ load: LoadRecord) throws -> SQLStatement {

@@ -14,6 +14,9 @@ public struct DemoStepActivity: Activity {
         var slowTimes: Int
         var ticks: Int
         var tickMillis: Int
+        /// Fail while this file exists (a stand-in for a service that is down until someone
+        /// fixes it). Absent from the recorded input when unset, as before it existed.
+        var failWhileExists: String? = nil
     }
 
     public struct Input: Codable, Sendable {
@@ -45,6 +48,12 @@ public struct DemoStepActivity: Activity {
                 journal.write("tick \(tick) \(tag)")
                 try await context.heartbeat(TickProgress(completedTicks: tick + 1))
             }
+        }
+        if let path = behaviour.failWhileExists, FileManager.default.fileExists(atPath: path) {
+            journal.write("fail \(tag)")
+            throw ApplicationError(
+                "step \(input.step) failed on attempt \(context.attempt): \(path) exists", type: "DemoFailure",
+                isNonRetryable: behaviour.failNonRetryable)
         }
         if context.attempt <= behaviour.failTimes {
             journal.write("fail \(tag)")

@@ -11,6 +11,8 @@ public struct DemoInput: Codable, Sendable {
     public var failStep: Int?
     public var failTimes = 0
     public var failNonRetryable = false
+    /// `failStep` fails while this file exists (instead of on its first attempts).
+    public var failWhileExists: String?
     /// The step that sleeps `slowSeconds` on its first `slowTimes` attempts.
     public var slowStep: Int?
     public var slowSeconds = 0.0
@@ -45,7 +47,7 @@ public struct DemoInput: Codable, Sendable {
         DemoStepActivity.Behaviour(
             failTimes: failStep == step ? failTimes : 0, failNonRetryable: failNonRetryable,
             slowSeconds: slowStep == step ? slowSeconds : 0, slowTimes: slowTimes,
-            ticks: tickStep == step ? ticks : 0, tickMillis: tickMillis)
+            ticks: tickStep == step ? ticks : 0, tickMillis: tickMillis, failWhileExists: failStep == step ? failWhileExists : nil)
     }
 
     private struct Key: CodingKey {
@@ -56,7 +58,7 @@ public struct DemoInput: Codable, Sendable {
     }
 
     private static let fields = [
-        "name", "steps", "failStep", "failTimes", "failNonRetryable", "slowStep", "slowSeconds",
+        "name", "steps", "failStep", "failTimes", "failNonRetryable", "failWhileExists", "slowStep", "slowSeconds",
         "slowTimes", "tickStep", "ticks", "tickMillis", "timerSeconds", "startToCloseSeconds",
         "heartbeatTimeoutSeconds", "retryInitialSeconds", "maximumAttempts", "journal",
     ]
@@ -76,6 +78,7 @@ public struct DemoInput: Codable, Sendable {
         failStep = try value("failStep", failStep)
         failTimes = try value("failTimes", failTimes)
         failNonRetryable = try value("failNonRetryable", failNonRetryable)
+        failWhileExists = try value("failWhileExists", failWhileExists)
         slowStep = try value("slowStep", slowStep)
         slowSeconds = try value("slowSeconds", slowSeconds)
         slowTimes = try value("slowTimes", slowTimes)

@@ -10,7 +10,7 @@ struct ScheduleCommand: AsyncParsableCommand {
         abstract: "Inspect and control registered schedules.",
         subcommands: [
             ScheduleList.self, ScheduleDescribe.self, ScheduleNext.self, SchedulePause.self,
-            ScheduleUnpause.self, ScheduleTrigger.self, ScheduleBackfill.self, SchedulePasses.self,
+            ScheduleUnpause.self, ScheduleTrigger.self, ScheduleBackfill.self, ScheduleRerun.self, SchedulePasses.self,
         ])
 }
 

@@ -8,7 +8,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         abstract: "Start, inspect and control workflow runs.",
         subcommands: [
             WorkflowStart.self, WorkflowResume.self, WorkflowList.self, WorkflowDescribe.self,
-            WorkflowShow.self, WorkflowCancel.self, WorkflowTerminate.self, WorkflowPrune.self, WorkflowReindex.self,
+            WorkflowShow.self, WorkflowCancel.self, WorkflowTerminate.self, WorkflowRetry.self, WorkflowPrune.self, WorkflowReindex.self,
         ])
 }
 
