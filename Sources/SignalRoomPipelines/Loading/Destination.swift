@@ -26,6 +26,12 @@ extension Destination {
         return try await withDataset(dataset) { try await $0.loads(pipeline: pipeline, failedOnly: failedOnly, limit: limit) }
     }
 
+    /// `DatasetConnection.drop`; nil when the dataset was never created (nothing is).
+    public func drop(ofDataset dataset: String, pipeline: String, resource: String?) async throws -> [String]? {
+        guard try await hasDataset(dataset) else { return nil }
+        return try await withDataset(dataset) { try await $0.drop(pipeline: pipeline, resource: resource) }
+    }
+
     /// Runs `body` on the dataset's connection and closes it afterwards, whether `body`
     /// returned or threw.
     public func withDataset<T>(_ dataset: String, _ body: (any DatasetConnection) async throws -> T) async throws -> T {
@@ -74,6 +80,10 @@ public protocol DatasetConnection: AnyObject, Sendable {
     /// The pipeline's loads, newest first, at most `limit`; with `failedOnly` those that
     /// failed (`failed`, `failed_resumable`), with their errors (`signalroom pipeline loads`).
     func loads(pipeline: String, failedOnly: Bool, limit: Int) async throws -> [DatasetDescription.Load]
+    /// Drops the tables the pipeline loaded (those of `resource`, when given) with their stage
+    /// tables, and forgets their loads, cursors and column records, in one transaction: the
+    /// next sync starts from the cursor's initial value. Returns the tables dropped.
+    func drop(pipeline: String, resource: String?) async throws -> [String]
     func close() async
 }
 

@@ -82,6 +82,15 @@ extension LedgerConnection {
         return DatasetDescription(dataset: dataset, tables: tables, cursors: cursors, loads: loads)
     }
 
+    func drop(pipeline: String, resource: String?) async throws -> [String] {
+        let loads = try await fetch(ledger.loadsToDrop(pipeline: pipeline, resource: resource)).map(LedgerSQL.load)
+        let tables = Array(Set(loads.map(\.table))).sorted()
+        var statements = tables.map(ledger.dropTable) + loads.map(ledger.dropStage)
+        statements += ledger.forget(pipeline: pipeline, resource: resource, tables: tables)
+        try await execute(statements)
+        return tables
+    }
+
     func loads(pipeline: String, failedOnly: Bool, limit: Int) async throws -> [DatasetDescription.Load] {
         try await fetch(ledger.recentLoads(pipeline: pipeline, failedOnly: failedOnly, limit: limit)).map(LedgerSQL.load).map { load in
             DatasetDescription.Load(

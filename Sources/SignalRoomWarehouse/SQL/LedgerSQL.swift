@@ -223,6 +223,31 @@ struct LedgerSQL: Sendable {
                 """, values: values)
     }
 
+    /// Every load of the pipeline (of `resource`, when given): what `pipeline drop` removes.
+    func loadsToDrop(pipeline: String, resource: String?) -> SQLStatement {
+        let which = resource == nil ? "" : " AND \"resource\" = \(placeholder(2))"
+        return SQLStatement(
+            sql: "SELECT \(loadColumns) FROM \(qualified("_signalroom_loads")) WHERE \"pipeline\" = \(placeholder(1))\(which)",
+            values: [.text(pipeline)] + (resource.map { [.text($0)] } ?? []))
+    }
+
+    /// The ledger rows of the pipeline (of `resource`) and the column records of `tables`.
+    func forget(pipeline: String, resource: String?, tables: [String]) -> [SQLStatement] {
+        let which = resource == nil ? "" : " AND \"resource\" = \(placeholder(2))"
+        let values: [SQLValue] = [.text(pipeline)] + (resource.map { [.text($0)] } ?? [])
+        return [
+            SQLStatement(sql: "DELETE FROM \(qualified("_signalroom_loads")) WHERE \"pipeline\" = \(placeholder(1))\(which)", values: values),
+            SQLStatement(sql: "DELETE FROM \(qualified("_signalroom_state")) WHERE \"pipeline\" = \(placeholder(1))\(which)", values: values),
+        ]
+            + tables.map {
+                SQLStatement(sql: "DELETE FROM \(qualified("_signalroom_columns")) WHERE \"table_name\" = \(placeholder(1))", values: [.text($0)])
+            }
+    }
+
+    func dropTable(_ table: String) -> SQLStatement {
+        SQLStatement(sql: "DROP TABLE IF EXISTS \(qualified(table))", label: "dropping \(dataset).\(table)")
+    }
+
     func dropStage(of load: LoadRecord) -> SQLStatement {
         SQLStatement(sql: "DROP TABLE IF EXISTS \(qualified(load.stageTable))")
     }

@@ -8,7 +8,7 @@ struct PipelineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
         abstract: "Inspect pipelines: their cursors, loads and tables.",
-        subcommands: [PipelineInfo.self, PipelineLoads.self])
+        subcommands: [PipelineInfo.self, PipelineLoads.self, PipelineDrop.self])
 }
 
 struct PipelineInfo: AsyncParsableCommand {
