@@ -18,7 +18,7 @@ struct ScheduleRerun: AsyncParsableCommand {
     @Argument(help: "Schedule id.") var id: String
     @Argument(
         help: ArgumentHelp("The fire time (ISO 8601), as in the run's id or `schedule describe`.", valueName: "fire-time"),
-        transform: { try OptionValues.instant($0, from: "FIRE_TIME") })
+        transform: { try OptionValues.instant($0, from: "the fire time") })
     var fireTime: Date
 
     func run() async throws {
