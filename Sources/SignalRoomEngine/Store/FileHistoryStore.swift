@@ -42,7 +42,11 @@ public struct FileHistoryStore: HistoryStore {
     func createDirectories() throws {
         if !PosixFile.exists(root.path) {
             do {
-                try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                // The parents as FileManager makes them, the state directory itself by
+                // mkdir(0700): FileManager creates it 0777 less the umask and sets the mode
+                // after, and a second process starting in between saw it open (and warned).
+                try FileManager.default.createDirectory(at: root.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try PosixFile.makeDirectory(root.path)
             } catch {
                 throw WorkflowStoreError.io(path: root.path, reason: "cannot create the state directory (\(error.localizedDescription))")
             }
