@@ -92,6 +92,20 @@ let package = Package(
                 "SignalRoomConnectors", "SignalRoomReports", "SignalRoomWorkflows", "SignalRoomDefaults",
             ]
         ),
+        // The state in PostgreSQL (SIGNALROOM_STATE_URL): histories, runs and requests as rows,
+        // ownership by advisory locks, fenced appends, versioned schema (DESIGN §9).
+        .target(
+            name: "SignalRoomStatePostgres",
+            dependencies: [
+                "SignalRoomCore", "SignalRoomEngine", "SignalRoomWarehouse",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Cron maths in IANA time zones and the one duration grammar. Foundation and Core only.
         .target(name: "SignalRoomCron", dependencies: ["SignalRoomCore"]),
         // schedules.json, registered schedules and their state, what is due, firing runs.
@@ -119,6 +133,10 @@ let package = Package(
         ),
         .testTarget(name: "SignalRoomCoreTests", dependencies: ["SignalRoomCore"]),
         .testTarget(name: "SignalRoomEngineTests", dependencies: ["SignalRoomCore", "SignalRoomEngine"]),
+        // The PostgreSQL state's guarantees against the test server: claims, fencing, locks.
+        .testTarget(
+            name: "SignalRoomStatePostgresTests",
+            dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomStatePostgres"]),
         .testTarget(name: "SignalRoomCronTests", dependencies: ["SignalRoomCore", "SignalRoomCron"]),
         .testTarget(name: "SignalRoomSchedulerTests", dependencies: ["SignalRoomCore", "SignalRoomScheduler", "SignalRoomEngine"]),
         // Write dispositions and queries against real SQLite files and the test PostgreSQL server.

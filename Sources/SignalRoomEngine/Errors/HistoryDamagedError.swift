@@ -5,6 +5,12 @@ public struct HistoryDamagedError: Error, Sendable, CustomStringConvertible {
     public var line: Int
     public var reason: String
 
+    package init(path: String, line: Int, reason: String) {
+        self.path = path
+        self.line = line
+        self.reason = reason
+    }
+
     public var description: String {
         "history \(path) is damaged at line \(line): \(reason); this run cannot continue; "
             + "restore the file from a backup, or close the run with `signalroom workflow terminate \(workflowId) --reason …` "

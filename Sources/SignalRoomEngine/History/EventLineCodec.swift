@@ -7,12 +7,12 @@ import SignalRoomCore
 /// where the sum covers the JSON as it was before the insertion. A last line that is
 /// incomplete or fails its sum is a torn append (the writer died mid-write): it is dropped
 /// as never written. A bad line anywhere else is damage and is reported with its number.
-enum EventLineCodec {
+package enum EventLineCodec {
     private static let sumKey = Array(#","sum":""#.utf8)
     /// `,"sum":"` + 8 hex digits + `"}`
     private static let trailerLength = sumKey.count + 8 + 2
 
-    static func encode(_ event: HistoryEvent) throws -> Data {
+    package static func encode(_ event: HistoryEvent) throws -> Data {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(320)
         JSONWriter.write(event.json, into: &bytes)
@@ -24,22 +24,22 @@ enum EventLineCodec {
         return Data(bytes)
     }
 
-    struct Decoded {
-        var events: [HistoryEvent]
+    package struct Decoded {
+        package var events: [HistoryEvent]
         /// Bytes up to the end of the last good line: where the next append belongs.
-        var validLength: Int
+        package var validLength: Int
         /// Whether a torn last line was found past `validLength`.
-        var droppedTornTail: Bool
+        package var droppedTornTail: Bool
     }
 
-    static func decode(_ data: Data, path: String) throws -> Decoded {
+    package static func decode(_ data: Data, path: String) throws -> Decoded {
         var events: [HistoryEvent] = []
         return try decode(data, path: path, into: &events)
     }
 
     /// The events before the first damaged line, and the damage; for setting a damaged
     /// history aside while keeping what can still be read of it.
-    static func decodeReadablePrefix(_ data: Data, path: String) -> (events: [HistoryEvent], damage: HistoryDamagedError?) {
+    package static func decodeReadablePrefix(_ data: Data, path: String) -> (events: [HistoryEvent], damage: HistoryDamagedError?) {
         var events: [HistoryEvent] = []
         do {
             _ = try decode(data, path: path, into: &events)

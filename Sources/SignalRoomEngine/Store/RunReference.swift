@@ -37,6 +37,14 @@ public struct OpenRunEntry: Sendable, Hashable, Codable {
     /// When the run wants to be resumed; nil while it is runnable or being worked on.
     public var wakeUpTime: Date?
 
+    public init(workflowId: String, runId: String, workflowType: String, startTime: Date, wakeUpTime: Date?) {
+        self.workflowId = workflowId
+        self.runId = runId
+        self.workflowType = workflowType
+        self.startTime = startTime
+        self.wakeUpTime = wakeUpTime
+    }
+
     public var run: RunReference { RunReference(workflowId: workflowId, runId: runId) }
 }
 
@@ -48,6 +56,15 @@ public struct ClosedRunEntry: Sendable, Hashable, Codable {
     public var status: RunStatus
     public var startTime: Date
     public var closeTime: Date
+
+    public init(workflowId: String, runId: String, workflowType: String, status: RunStatus, startTime: Date, closeTime: Date) {
+        self.workflowId = workflowId
+        self.runId = runId
+        self.workflowType = workflowType
+        self.status = status
+        self.startTime = startTime
+        self.closeTime = closeTime
+    }
 
     public var run: RunReference { RunReference(workflowId: workflowId, runId: runId) }
 }

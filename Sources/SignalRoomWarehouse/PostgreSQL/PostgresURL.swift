@@ -15,7 +15,7 @@ public struct PostgresURL: Sendable {
     public var host: String
     public var port: Int
     public var user: String
-    var password: String?
+    package var password: String?
     public var database: String
     public var tls: TLSMode
 
