@@ -132,7 +132,7 @@ let package = Package(
             path: "bench/Sources"
         ),
         .testTarget(name: "SignalRoomCoreTests", dependencies: ["SignalRoomCore"]),
-        .testTarget(name: "SignalRoomEngineTests", dependencies: ["SignalRoomCore", "SignalRoomEngine"]),
+        .testTarget(name: "SignalRoomEngineTests", dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomStatePostgres"]),
         // The PostgreSQL state's guarantees against the test server: claims, fencing, locks.
         .testTarget(
             name: "SignalRoomStatePostgresTests",

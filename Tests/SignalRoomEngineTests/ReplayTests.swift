@@ -232,7 +232,7 @@ struct ReplayTests {
     }
 
     static func engine(
-        root: URL, log: ExecutionLog, version: Version = .original,
+        root: URL, store kind: StoreKind = .files, log: ExecutionLog, version: Version = .original,
         clockOffset: TimeInterval = 0
     ) throws -> WorkflowEngine {
         let configuration = EngineConfiguration(
@@ -240,7 +240,7 @@ struct ReplayTests {
             identity: "1@replay-tests",
             clock: { Date().addingTimeInterval(clockOffset) })
         return WorkflowEngine(
-            store: FileHistoryStore(root: root), registry: registry(log, version: version),
+            store: try kind.makeStore(root: root), registry: registry(log, version: version),
             configuration: configuration)
     }
 
@@ -248,10 +248,10 @@ struct ReplayTests {
 
     // MARK: (a) a run from start to finish
 
-    @Test func threeActivityWorkflowCompletesWithTheirResults() async throws {
-        try await withTemporaryDirectory { root in
+    @Test(arguments: StoreKind.allCases) func threeActivityWorkflowCompletesWithTheirResults(store: StoreKind) async throws {
+        try await withState(store) { root in
             let log = ExecutionLog()
-            let engine = try Self.engine(root: root, log: log)
+            let engine = try Self.engine(root: root, store: store, log: log)
             let claimed = try engine.start(workflowType: ThreeSteps.name, workflowId: "three", input: .string("x"))
             let run = claimed.run
             let outcome = try await engine.execute(claimed)
@@ -272,9 +272,9 @@ struct ReplayTests {
         }
     }
 
-    @Test func historyRecordsInputsResultsAndWhichActivityEachEventBelongsTo() async throws {
-        try await withTemporaryDirectory { root in
-            let engine = try Self.engine(root: root, log: ExecutionLog())
+    @Test(arguments: StoreKind.allCases) func historyRecordsInputsResultsAndWhichActivityEachEventBelongsTo(store: StoreKind) async throws {
+        try await withState(store) { root in
+            let engine = try Self.engine(root: root, store: store, log: ExecutionLog())
             let claimed = try engine.start(workflowType: ThreeSteps.name, workflowId: "three", input: .string("x"))
             let run = claimed.run
             _ = try await engine.execute(claimed)
@@ -316,10 +316,10 @@ struct ReplayTests {
         }
     }
 
-    @Test func executingAClosedRunAgainReturnsItsRecordedOutcomeWithoutRunningAnything() async throws {
-        try await withTemporaryDirectory { root in
+    @Test(arguments: StoreKind.allCases) func executingAClosedRunAgainReturnsItsRecordedOutcomeWithoutRunningAnything(store: StoreKind) async throws {
+        try await withState(store) { root in
             let log = ExecutionLog()
-            let engine = try Self.engine(root: root, log: log)
+            let engine = try Self.engine(root: root, store: store, log: log)
             let claimed = try engine.start(workflowType: ThreeSteps.name, workflowId: "three", input: .string("x"))
             let run = claimed.run
             let first = try await engine.execute(claimed)
@@ -330,10 +330,10 @@ struct ReplayTests {
         }
     }
 
-    @Test func nonRetryableActivityFailureFailsTheRunAfterOneAttempt() async throws {
-        try await withTemporaryDirectory { root in
+    @Test(arguments: StoreKind.allCases) func nonRetryableActivityFailureFailsTheRunAfterOneAttempt(store: StoreKind) async throws {
+        try await withState(store) { root in
             let log = ExecutionLog()
-            let engine = try Self.engine(root: root, log: log)
+            let engine = try Self.engine(root: root, store: store, log: log)
             let claimed = try engine.start(workflowType: StepThenReject.name, workflowId: "reject", input: .string("acct-7"))
             let run = claimed.run
             let outcome = try await engine.execute(claimed)
@@ -358,10 +358,10 @@ struct ReplayTests {
 
     // MARK: (b) replay after parking
 
-    @Test func longTimerParksTheRunWithItsWakeUpTime() async throws {
-        try await withTemporaryDirectory { root in
+    @Test(arguments: StoreKind.allCases) func longTimerParksTheRunWithItsWakeUpTime(store: StoreKind) async throws {
+        try await withState(store) { root in
             let log = ExecutionLog()
-            let engine = try Self.engine(root: root, log: log)
+            let engine = try Self.engine(root: root, store: store, log: log)
             let before = Date()
             let claimed = try engine.start(workflowType: StepThenLongSleep.name, workflowId: "sleeper", input: .string("one"))
             let run = claimed.run
@@ -382,10 +382,10 @@ struct ReplayTests {
         }
     }
 
-    @Test func resumingAParkedRunDoesNotRepeatCompletedActivities() async throws {
-        try await withTemporaryDirectory { root in
+    @Test(arguments: StoreKind.allCases) func resumingAParkedRunDoesNotRepeatCompletedActivities(store: StoreKind) async throws {
+        try await withState(store) { root in
             let log = ExecutionLog()
-            let engine = try Self.engine(root: root, log: log)
+            let engine = try Self.engine(root: root, store: store, log: log)
             let claimed = try engine.start(workflowType: StepThenLongSleep.name, workflowId: "sleeper", input: .string("one"))
             let run = claimed.run
             let first = try await engine.execute(claimed)
@@ -399,15 +399,15 @@ struct ReplayTests {
         }
     }
 
-    @Test func resumedRunCompletesOnceItsTimerIsDue() async throws {
-        try await withTemporaryDirectory { root in
+    @Test(arguments: StoreKind.allCases) func resumedRunCompletesOnceItsTimerIsDue(store: StoreKind) async throws {
+        try await withState(store) { root in
             let log = ExecutionLog()
-            let engine = try Self.engine(root: root, log: log)
+            let engine = try Self.engine(root: root, store: store, log: log)
             let claimed = try engine.start(workflowType: StepThenLongSleep.name, workflowId: "sleeper", input: .string("one"))
             let run = claimed.run
             _ = try await engine.execute(claimed)
 
-            let anHourLater = try Self.engine(root: root, log: log, clockOffset: 3601)
+            let anHourLater = try Self.engine(root: root, store: store, log: log, clockOffset: 3601)
             let outcome = try await anHourLater.execute(try anHourLater.claim(run))
             #expect(outcome == .completed(.string("one-done+after-sleep-done")))
             #expect(await log.count("one") == 1)
@@ -424,9 +424,9 @@ struct ReplayTests {
         }
     }
 
-    @Test func claimingARunThatIsBeingWorkedOnIsRefused() async throws {
-        try await withTemporaryDirectory { root in
-            let engine = try Self.engine(root: root, log: ExecutionLog())
+    @Test(arguments: StoreKind.allCases) func claimingARunThatIsBeingWorkedOnIsRefused(store: StoreKind) async throws {
+        try await withState(store) { root in
+            let engine = try Self.engine(root: root, store: store, log: ExecutionLog())
             let claimed = try engine.start(workflowType: StepThenLongSleep.name, workflowId: "sleeper", input: .string("one"))
             #expect(engine.store.isClaimed(claimed.run))
             #expect(throws: WorkflowStoreError.runLocked(workflowId: "sleeper", runId: claimed.run.runId)) {
@@ -439,9 +439,9 @@ struct ReplayTests {
         }
     }
 
-    @Test func shortTimerIsSleptInProcessWithoutParking() async throws {
-        try await withTemporaryDirectory { root in
-            let engine = try Self.engine(root: root, log: ExecutionLog())
+    @Test(arguments: StoreKind.allCases) func shortTimerIsSleptInProcessWithoutParking(store: StoreKind) async throws {
+        try await withState(store) { root in
+            let engine = try Self.engine(root: root, store: store, log: ExecutionLog())
             let claimed = try engine.start(workflowType: ShortNap.name, workflowId: "nap", input: .string("n"))
             let run = claimed.run
             #expect(try await engine.execute(claimed) == .completed(.string("n-done")))
@@ -457,10 +457,10 @@ struct ReplayTests {
         }
     }
 
-    @Test func attemptStartedByADeadOwnerCountsAsFailedAndIsRetriedAtOnce() async throws {
-        try await withTemporaryDirectory { root in
+    @Test(arguments: StoreKind.allCases) func attemptStartedByADeadOwnerCountsAsFailedAndIsRetriedAtOnce(store: StoreKind) async throws {
+        try await withState(store) { root in
             let log = ExecutionLog()
-            let engine = try Self.engine(root: root, log: log)
+            let engine = try Self.engine(root: root, store: store, log: log)
             let claimed = try engine.start(workflowType: StepThenLongSleep.name, workflowId: "orphan", input: .string("one"))
             let run = claimed.run
             // What a worker leaves behind when it is killed during its first attempt.
@@ -504,10 +504,10 @@ struct ReplayTests {
         }
     }
 
-    @Test func longRetryBackoffParksAndResumesWithTheNextAttempt() async throws {
-        try await withTemporaryDirectory { root in
+    @Test(arguments: StoreKind.allCases) func longRetryBackoffParksAndResumesWithTheNextAttempt(store: StoreKind) async throws {
+        try await withState(store) { root in
             let log = ExecutionLog()
-            let engine = try Self.engine(root: root, log: log)
+            let engine = try Self.engine(root: root, store: store, log: log)
             let claimed = try engine.start(workflowType: RetriesAfterAnHour.name, workflowId: "backoff", input: .int(1))
             let run = claimed.run
             let parked = try await engine.execute(claimed)
@@ -524,7 +524,7 @@ struct ReplayTests {
             #expect(try await engine.execute(try engine.claim(run)) == parked)
             #expect(await log.count("flaky") == 1)
 
-            let anHourLater = try Self.engine(root: root, log: log, clockOffset: 3601)
+            let anHourLater = try Self.engine(root: root, store: store, log: log, clockOffset: 3601)
             #expect(try await anHourLater.execute(try anHourLater.claim(run)) == .completed(.string("ok on attempt 2")))
             #expect(await log.count("flaky") == 2)
             let attempts = try engine.store.history(of: run).compactMap { event -> Int? in
@@ -535,10 +535,10 @@ struct ReplayTests {
         }
     }
 
-    @Test func cancellingAParkedRunCancelsItNow() async throws {
-        try await withTemporaryDirectory { root in
+    @Test(arguments: StoreKind.allCases) func cancellingAParkedRunCancelsItNow(store: StoreKind) async throws {
+        try await withState(store) { root in
             let log = ExecutionLog()
-            let engine = try Self.engine(root: root, log: log)
+            let engine = try Self.engine(root: root, store: store, log: log)
             let claimed = try engine.start(workflowType: StepThenLongSleep.name, workflowId: "sleeper", input: .string("one"))
             let run = claimed.run
             _ = try await engine.execute(claimed)
@@ -560,10 +560,10 @@ struct ReplayTests {
         }
     }
 
-    @Test func terminatingAParkedRunClosesItAtOnce() async throws {
-        try await withTemporaryDirectory { root in
+    @Test(arguments: StoreKind.allCases) func terminatingAParkedRunClosesItAtOnce(store: StoreKind) async throws {
+        try await withState(store) { root in
             let log = ExecutionLog()
-            let engine = try Self.engine(root: root, log: log)
+            let engine = try Self.engine(root: root, store: store, log: log)
             let claimed = try engine.start(workflowType: StepThenLongSleep.name, workflowId: "sleeper", input: .string("one"))
             let run = claimed.run
             _ = try await engine.execute(claimed)
@@ -579,15 +579,15 @@ struct ReplayTests {
 
     // MARK: (c) non-determinism
 
-    @Test func changedCodeUnderAParkedRunFailsItWithNonDeterminismError() async throws {
-        try await withTemporaryDirectory { root in
+    @Test(arguments: StoreKind.allCases) func changedCodeUnderAParkedRunFailsItWithNonDeterminismError(store: StoreKind) async throws {
+        try await withState(store) { root in
             let log = ExecutionLog()
-            let engine = try Self.engine(root: root, log: log)
+            let engine = try Self.engine(root: root, store: store, log: log)
             let claimed = try engine.start(workflowType: StepThenLongSleep.name, workflowId: "sleeper", input: .string("one"))
             let run = claimed.run
             _ = try await engine.execute(claimed)
 
-            let changed = try Self.engine(root: root, log: log, version: .otherActivityFirst)
+            let changed = try Self.engine(root: root, store: store, log: log, version: .otherActivityFirst)
             let outcome = try await changed.execute(try changed.claim(run))
             guard case .failed(let failure) = outcome else {
                 Issue.record("expected a failed run, got \(outcome)")
@@ -610,10 +610,10 @@ struct ReplayTests {
         }
     }
 
-    @Test func changedActivityInputIsNonDeterminismNamingTheDigest() async throws {
-        try await withTemporaryDirectory { root in
+    @Test(arguments: [StoreKind.files]) func changedActivityInputIsNonDeterminismNamingTheDigest(store: StoreKind) async throws {
+        try await withState(store) { root in
             let log = ExecutionLog()
-            let engine = try Self.engine(root: root, log: log)
+            let engine = try Self.engine(root: root, store: store, log: log)
             let claimed = try engine.start(workflowType: StepThenLongSleep.name, workflowId: "sleeper", input: .string("one"))
             let run = claimed.run
             _ = try await engine.execute(claimed)
@@ -639,15 +639,15 @@ struct ReplayTests {
         }
     }
 
-    @Test func workflowThatSwallowsTheMismatchStillFailsWithNonDeterminismError() async throws {
-        try await withTemporaryDirectory { root in
+    @Test(arguments: StoreKind.allCases) func workflowThatSwallowsTheMismatchStillFailsWithNonDeterminismError(store: StoreKind) async throws {
+        try await withState(store) { root in
             let log = ExecutionLog()
-            let engine = try Self.engine(root: root, log: log)
+            let engine = try Self.engine(root: root, store: store, log: log)
             let claimed = try engine.start(workflowType: StepThenLongSleep.name, workflowId: "sleeper", input: .string("one"))
             let run = claimed.run
             _ = try await engine.execute(claimed)
 
-            let swallowing = try Self.engine(root: root, log: log, version: .swallowsErrors)
+            let swallowing = try Self.engine(root: root, store: store, log: log, version: .swallowsErrors)
             let outcome = try await swallowing.execute(try swallowing.claim(run))
             guard case .failed(let failure) = outcome else {
                 Issue.record("expected a failed run, got \(outcome)")
@@ -661,10 +661,10 @@ struct ReplayTests {
 
     // MARK: (d) retries
 
-    @Test func retryableFailuresAreRetriedUntilTheThirdAttemptSucceeds() async throws {
-        try await withTemporaryDirectory { root in
+    @Test(arguments: StoreKind.allCases) func retryableFailuresAreRetriedUntilTheThirdAttemptSucceeds(store: StoreKind) async throws {
+        try await withState(store) { root in
             let log = ExecutionLog()
-            let engine = try Self.engine(root: root, log: log)
+            let engine = try Self.engine(root: root, store: store, log: log)
             let input = try JSONValue(encoding: RetryInput(failures: 2, maximumAttempts: 5))
             let claimed = try engine.start(workflowType: RetriesFlaky.name, workflowId: "flaky", input: input)
             let run = claimed.run
@@ -708,10 +708,10 @@ struct ReplayTests {
         }
     }
 
-    @Test func exhaustedAttemptsFailTheRunWithMaximumAttemptsReached() async throws {
-        try await withTemporaryDirectory { root in
+    @Test(arguments: StoreKind.allCases) func exhaustedAttemptsFailTheRunWithMaximumAttemptsReached(store: StoreKind) async throws {
+        try await withState(store) { root in
             let log = ExecutionLog()
-            let engine = try Self.engine(root: root, log: log)
+            let engine = try Self.engine(root: root, store: store, log: log)
             let input = try JSONValue(encoding: RetryInput(failures: 5, maximumAttempts: 2))
             let claimed = try engine.start(workflowType: RetriesFlaky.name, workflowId: "flaky", input: input)
             let run = claimed.run
@@ -740,10 +740,10 @@ struct ReplayTests {
 
     // MARK: (e) start-to-close timeout
 
-    @Test func attemptPastStartToCloseIsCancelledRecordedAsTimedOutAndRetried() async throws {
-        try await withTemporaryDirectory { root in
+    @Test(arguments: StoreKind.allCases) func attemptPastStartToCloseIsCancelledRecordedAsTimedOutAndRetried(store: StoreKind) async throws {
+        try await withState(store) { root in
             let log = ExecutionLog()
-            let engine = try Self.engine(root: root, log: log)
+            let engine = try Self.engine(root: root, store: store, log: log)
             let claimed = try engine.start(workflowType: TimesOutOnce.name, workflowId: "slow", input: .string("s"))
             let run = claimed.run
             let clock = ContinuousClock()
@@ -777,10 +777,10 @@ struct ReplayTests {
 
     // MARK: (f) deterministic values
 
-    @Test func uuidNowAndRandomAreTheSameAfterParkingAndResuming() async throws {
-        try await withTemporaryDirectory { root in
+    @Test(arguments: StoreKind.allCases) func uuidNowAndRandomAreTheSameAfterParkingAndResuming(store: StoreKind) async throws {
+        try await withState(store) { root in
             let log = ExecutionLog()
-            let engine = try Self.engine(root: root, log: log)
+            let engine = try Self.engine(root: root, store: store, log: log)
             let claimed = try engine.start(workflowType: DrawsDeterministicValues.name, workflowId: "values", input: .string("v"))
             let run = claimed.run
             let parked = try await engine.execute(claimed)
@@ -789,7 +789,7 @@ struct ReplayTests {
                 return
             }
 
-            let anHourLater = try Self.engine(root: root, log: log, clockOffset: 3601)
+            let anHourLater = try Self.engine(root: root, store: store, log: log, clockOffset: 3601)
             let outcome = try await anHourLater.execute(try anHourLater.claim(run))
             guard case .completed(let output) = outcome else {
                 Issue.record("expected completion, got \(outcome)")
@@ -819,9 +819,9 @@ struct ReplayTests {
         }
     }
 
-    @Test func runsOfTheSameWorkflowDrawDifferentUUIDs() async throws {
-        try await withTemporaryDirectory { root in
-            let engine = try Self.engine(root: root, log: ExecutionLog())
+    @Test(arguments: StoreKind.allCases) func runsOfTheSameWorkflowDrawDifferentUUIDs(store: StoreKind) async throws {
+        try await withState(store) { root in
+            let engine = try Self.engine(root: root, store: store, log: ExecutionLog())
             var uuids: Set<String> = []
             for id in ["values-1", "values-2"] {
                 let claimed = try engine.start(workflowType: DrawsDeterministicValues.name, workflowId: id, input: .string(id))
