@@ -42,11 +42,7 @@ final class StateConnection: @unchecked Sendable {
     static func connect(_ url: PostgresURL) throws -> StateConnection {
         let tls: PostgresConnection.Configuration.TLS
         do {
-            switch url.tls {
-            case .disable: tls = .disable
-            case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            }
+            tls = try url.connectionTLS()
         } catch {
             throw PostgresStateError.unreachable(location: url.location, reason: "TLS could not be set up: \(error)")
         }

@@ -24,11 +24,7 @@ final class PostgresSession: @unchecked Sendable {
         let logger = Logger(label: "signalroom.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
         let tls: PostgresConnection.Configuration.TLS
         do {
-            switch url.tls {
-            case .disable: tls = .disable
-            case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            }
+            tls = try url.connectionTLS()
         } catch {
             throw WarehouseError.unreachable(location: url.location, reason: "TLS could not be set up: \(error)")
         }
@@ -127,6 +123,17 @@ final class PostgresSession: @unchecked Sendable {
             return WarehouseError.authenticationFailed(location: location, reason: "\(psql.code)")
         default:
             return WarehouseError.statementFailed(location: location, statement: statement, reason: "\(psql.code)", retryable: false)
+        }
+    }
+}
+
+extension PostgresURL {
+    /// The TLS its `sslmode` asks for, for postgres-nio; throws when TLS cannot be set up.
+    package func connectionTLS() throws -> PostgresConnection.Configuration.TLS {
+        switch tls {
+        case .disable: .disable
+        case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
         }
     }
 }
