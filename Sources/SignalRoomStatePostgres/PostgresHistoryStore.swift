@@ -28,7 +28,7 @@ public final class PostgresHistoryStore: HistoryStore, @unchecked Sendable {
     public init(url: String, schema: String = "signalroom_state") throws {
         let parsed: PostgresURL
         do { parsed = try PostgresURL(url) } catch {
-            throw PostgresStateError.unreachable(location: "SIGNALROOM_STATE_URL", reason: "\(error)")
+            throw PostgresStateError.unreachable(location: "the state URL", reason: "\(error)")
         }
         self.schema = schema
         connection = try StateConnection.connect(parsed)

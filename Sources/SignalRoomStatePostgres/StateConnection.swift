@@ -173,7 +173,7 @@ public enum PostgresStateError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreachable(let location, let reason):
-            "the PostgreSQL state at \(location) cannot be reached (\(reason)); check SIGNALROOM_STATE_URL and that the server is up"
+            "the PostgreSQL state at \(location) cannot be reached (\(reason)); check the state URL and that the server is up"
         case .statementFailed(let location, let statement, let sqlState, let reason):
             "the PostgreSQL state at \(location) refused \(statement)\(sqlState.isEmpty ? "" : " [\(sqlState)]"): \(reason)"
         case .newerSchema(let location, let schema, let found, let known):
