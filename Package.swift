@@ -89,15 +89,17 @@ let package = Package(
             name: "SignalRoomRuntime",
             dependencies: [
                 "SignalRoomCore", "SignalRoomEngine", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles", "SignalRoomHTTP",
-                "SignalRoomConnectors", "SignalRoomReports", "SignalRoomWorkflows", "SignalRoomDefaults",
+                "SignalRoomConnectors", "SignalRoomReports", "SignalRoomWorkflows", "SignalRoomDefaults", "SignalRoomScheduler",
+                "SignalRoomStatePostgres",
             ]
         ),
-        // The state in PostgreSQL (SIGNALROOM_STATE_URL): histories, runs and requests as rows,
-        // ownership by advisory locks, fenced appends, versioned schema (DESIGN §9).
+        // The state in PostgreSQL (SIGNALROOM_STATE_URL): histories, runs, requests, run logs,
+        // schedules, pass records and alerts as rows, ownership by advisory locks, fenced
+        // appends, versioned schema (DESIGN §9).
         .target(
             name: "SignalRoomStatePostgres",
             dependencies: [
-                "SignalRoomCore", "SignalRoomEngine", "SignalRoomWarehouse",
+                "SignalRoomCore", "SignalRoomEngine", "SignalRoomWarehouse", "SignalRoomScheduler", "SignalRoomReports",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -122,13 +124,16 @@ let package = Package(
                 "SignalRoomScheduler",
                 "SignalRoomPipelines",
                 "SignalRoomReports",
+                "SignalRoomStatePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "signalroom-bench",
-            dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles"],
+            dependencies: [
+                "SignalRoomCore", "SignalRoomEngine", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles", "SignalRoomStatePostgres",
+            ],
             path: "bench/Sources"
         ),
         .testTarget(name: "SignalRoomCoreTests", dependencies: ["SignalRoomCore"]),

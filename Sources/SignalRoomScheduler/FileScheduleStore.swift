@@ -7,7 +7,7 @@ import SignalRoomEngine
 
 /// Registered schedules under `state/schedules/`: `<id>.json` (the `ScheduleState`) and
 /// `<id>.lock`, which serialises every change to one schedule across processes.
-public struct ScheduleStore: Sendable {
+public struct FileScheduleStore: ScheduleStore {
     public let directory: URL
     /// `directory` as a path: building a path from a URL costs microseconds on Linux, and a
     /// pass of `run-due` builds one per schedule.
@@ -19,6 +19,8 @@ public struct ScheduleStore: Sendable {
     }
 
     func path(_ id: String) -> String { directoryPath + "/" + id + ".json" }
+
+    public func place(_ id: String) -> String { path(id) }
 
     /// Ids of registered schedules, sorted.
     public func ids() -> [String] {
@@ -80,20 +82,5 @@ public struct ScheduleStore: Sendable {
         }
         defer { flock(descriptor, LOCK_UN) }
         return try await body()
-    }
-}
-
-public enum ScheduleStoreError: Error, Sendable, CustomStringConvertible {
-    case damaged(path: String, reason: String)
-    case io(path: String, reason: String)
-    case notFound(String)
-
-    public var description: String {
-        switch self {
-        case .damaged(let path, let reason): "schedule state \(path) is damaged (\(reason)); run `signalroom schedule-setup` to register it again"
-        case .io(let path, let reason): "\(path): \(reason)"
-        case .notFound(let id):
-            "no schedule `\(id)` is registered; `signalroom schedule list` shows them, `signalroom schedule-setup` registers schedules.json"
-        }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import SignalRoomEngine
 
-/// Brings `state/schedules/` in line with `schedules.json`. Idempotent: an unchanged
+/// Brings the registered schedules in line with `schedules.json`. Idempotent: an unchanged
 /// schedule keeps its runtime state; a changed one keeps its history of runs and starts
 /// counting fire times from now; a removed one is deleted.
 public enum ScheduleRegistration {
@@ -10,7 +10,7 @@ public enum ScheduleRegistration {
     }
 
     public static func reconcile(
-        _ specs: [ScheduleSpec], store: ScheduleStore, now: Date, dryRun: Bool
+        _ specs: [ScheduleSpec], store: any ScheduleStore, now: Date, dryRun: Bool
     ) async throws -> [(id: String, change: Change)] {
         var changes: [(id: String, change: Change)] = []
         let wanted = Set(specs.map(\.id))
@@ -30,17 +30,17 @@ public enum ScheduleRegistration {
             }
             changes.append((spec.id, change))
         }
-        for id in store.ids() where !wanted.contains(id) {
-            if !dryRun { store.delete(id) }
+        for id in try store.ids() where !wanted.contains(id) {
+            if !dryRun { try store.delete(id) }
             changes.append((id, .removed))
         }
         return changes
     }
 
     /// Deletes every registered schedule (their runs are left alone).
-    public static func deleteAll(store: ScheduleStore, dryRun: Bool) -> [(id: String, change: Change)] {
-        store.ids().map { id in
-            if !dryRun { store.delete(id) }
+    public static func deleteAll(store: any ScheduleStore, dryRun: Bool) throws -> [(id: String, change: Change)] {
+        try store.ids().map { id in
+            if !dryRun { try store.delete(id) }
             return (id, .removed)
         }
     }

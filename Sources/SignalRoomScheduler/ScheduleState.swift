@@ -58,7 +58,7 @@ public struct ScheduleState: Sendable, Equatable {
 }
 
 extension ScheduleState {
-    var json: JSONValue {
+    public var json: JSONValue {
         var members: [String: JSONValue] = [
             "version": .int(1),
             "source": source,
@@ -81,7 +81,7 @@ extension ScheduleState {
         return .object(members)
     }
 
-    init(json: JSONValue, path: String) throws {
+    public init(json: JSONValue, path: String) throws {
         func bad(_ field: String) -> ScheduleStoreError { .damaged(path: path, reason: "field `\(field)` is missing or malformed") }
         func date(_ value: JSONValue?, _ field: String) throws -> Date {
             guard case .string(let text)? = value, let date = Timestamp.parse(text) else { throw bad(field) }

@@ -6,12 +6,12 @@ import SignalRoomCron
 /// `<schedule-id>-<fire time>`, never reused) is the claim on its fire time, so any number
 /// of processes may run `fireDue` at once: each time fires exactly once.
 public struct Scheduler: Sendable {
-    public let schedules: ScheduleStore
+    public let schedules: any ScheduleStore
     public let engine: WorkflowEngine
 
     private let knownWorkflows: [String]
 
-    public init(schedules: ScheduleStore, engine: WorkflowEngine) {
+    public init(schedules: any ScheduleStore, engine: WorkflowEngine) {
         self.schedules = schedules
         self.engine = engine
         knownWorkflows = engine.registry.workflowNames
@@ -34,7 +34,7 @@ public struct Scheduler: Sendable {
         do {
             return try ScheduleFile.parse(entry: state.source, position: 1, path: id, knownWorkflows: knownWorkflows)
         } catch {
-            throw ScheduleStoreError.damaged(path: schedules.path(id), reason: error.message)
+            throw ScheduleStoreError.damaged(path: schedules.place(id), reason: error.message)
         }
     }
 
@@ -71,7 +71,12 @@ public struct Scheduler: Sendable {
     public func fireDue(now: Date) async -> Pass {
         let openIds = Set((try? engine.store.openRuns().map(\.workflowId)) ?? [])
         var pass = Pass()
-        for id in schedules.ids() {
+        let ids: [String]
+        do { ids = try schedules.ids() } catch {
+            pass.problems.append(Problem(scheduleId: "*", message: "the registered schedules cannot be listed: \(error)"))
+            return pass
+        }
+        for id in ids {
             do {
                 // Most minutes nothing is due: look without the lock first, so a quiet pass
                 // over many schedules takes no locks and writes nothing.

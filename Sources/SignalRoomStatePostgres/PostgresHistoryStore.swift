@@ -17,35 +17,25 @@ import SignalRoomWarehouse
 /// - write-ahead: `append` returns once its transaction committed; a closing event and the
 ///   run's closed status commit together, so the index can never disagree with a history.
 public final class PostgresHistoryStore: HistoryStore, @unchecked Sendable {
-    public let schema: String
-    let connection: StateConnection
-    let table: (runs: String, events: String, requests: String, damaged: String)
+    public let state: PostgresState
+    var connection: StateConnection { state.connection }
+    var table: StateTables { state.tables }
+    public var schema: String { state.schema }
     /// Runs whose lease this process holds: advisory locks are re-entrant on one
     /// connection, but a second claim from the same process must be refused as `flock` is.
     private let held = NIOLockedValueBox(Set<RunReference>())
 
+    public init(state: PostgresState) { self.state = state }
+
     /// Connects and brings the schema up to date. `schema` defaults to `signalroom_state`.
-    public init(url: String, schema: String = "signalroom_state") throws {
-        let parsed: PostgresURL
-        do { parsed = try PostgresURL(url) } catch {
-            throw PostgresStateError.unreachable(location: "the state URL", reason: "\(error)")
-        }
-        self.schema = schema
-        connection = try StateConnection.connect(parsed)
-        let s = StateSchema.quoted(schema)
-        table = ("\(s).runs", "\(s).events", "\(s).requests", "\(s).damaged_histories")
-        do { try StateSchema.migrate(connection, schema: schema) } catch {
-            connection.close()
-            throw error
-        }
+    public convenience init(url: String, schema: String = PostgresState.defaultSchema) throws {
+        self.init(state: try PostgresState(url: url, schema: schema))
     }
 
-    deinit { connection.close() }
-
     /// `user@host:port/database`, for messages.
-    public var location: String { connection.location }
+    public var location: String { state.location }
     /// The server process of this store's connection (what `pg_terminate_backend` takes).
-    public var backendPID: Int { connection.backendPID }
+    public var backendPID: Int { state.backendPID }
 
     /// The two keys of a run's advisory lock (the schema is part of the first, so stores in
     /// different schemas of one database never contend).
@@ -136,6 +126,8 @@ public final class PostgresHistoryStore: HistoryStore, @unchecked Sendable {
 
     /// How messages name a run's history in this store.
     /// (`…/<id>/<run>` last, as a file path ends, so `HistoryDamagedError` names the id.)
+    public func historyPlace(of run: RunReference) -> String { place(run) }
+
     func place(_ run: RunReference) -> String { "postgres://\(location)/\(schema).events/\(run.workflowId)/\(run.runId)" }
 
     func runExists(_ run: RunReference) throws -> Bool {
@@ -299,7 +291,5 @@ public final class PostgresHistoryStore: HistoryStore, @unchecked Sendable {
     }
 
     /// Deletes this store's schema and everything in it (for tests and `state copy` back).
-    public func dropSchema() throws {
-        try connection.query("DROP SCHEMA IF EXISTS \(StateSchema.quoted(schema)) CASCADE")
-    }
+    public func dropSchema() throws { try state.dropSchema() }
 }

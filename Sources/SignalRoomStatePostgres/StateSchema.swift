@@ -12,6 +12,10 @@ import Foundation
 ///   (JSON with its CRC-32), so the two stores' histories are byte-for-byte the same.
 /// - `requests`: pending cancel and terminate requests, one per kind.
 /// - `damaged_histories`: lines set aside by `closeDamagedRun`, for a person to inspect.
+/// - `run_logs`: a run's log lines in order (`runs.log_bytes` counts them against the cap).
+/// - `schedules`: each registered schedule's state, the JSON the file store keeps.
+/// - `run_due_passes`: what each `run-due` pass did, one JSON record a row, bounded.
+/// - `alerts`: the alert ledger's entry per subject, as JSON.
 enum StateSchema {
     static let version = 1
 
@@ -24,6 +28,7 @@ enum StateSchema {
                   workflow_id text NOT NULL, run_id text NOT NULL, workflow_type text NOT NULL,
                   status text NOT NULL DEFAULT 'running', start_time float8 NOT NULL, close_time float8,
                   wake_up_time float8, next_event_id integer NOT NULL, lease bigint NOT NULL DEFAULT 0,
+                  log_bytes integer NOT NULL DEFAULT 0,
                   PRIMARY KEY (workflow_id, run_id))
                 """,
                 "CREATE UNIQUE INDEX runs_one_open_per_id ON \(s).runs (workflow_id) WHERE status = 'running'",
@@ -46,6 +51,15 @@ enum StateSchema {
                   workflow_id text NOT NULL, run_id text NOT NULL, kept_at float8 NOT NULL, lines text NOT NULL,
                   PRIMARY KEY (workflow_id, run_id, kept_at))
                 """,
+                """
+                CREATE TABLE \(s).run_logs (
+                  workflow_id text NOT NULL, run_id text NOT NULL, line_id bigserial, line text NOT NULL,
+                  PRIMARY KEY (workflow_id, run_id, line_id),
+                  FOREIGN KEY (workflow_id, run_id) REFERENCES \(s).runs ON DELETE CASCADE)
+                """,
+                "CREATE TABLE \(s).schedules (id text PRIMARY KEY, state text NOT NULL)",
+                "CREATE TABLE \(s).run_due_passes (pass_id bigserial PRIMARY KEY, record text NOT NULL)",
+                "CREATE TABLE \(s).alerts (subject text PRIMARY KEY, entry text NOT NULL)",
             ]
         ]
     }

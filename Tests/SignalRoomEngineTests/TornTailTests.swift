@@ -329,6 +329,7 @@ struct FailingAppendStore: HistoryStore {
 
     func history(of run: RunReference) throws -> [HistoryEvent] { try files.history(of: run) }
     func currentRun(of workflowId: String) throws -> RunReference { try files.currentRun(of: workflowId) }
+    func historyPlace(of run: RunReference) -> String { files.historyPath(run) }
     func isClaimed(_ run: RunReference) -> Bool { files.isClaimed(run) }
     func openRuns() throws -> [OpenRunEntry] { try files.openRuns() }
     func closedRuns() throws -> [ClosedRunEntry] { try files.closedRuns() }

@@ -31,7 +31,7 @@ struct Greeting: Workflow {
         registry.register(workflow: Greeting.self)
         registry.register(activity: Greet())
         let engine = WorkflowEngine(store: FileHistoryStore(root: root), registry: registry)
-        let schedules = ScheduleStore(stateDirectory: root)
+        let schedules = FileScheduleStore(stateDirectory: root)
         let specs = try ScheduleFile.parse(
             try JSONSerialization.data(withJSONObject: entries), path: "schedules.json",
             knownWorkflows: registry.workflowNames)

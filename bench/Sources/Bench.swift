@@ -67,6 +67,11 @@ struct Bench {
                 arguments.removeFirst()
                 let times = arguments.first.flatMap(Int.init) ?? 20
                 try await replayLoop(times: times)
+            case "state-postgres":
+                arguments.removeFirst()
+                guard let url = arguments.first else { throw BenchError.usage("state-postgres URL [ACTIVITIES]") }
+                let activities = arguments.dropFirst().first.flatMap(Int.init) ?? 5_000
+                try await PostgresStateBench.run(url: url, activities: activities, workflows: 200, perWorkflow: 10)
             case "jsonl-read":
                 arguments.removeFirst()
                 try JSONLinesRead.run(rows: arguments.first.flatMap(Int.init) ?? 200_000)
@@ -88,6 +93,7 @@ struct Bench {
                signalroom-bench closed-runs DIR COUNT [--prefix ID-PREFIX] [--days 1-29]
                signalroom-bench schedules FILE COUNT [--paused N]
                signalroom-bench jsonl-read [ROWS]       (JSON Lines reader and history parser, rows/s)
+               signalroom-bench state-postgres URL [N]  (durable activities on the PostgreSQL state beside files)
                signalroom-bench sequential-loop [N]     (for profilers)
                signalroom-bench replay-loop [TIMES]     (for profilers)
         Build with -c release; `bench/run` builds, runs this and times the CLI.
@@ -269,7 +275,7 @@ struct Bench {
         makeEngine(store: FileHistoryStore(root: URL(fileURLWithPath: root)))
     }
 
-    static func makeEngine(store: FileHistoryStore) -> WorkflowEngine {
+    static func makeEngine(store: any HistoryStore) -> WorkflowEngine {
         var registry = WorkflowRegistry()
         registry.register(workflow: LoopWorkflow.self)
         registry.register(activity: NoopActivity())

@@ -60,6 +60,8 @@ public struct FileHistoryStore: HistoryStore {
 
     func directory(of workflowId: String) -> String { workflowsPath + "/" + workflowId }
     public func historyPath(_ run: RunReference) -> String { directory(of: run.workflowId) + "/" + run.runId + ".jsonl" }
+
+    public func historyPlace(of run: RunReference) -> String { historyPath(run) }
     func requestPath(_ run: RunReference, _ kind: RunRequest.Kind) -> String {
         directory(of: run.workflowId) + "/" + run.runId + "." + kind.rawValue + ".json"
     }

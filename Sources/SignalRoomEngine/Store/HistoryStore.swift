@@ -21,6 +21,8 @@ public protocol HistoryStore: Sendable {
     func history(of run: RunReference) throws -> [HistoryEvent]
     /// The open run of an id if there is one, else its newest closed run.
     func currentRun(of workflowId: String) throws -> RunReference
+    /// How messages name a run's history: its file, or its rows in the database.
+    func historyPlace(of run: RunReference) -> String
     /// Whether some process holds the run's lease right now.
     func isClaimed(_ run: RunReference) -> Bool
     func openRuns() throws -> [OpenRunEntry]

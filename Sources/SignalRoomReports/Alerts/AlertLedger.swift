@@ -3,10 +3,10 @@ import Foundation
     @preconcurrency import Glibc
 #endif
 
-/// Alert hygiene, durable under `state/alerts/`: a failure alert for the same subject (a
-/// schedule or workflow) and the same error is sent once per window, with a count of the
-/// repeats it held back; the first success after failures sends one recovery message.
-/// One file per subject, changed under an exclusive `flock`, written atomically.
+/// Alert hygiene, durable in the state: a failure alert for the same subject (a schedule or
+/// workflow) and the same error is sent once per window, with a count of the repeats it held
+/// back; the first success after failures sends one recovery message. Each subject's entry
+/// is changed under a lock its `AlertEntryStore` holds across processes.
 ///
 /// A decision to send changes nothing: only `delivered` records an alert as sent, so an
 /// alert the channel refused is tried again by the next failure instead of silencing the
@@ -23,20 +23,26 @@ public struct AlertLedger: Sendable {
         case nothing
     }
 
-    public let directory: URL
+    public let entries: any AlertEntryStore
     public let window: TimeInterval
 
-    public init(directory: URL, window: TimeInterval = 3600) {
-        self.directory = directory
+    public init(entries: any AlertEntryStore, window: TimeInterval = 3600) {
+        self.entries = entries
         self.window = window
     }
 
-    struct Entry: Codable, Equatable {
-        var subject: String
-        var fingerprint: String
-        var failures: Int
-        var suppressed: Int
-        var lastSent: Date
+    /// Files under `directory` (`state/alerts/`).
+    public init(directory: URL, window: TimeInterval = 3600) {
+        self.init(entries: FileAlertEntries(directory: directory), window: window)
+    }
+
+    /// What is kept per subject; format version 1 (JSON, dates in ISO 8601).
+    public struct Entry: Codable, Equatable, Sendable {
+        public var subject: String
+        public var fingerprint: String
+        public var failures: Int
+        public var suppressed: Int
+        public var lastSent: Date
     }
 
     /// Two failures are "the same error" when their type and text match, digits aside
@@ -58,7 +64,7 @@ public struct AlertLedger: Sendable {
 
     /// Whether a failure alert goes out; a held-back one is counted at once.
     public func failure(subject: String, fingerprint: String, now: Date = Date()) throws -> Decision {
-        try locked(subject) { entry in
+        try entries.change(subject) { entry in
             if var current = entry, current.fingerprint == fingerprint, now.timeIntervalSince(current.lastSent) < window {
                 current.failures += 1
                 current.suppressed += 1
@@ -70,14 +76,14 @@ public struct AlertLedger: Sendable {
 
     /// Records a failure alert the channel accepted: the window for its error starts now.
     public func delivered(subject: String, fingerprint: String, now: Date = Date()) throws {
-        _ = try locked(subject) { entry in
+        _ = try entries.change(subject) { entry in
             (Entry(subject: subject, fingerprint: fingerprint, failures: (entry?.failures ?? 0) + 1, suppressed: 0, lastSent: now), .nothing)
         }
     }
 
     /// Whether a recovery message goes out; `recovered` closes the record once it did.
     public func success(subject: String) throws -> Decision {
-        try locked(subject) { entry in
+        try entries.change(subject) { entry in
             guard let entry, entry.failures > 0 else { return (entry, .nothing) }
             return (entry, .sendRecovery(failures: entry.failures))
         }
@@ -85,36 +91,65 @@ public struct AlertLedger: Sendable {
 
     /// Forgets the failures after their recovery message was delivered.
     public func recovered(subject: String) throws {
-        _ = try locked(subject) { _ in (nil, .nothing) }
+        _ = try entries.change(subject) { _ in (nil, .nothing) }
     }
+}
 
-    private func path(_ subject: String) -> String {
-        let safe = subject.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? String($0) : "_" }.joined()
-        return directory.appendingPathComponent(String(safe.prefix(150)) + ".json").path
-    }
+/// Where the ledger's entries live, one per subject, each changed under a lock that holds
+/// across processes: `change` reads the entry, and writes (or with nil deletes) what the
+/// closure returns unless it is unchanged.
+public protocol AlertEntryStore: Sendable {
+    func change(_ subject: String, _ body: (AlertLedger.Entry?) -> (AlertLedger.Entry?, AlertLedger.Decision)) throws -> AlertLedger.Decision
+}
 
-    private func locked(_ subject: String, _ change: (Entry?) -> (Entry?, Decision)) throws -> Decision {
+/// `state/alerts/<subject>.json`, changed under an exclusive `flock` on `<subject>.json.lock`
+/// and written atomically.
+public struct FileAlertEntries: AlertEntryStore {
+    public let directory: URL
+
+    public init(directory: URL) { self.directory = directory }
+
+    public func change(
+        _ subject: String, _ change: (AlertLedger.Entry?) -> (AlertLedger.Entry?, AlertLedger.Decision)
+    ) throws
+        -> AlertLedger.Decision
+    {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let file = path(subject)
         let lock = open(file + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard lock >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: file]) }
         defer { close(lock) }
         guard flock(lock, LOCK_EX) == 0 else { throw CocoaError(.fileLocking, userInfo: [NSFilePathErrorKey: file]) }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        let current = FileManager.default.contents(atPath: file).flatMap { try? decoder.decode(Entry.self, from: $0) }
+        let current = FileManager.default.contents(atPath: file).flatMap { try? AlertLedger.Entry(decoding: $0) }
         let (next, decision) = change(current)
         if next == current {
             // A decision alone changes nothing on disk.
         } else if let next {
-            let encoder = JSONEncoder()
-            encoder.dateEncodingStrategy = .iso8601
-            encoder.outputFormatting = [.sortedKeys]
-            try encoder.encode(next).write(to: URL(fileURLWithPath: file), options: .atomic)
+            try next.encoded().write(to: URL(fileURLWithPath: file), options: .atomic)
             chmod(file, 0o600)  // Foundation's atomic write leaves 0666 less the umask
         } else {
             try? FileManager.default.removeItem(atPath: file)
         }
         return decision
+    }
+
+    private func path(_ subject: String) -> String {
+        let safe = subject.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? String($0) : "_" }.joined()
+        return directory.appendingPathComponent(String(safe.prefix(150)) + ".json").path
+    }
+}
+
+extension AlertLedger.Entry {
+    public init(decoding data: Data) throws {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        self = try decoder.decode(Self.self, from: data)
+    }
+
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(self)
     }
 }

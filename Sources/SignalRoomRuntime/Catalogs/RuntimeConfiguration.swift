@@ -14,6 +14,9 @@ import SignalRoomWorkflows
 public struct RuntimeConfiguration: Sendable {
     public let environment: [String: String]
     public let stateDirectory: URL
+    /// The state when it is not the files under `stateDirectory` (PostgreSQL): where the
+    /// alert ledger is kept.
+    public var state: StateHandle?
     /// Told of each HTTP attempt about to be retried (the CLI logs it at `warning`).
     public var httpRetries: (@Sendable (HTTPRetry) -> Void)?
 
@@ -51,14 +54,20 @@ public struct RuntimeConfiguration: Sendable {
         ModelLibrary(models: projectFiles(.modelsDirectory), seeds: projectFiles(.seedsDirectory))
     }
 
-    /// Failure alerts and recovery messages: `state/alerts/`, one window
-    /// (`SIGNALROOM_ALERT_WINDOW_SECONDS`) per subject and error.
+    /// Failure alerts and recovery messages: kept in the state (`state/alerts/`, or the
+    /// PostgreSQL state's `alerts`), one window (`SIGNALROOM_ALERT_WINDOW_SECONDS`) per
+    /// subject and error.
     public var alerts: AlertLedger {
-        let directory = stateDirectory.appendingPathComponent("alerts")
+        let entries: any AlertEntryStore =
+            if let state, state.isDatabase {
+                DeferredAlertEntries(state: state)
+            } else {
+                FileAlertEntries(directory: stateDirectory.appendingPathComponent("alerts"))
+            }
         guard let window = EnvironmentVariable.alertWindowSeconds.parsed(in: environment, as: { Double($0) }) else {
-            return AlertLedger(directory: directory)
+            return AlertLedger(entries: entries)
         }
-        return AlertLedger(directory: directory, window: max(0, window))
+        return AlertLedger(entries: entries, window: max(0, window))
     }
 
     /// The notification channel, with the same HTTP retry settings as the sources; `output`

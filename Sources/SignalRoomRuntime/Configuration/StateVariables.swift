@@ -4,6 +4,14 @@ extension EnvironmentVariable {
     public static let stateDirectory = EnvironmentVariable(
         "SIGNALROOM_STATE", group: .state, emptyIsAValue: true, default: "./state",
         help: "the state directory (histories, indexes, schedules, alerts, the SQLite warehouse); --state wins")
+    public static let stateURL = EnvironmentVariable(
+        "SIGNALROOM_STATE_URL", group: .state, defaultDescription: "the files of the state directory",
+        help:
+            "a PostgreSQL URL (postgres://user:password@host:5432/db) for a state several hosts share: histories, schedules,"
+            + " pass records, alerts; --state postgres://… wins, --state DIR chooses files")
+    public static let stateSchema = EnvironmentVariable(
+        "SIGNALROOM_STATE_SCHEMA", group: .state, default: "signalroom_state",
+        help: "the PostgreSQL schema of the state's tables (with SIGNALROOM_STATE_URL)")
     public static let logLevel = EnvironmentVariable(
         "SIGNALROOM_LOG_LEVEL", group: .state, emptyIsAValue: true, default: "info",
         help: "lowest log level written to stderr (run-due: \(CommandDefaults.runDueLogLevel) unless set); --log-level wins")
@@ -27,7 +35,7 @@ extension EnvironmentVariable {
 /// `Settings` (flags win over them), and the test-only crash point after a history event.
 /// Set to the empty string they are refused like any bad value, not taken as unset.
 public enum StateVariables {
-    public static let all: [EnvironmentVariable] = [.stateDirectory, .logLevel, .logFormat, .parkAfter, .retention]
+    public static let all: [EnvironmentVariable] = [.stateDirectory, .stateURL, .stateSchema, .logLevel, .logFormat, .parkAfter, .retention]
     public static let testing: [EnvironmentVariable] = [.testKillAfterEvent]
 }
 

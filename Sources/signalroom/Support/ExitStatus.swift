@@ -3,6 +3,7 @@ import SignalRoomCore
 import SignalRoomEngine
 import SignalRoomPipelines
 import SignalRoomRuntime
+import SignalRoomStatePostgres
 import SignalRoomWorkflows
 
 /// The documented exit codes (see `signalroom --help`).
@@ -46,6 +47,9 @@ struct CommandFailure: Error {
         case let failure as RetryClassifiedError:
             self.init(failure.description, code: failure.failureType == "ConfigurationError" ? .usage : .workflowUnsuccessful)
         case let failure as HistoryDamagedError:
+            self.init(failure.description, code: .stateDamaged)
+        case let failure as PostgresStateError:
+            // Unreachable, refused, a newer schema, a lost lease: the state cannot be used now.
             self.init(failure.description, code: .stateDamaged)
         case let failure as EngineError:
             if case .internalInconsistency = failure {

@@ -10,7 +10,10 @@ import SignalRoomWorkflows
 struct GlobalOptions: ParsableArguments {
     @Option(
         name: .customLong("state"),
-        help: ArgumentHelp("State directory (histories, indexes) (\(EnvironmentVariable.stateDirectory.optionNote)).", valueName: "dir"))
+        help: ArgumentHelp(
+            "State directory, or a postgres:// URL for a state several hosts share (\(EnvironmentVariable.stateDirectory.optionNote),"
+                + " \(EnvironmentVariable.stateURL.name)); with a URL set, the directory keeps only this host's logs.",
+            valueName: "dir|url"))
     var stateDirectory: String?
 
     @Flag(help: "Print results as JSON for machines.")

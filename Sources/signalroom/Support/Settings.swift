@@ -14,7 +14,11 @@ import SignalRoomWorkflows
 /// and passed down. Variables are read through their descriptors (`StateVariables`), which
 /// hold their defaults.
 struct Settings {
+    /// The state's files, or with a PostgreSQL state the directory that still holds what is
+    /// local to this host (`logs/`, the SQLite warehouse when there is no `DATABASE_URL`).
     var stateDirectory: URL
+    /// Where the state is, opened on first use.
+    let state: StateHandle
     var json: Bool
     /// `-q`: errors only, no progress line.
     var quiet: Bool
@@ -34,9 +38,34 @@ struct Settings {
     /// `environment` is for tests; by default the process environment over `.env`, whose
     /// unreadable lines are a usage error here.
     init(_ options: GlobalOptions, environment: [String: String]? = nil) throws {
-        let environment = try environment ?? Settings.readEnvironment()
-        let state = options.stateDirectory ?? EnvironmentVariable.stateDirectory.valueOrDefault(in: environment)
-        stateDirectory = URL(fileURLWithPath: state).standardizedFileURL
+        var environment = try environment ?? Settings.readEnvironment()
+        // A state URL (the flag's, else the variable's) puts the state in PostgreSQL; the
+        // directory then holds only what is this host's own (logs, a SQLite warehouse), which
+        // is why the crontab and systemd lines' `--state DIR` keeps a PostgreSQL state.
+        let flag = options.stateDirectory
+        let databaseURL = flag.flatMap { StateLocation.isDatabaseURL($0) ? $0 : nil } ?? environment[.stateURL]
+        let directory = flag.flatMap { StateLocation.isDatabaseURL($0) ? nil : $0 }
+        stateDirectory =
+            URL(fileURLWithPath: directory ?? EnvironmentVariable.stateDirectory.valueOrDefault(in: environment))
+            .standardizedFileURL
+        let location: StateLocation
+        if let databaseURL {
+            let schema = EnvironmentVariable.stateSchema.valueOrDefault(in: environment)
+            location = .postgres(url: databaseURL, schema: schema)
+            // The flag's URL is a secret like the variable's: its password is masked wherever
+            // shown, and a background resume inherits it with the environment.
+            environment[EnvironmentVariable.stateURL.name] = databaseURL
+            environment[EnvironmentVariable.stateSchema.name] = schema
+        } else {
+            location = .directory(stateDirectory)
+        }
+        let logger = Logger(label: "signalroom.state")
+        state = StateHandle(
+            location: location,
+            notices: StoreNotices(indexRebuilt: { state, open, closed, damaged in
+                logger.warning("\(state)/index was missing: rebuilt it from the histories (\(open) open, \(closed) closed runs)")
+                for damage in damaged { logger.error("\(damage.description)") }
+            }))
         json = options.json
         quiet = options.quiet
         if options.quiet && options.verbose { throw CommandFailure("-q/--quiet and -v/--verbose contradict each other: give one", code: .usage) }
@@ -72,7 +101,7 @@ struct Settings {
     var runtime: RuntimeConfiguration {
         let http = Logger(label: "signalroom.http")
         let redactor = redactor
-        return RuntimeConfiguration(
+        var configuration = RuntimeConfiguration(
             environment: environment, stateDirectory: stateDirectory,
             httpRetries: { retry in
                 http.warning(
@@ -83,6 +112,8 @@ struct Settings {
                         "retry_in_seconds": .string(String(format: "%.1f", retry.delay)),
                     ])
             })
+        configuration.state = state
+        return configuration
     }
 
     /// Configuration for the activities that reach sources and the warehouse. With
@@ -118,23 +149,21 @@ struct Settings {
         (try? readEnvironment()) ?? ProcessInfo.processInfo.environment
     }
 
-    /// The state directory's store; it creates directories only when a run is started.
-    /// Commands that only read pass `create: false` and fail clearly on a mistyped path.
-    func store(create: Bool = true) throws -> FileHistoryStore {
-        if !create, !FileManager.default.fileExists(atPath: stateDirectory.path) {
+    /// The state's histories and run logs. On files, directories are made only when a run is
+    /// started; commands that only read pass `create: false` and fail clearly on a mistyped
+    /// path. A PostgreSQL state is connected to (and its schema migrated) here.
+    func store(create: Bool = true) throws -> any HistoryStore & RunLogStore {
+        if !create, !state.isDatabase, !FileManager.default.fileExists(atPath: stateDirectory.path) {
             throw CommandFailure(
                 "state directory \(stateDirectory.path) does not exist; check --state or \(EnvironmentVariable.stateDirectory)", code: .notFound)
         }
-        let logger = Logger(label: "signalroom.state")
-        return FileHistoryStore(
-            root: stateDirectory,
-            notices: StoreNotices(indexRebuilt: { state, open, closed, damaged in
-                logger.warning("\(state)/index was missing: rebuilt it from the histories (\(open) open, \(closed) closed runs)")
-                for damage in damaged { logger.error("\(damage.description)") }
-            }))
+        return try stores().histories
     }
 
-    func engine(store: FileHistoryStore, services: PipelineServices? = nil) -> WorkflowEngine {
+    /// All of the state's stores (histories, schedules, pass records, alerts).
+    func stores() throws -> StateStores { try state.stores() }
+
+    func engine(store: any HistoryStore, services: PipelineServices? = nil) -> WorkflowEngine {
         let logger = Logger(label: "signalroom.engine")
         let killAfter = killAfterEvent
         let redactor = redactor

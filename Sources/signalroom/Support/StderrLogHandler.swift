@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SignalRoomCore
 import SignalRoomEngine
+import SignalRoomRuntime
 
 /// Log lines on stderr, as text for people or JSON lines for machines. The library code
 /// never prints; this is where its logs end up. A line logged while a run executes
@@ -12,7 +13,8 @@ struct StderrLogHandler: LogHandler {
     let format: LogFormat
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
-    var runLogs: (any RunLogStore)?
+    /// Where a run's lines are kept: the state, once the command opened it.
+    var state: StateHandle?
     var redactor: SecretRedactor?
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -37,7 +39,7 @@ struct StderrLogHandler: LogHandler {
             text = Self.jsonLine(object)
         }
         FileHandle.standardError.write(Data(text.utf8))
-        if let run = CurrentRun.reference, let runLogs {
+        if let run = CurrentRun.reference, let runLogs = state?.openedStores?.histories {
             runLogs.appendLog(redactor.map { Self.jsonLine(object.mapValues($0.redact)) } ?? Self.jsonLine(object), to: run)
         }
     }
@@ -52,7 +54,7 @@ struct StderrLogHandler: LogHandler {
         LoggingSystem.bootstrap { label in
             StderrLogHandler(
                 label: label, format: settings.logFormat, logLevel: settings.logLevel,
-                runLogs: FileHistoryStore(root: settings.stateDirectory), redactor: settings.redactor)
+                state: settings.state, redactor: settings.redactor)
         }
     }
 }

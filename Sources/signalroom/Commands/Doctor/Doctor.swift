@@ -91,7 +91,7 @@ extension Doctor {
 
     func lastPassCheck(driven: Bool) -> DoctorCheck {
         let name = "last pass"
-        let records = (try? RunDuePassLog(stateDirectory: settings.stateDirectory).recent(limit: 1)) ?? []
+        let records = (try? settings.stores().passes.recent(limit: 1)) ?? []
         guard let last = records.first else {
             return .warning(name, "no run-due pass recorded yet" + (driven ? "; cron or the timer should run one within a minute" : ""))
         }
@@ -144,7 +144,11 @@ extension Doctor {
         guard let scheduler = try? settings.scheduler() else { return ([], []) }
         var specs: [Scheduler.Registered] = []
         var damaged: [DoctorCheck] = []
-        for id in scheduler.schedules.ids() {
+        let ids: [String]
+        do { ids = try scheduler.schedules.ids() } catch {
+            return ([], [.problem("schedules", "the registered schedules cannot be listed: \(error)")])
+        }
+        for id in ids {
             do {
                 specs.append(try scheduler.registered(id))
             } catch {
@@ -157,7 +161,9 @@ extension Doctor {
 
     /// Open runs whose history cannot be read, and runs due that nothing resumed.
     func openRunChecks() -> [DoctorCheck] {
-        guard FileManager.default.fileExists(atPath: settings.stateDirectory.path), let store = try? settings.store(create: false) else { return [] }
+        guard settings.state.isDatabase || FileManager.default.fileExists(atPath: settings.stateDirectory.path),
+            let store = try? settings.store(create: false)
+        else { return [] }
         let entries: [OpenRunEntry]
         do {
             entries = try store.openRuns()

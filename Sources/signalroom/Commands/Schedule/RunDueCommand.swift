@@ -74,9 +74,9 @@ struct RunDueCommand: AsyncParsableCommand {
             started: started, durationMilliseconds: Int(Date().timeIntervalSince(started) * 1000), asOf: now, summary: summary,
             exitCode: code, error: message)
         do {
-            try RunDuePassLog(stateDirectory: settings.stateDirectory).append(record)
+            try settings.stores().passes.append(record)
         } catch {
-            Logger(label: "signalroom.run-due").warning("could not record this run-due pass in state/run-due/passes.jsonl: \(error)")
+            Logger(label: "signalroom.run-due").warning("could not record this run-due pass in the state: \(error)")
         }
     }
 
@@ -92,7 +92,7 @@ struct RunDueCommand: AsyncParsableCommand {
         let keep = try OptionValues.retention(retention, settings: settings).seconds
         let deadline = Date().addingTimeInterval(budget)
         let store = try settings.store()
-        let scheduler = Scheduler(schedules: ScheduleStore(stateDirectory: settings.stateDirectory), engine: settings.engine(store: store))
+        let scheduler = Scheduler(schedules: try settings.stores().schedules, engine: settings.engine(store: store))
         var printer = DueRunsPrinter(settings: settings, jsonLines: settings.json, resumedPrefix: "resumed ")
         let summary = try await RunDue(scheduler: scheduler, retention: keep, deadline: deadline).run(now: moment) { printer.show($0) }
         passSummary = summary

@@ -17,7 +17,7 @@ struct ScheduleCommand: AsyncParsableCommand {
 extension Settings {
     func scheduler() throws -> Scheduler {
         let store = try self.store()
-        return Scheduler(schedules: ScheduleStore(stateDirectory: stateDirectory), engine: engine(store: store))
+        return Scheduler(schedules: try stores().schedules, engine: engine(store: store))
     }
 
     /// A registered schedule and the scheduler that holds it, with the CLI's error mapping.

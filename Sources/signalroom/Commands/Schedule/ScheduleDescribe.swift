@@ -47,7 +47,7 @@ struct ScheduleDescribe: AsyncParsableCommand {
 }
 
 /// The current status of a scheduled run, from its history (nil once pruned or never written).
-private func runStatus(_ store: FileHistoryStore, _ workflowId: String) -> (text: String, closed: Bool)? {
+private func runStatus(_ store: any HistoryStore, _ workflowId: String) -> (text: String, closed: Bool)? {
     guard let run = try? store.currentRun(of: workflowId) else { return nil }
     // A damaged history is still open: it holds its id until it is restored or terminated.
     guard let events = try? store.history(of: run), let summary = RunSummary(events: events) else { return ("history damaged", false) }

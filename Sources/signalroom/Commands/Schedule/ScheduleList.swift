@@ -21,7 +21,7 @@ struct ScheduleList: AsyncParsableCommand {
         let scheduler = try settings.scheduler()
         var rows: [Row] = []
         var damage: [String] = []
-        for id in scheduler.schedules.ids() {
+        for id in try scheduler.schedules.ids() {
             do {
                 let item = try scheduler.registered(id)
                 rows.append(

@@ -22,7 +22,7 @@ struct SchedulePasses: AsyncParsableCommand {
     func run() async throws {
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
         let settings = try global.settings()
-        let records = try RunDuePassLog(stateDirectory: settings.stateDirectory).recent(limit: limit)
+        let records = try settings.stores().passes.recent(limit: limit)
         if settings.json { return try Output.json(records) }
         guard !records.isEmpty else {
             print("no run-due pass recorded; is the crontab line installed? (`signalroom schedule-setup --install-crontab`)")

@@ -45,14 +45,14 @@ struct ScheduleSetupCommand: AsyncParsableCommand {
         let line = CrontabLine(settings: settings)
         let installed = installCrontab && !dryRun
         let units = installSystemd && !dryRun ? SystemdUnits(settings: settings, directory: systemdDirectory) : nil
-        let store = ScheduleStore(stateDirectory: settings.stateDirectory)
+        let store = try settings.stores().schedules
         let registry = BuiltinWorkflows.registry()
         let changes: [(id: String, change: ScheduleRegistration.Change)]
         var specs: [ScheduleSpec] = []
         if delete {
             if installed { try line.checkInstallable() }
             try units?.checkInstallable()
-            changes = ScheduleRegistration.deleteAll(store: store, dryRun: dryRun)
+            changes = try ScheduleRegistration.deleteAll(store: store, dryRun: dryRun)
         } else {
             var checked = ScheduleFile.check(path: file, knownWorkflows: registry.workflowNames)
             let inputs = WorkflowInputCheck(configuration: settings.runtime)

@@ -23,7 +23,7 @@ extension GlobalOptions {
 }
 
 /// Picks the run a command is about: `--run` if given, else the id's open or newest run.
-func resolveRun(_ store: FileHistoryStore, workflowId: String, runId: String?) throws -> RunReference {
+func resolveRun(_ store: any HistoryStore, workflowId: String, runId: String?) throws -> RunReference {
     if let runId { return RunReference(workflowId: workflowId, runId: runId) }
     return try store.currentRun(of: workflowId)
 }

@@ -62,7 +62,7 @@ struct WorkflowDescribe: AsyncParsableCommand {
                     nextAttemptTime: $0.nextAttemptTime, lastHeartbeatDetails: $0.lastHeartbeatDetails)
             },
             lastFailure: summary.failure ?? summary.lastActivityFailure, cancelRequested: summary.cancelRequested,
-            result: summary.result, eventCount: summary.eventCount, historyPath: store.historyPath(reference))
+            result: summary.result, eventCount: summary.eventCount, historyPath: store.historyPlace(of: reference))
         if settings.json { return try Output.json(description) }
         var lines = [
             "workflow   \(description.workflowId)",

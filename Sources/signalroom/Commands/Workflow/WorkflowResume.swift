@@ -50,7 +50,7 @@ struct WorkflowResume: AsyncParsableCommand {
         return try engine.claim(run)
     }
 
-    private func resumeDue(store: FileHistoryStore, engine: WorkflowEngine, settings: Settings) async throws {
+    private func resumeDue(store: any HistoryStore, engine: WorkflowEngine, settings: Settings) async throws {
         var printer = DueRunsPrinter(settings: settings, jsonLines: false)
         let summary = try await RunDue.resumeParked(engine: engine, deadline: .distantFuture) { printer.show($0) }
         if settings.json { try Output.json(printer.reports) }

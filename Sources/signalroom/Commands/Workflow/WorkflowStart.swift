@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SignalRoomCore
 import SignalRoomEngine
+import SignalRoomRuntime
 #if canImport(Glibc)
     @preconcurrency import Glibc
 #endif
@@ -84,7 +85,26 @@ enum BackgroundResume {
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, &attributes, &argv, environ)
+        // A state URL given as a flag reaches the child as the variable: never in its arguments,
+        // where `ps` would show the password.
+        var variables: [String] = []
+        var replaced: [String] = []
+        if settings.state.isDatabase {
+            for variable in [EnvironmentVariable.stateURL, .stateSchema] {
+                guard let value = settings.environment[variable.name] else { continue }
+                variables.append(variable.name + "=" + value)
+                replaced.append(variable.name + "=")
+            }
+        }
+        var index = 0
+        while let entry = environ[index] {
+            let text = String(cString: entry)
+            if !replaced.contains(where: text.hasPrefix) { variables.append(text) }
+            index += 1
+        }
+        var envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup($0) } + [nil]
+        defer { envp.forEach { free($0) } }
+        let status = posix_spawn(&pid, executable, &actions, &attributes, &argv, envp)
         guard status == 0 else {
             throw CommandFailure(
                 "the run was recorded but its background process could not start (\(String(cString: strerror(status)))); "

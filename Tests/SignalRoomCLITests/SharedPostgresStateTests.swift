@@ -1,0 +1,201 @@
+import Foundation
+import Testing
+
+/// Hosts sharing one PostgreSQL state (issue 13): each "host" is a working directory and a
+/// state directory of its own, so nothing is shared but the database the real binary reaches
+/// through `SIGNALROOM_STATE_URL`.
+@Suite(.serialized) struct SharedPostgresStateTests {
+    /// `count` hosts on one fresh schema of the test server, dropped by `cleanUp`.
+    struct Hosts {
+        let url: String
+        let schema = "hosts_" + UUID().uuidString.prefix(8).lowercased()
+        let hosts: [CLIHarness]
+        var environment: [String: String] { ["SIGNALROOM_STATE_URL": url, "SIGNALROOM_STATE_SCHEMA": schema] }
+
+        init(count: Int) throws {
+            url = try WarehouseKind.postgresURL()
+            hosts = try (0..<count).map { _ in try CLIHarness() }
+        }
+
+        func launch(_ host: Int, _ arguments: [String]) throws -> RunningCommand {
+            try hosts[host].launch(arguments, environment: environment)
+        }
+
+        func run(_ host: Int, _ arguments: [String]) async throws -> CLIHarness.Result {
+            try await launch(host, arguments).finish()
+        }
+
+        /// Rows of a query on the state's schema, `|`-separated.
+        /// `mayFail`: while the first command may not have created the schema yet.
+        func query(_ sql: String, mayFail: Bool = false) async throws -> [String] {
+            let result = try await hosts[0].runTool(
+                ["psql", url, "-X", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql], environment: ["PGOPTIONS": "-c search_path=\(schema)"])
+            if !mayFail { #expect(result.status == 0, "psql: \(result.stderr)") }
+            return result.status == 0 ? result.stdout.split(separator: "\n").map(String.init) : []
+        }
+
+        func cleanUp() async {
+            _ = try? await hosts[0].runTool(["psql", url, "-X", "-q", "-c", "DROP SCHEMA IF EXISTS \(schema) CASCADE"])
+            for host in hosts { host.cleanUp() }
+        }
+    }
+
+    /// Runs `body` with `count` hosts, and drops their schema and directories afterwards.
+    private func withHosts(_ count: Int, _ body: (Hosts) async throws -> Void) async throws {
+        let hosts = try Hosts(count: count)
+        do {
+            try await body(hosts)
+        } catch {
+            await hosts.cleanUp()
+            throw error
+        }
+        await hosts.cleanUp()
+    }
+
+    /// A reproducible stream of choices (SplitMix64), seeded per run and printed on failure.
+    struct Choices {
+        var state: UInt64
+        mutating func next(_ bound: Int) -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((z ^ (z >> 31)) % UInt64(bound))
+        }
+    }
+
+    private func writeSchedules(_ cli: CLIHarness, _ entries: [[String: Any]]) throws -> String {
+        let path = cli.root.appendingPathComponent("schedules.json").path
+        try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys]).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    private static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+
+    @Test func fourHostsFireEveryTimeOnceThroughSixtyMinutesOfRandomKills() async throws {
+        try await withHosts(4) { hosts in try await fourHostsFireEveryTimeOnceThroughSixtyMinutesOfRandomKills(hosts) }
+    }
+
+    private func fourHostsFireEveryTimeOnceThroughSixtyMinutesOfRandomKills(_ hosts: Hosts) async throws {
+        let seed = UInt64(Date().timeIntervalSince1970 * 1000)
+        var choices = Choices(state: seed)
+        let demo: [String: Any] = ["steps": 2, "retryInitialSeconds": 0.1]
+        let file = try writeSchedules(
+            hosts.hosts[0],
+            [
+                ["id": "minutely", "cron": "* * * * *", "workflow": "demo", "input": demo, "overlap": "allow_all"],
+                [
+                    "id": "every-three", "cron": "*/3 * * * *", "workflow": "demo", "input": ["steps": 3, "retryInitialSeconds": 0.1],
+                    "overlap": "allow_all",
+                ],
+            ])
+        let setup = try await hosts.run(0, ["schedule-setup", "--file", file, "--now", "2026-11-25T10:00:30Z"])
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let start = Date(timeIntervalSince1970: 1_795_600_800)  // 2026-11-25T10:00:00Z
+        var killed = 0
+        for minute in 1...60 {
+            let now = Self.iso(start.addingTimeInterval(Double(minute * 60 + 10)))
+            // Eight passes a minute, two on each host, and about one in four SIGKILLed at a
+            // random moment: before, during or after it fired, ran or recorded something.
+            let passes = try (0..<8).map { index in try hosts.launch(index % 4, ["run-due", "--now", now]) }
+            let victims = (0..<8).filter { _ in choices.next(4) == 0 }
+            for victim in victims {
+                try await Task.sleep(for: .milliseconds(choices.next(120)))
+                passes[victim].kill()
+            }
+            for (index, pass) in passes.enumerated() {
+                let result = try await pass.finish()
+                if result.killedBySignal {
+                    killed += 1
+                } else {
+                    #expect(result.status == 0, "seed \(seed), \(now), host \(index % 4): \(result.stderr)")
+                }
+            }
+        }
+        // What the last kills left open, any host's next pass carries on.
+        for host in 0..<2 {
+            let result = try await hosts.run(host, ["run-due", "--now", Self.iso(start.addingTimeInterval(3650))])
+            #expect(result.status == 0, "seed \(seed): \(result.stderr)")
+        }
+        var expected: Set<String> = []
+        for minute in 1...60 {
+            let time = Self.iso(start.addingTimeInterval(Double(minute * 60)))
+            expected.insert("minutely-" + time)
+            if minute % 3 == 0 { expected.insert("every-three-" + time) }
+        }
+        let rows = try await hosts.query("SELECT workflow_id, count(*), string_agg(status, ',') FROM runs GROUP BY workflow_id")
+        var runs: [String: (count: Int, status: String)] = [:]
+        for row in rows {
+            let parts = row.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 3 else {
+                Issue.record("unexpected row \(row)")
+                continue
+            }
+            runs[parts[0]] = (Int(parts[1]) ?? 0, parts[2])
+        }
+        #expect(killed > 60, "seed \(seed): only \(killed) passes were killed")
+        #expect(Set(runs.keys) == expected, "seed \(seed): missing \(expected.subtracting(runs.keys)), extra \(Set(runs.keys).subtracting(expected))")
+        #expect(runs.values.allSatisfy { $0.count == 1 }, "seed \(seed): a fire time has more than one run")
+        #expect(runs.values.allSatisfy { $0.status == "completed" }, "seed \(seed): \(runs.filter { $0.value.status != "completed" })")
+        // Histories read back whole (each line's CRC checked) from any host.
+        let listed = try await hosts.run(3, ["workflow", "list", "--limit", "200"])
+        #expect(listed.status == 0 && listed.stdout.components(separatedBy: " completed ").count - 1 == expected.count, "\(listed.stderr)")
+        let described = try await hosts.run(2, ["workflow", "describe", "every-three-2026-11-25T11:00:00Z"])
+        #expect(described.status == 0 && described.stdout.contains("completed"), "\(described.stderr)")
+    }
+
+    /// Polls the state until `sql` returns a row (or fails the test after `timeout`).
+    private func waitForRow(_ hosts: Hosts, _ sql: String, timeout: Double = 30) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try await !hosts.query(sql, mayFail: true).isEmpty { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("timed out waiting for: \(sql)")
+        throw CancellationError()
+    }
+
+    @Test func aKilledOwnersRunIsResumedAtOnceByAnotherHostAsWorkerDied() async throws {
+        try await withHosts(2) { hosts in try await aKilledOwnersRunIsResumedAtOnceByAnotherHostAsWorkerDied(hosts) }
+    }
+
+    private func aKilledOwnersRunIsResumedAtOnceByAnotherHostAsWorkerDied(_ hosts: Hosts) async throws {
+        // Step 1 sleeps 60 s on its first attempt, with a start-to-close timeout of 600 s:
+        // only knowing at once that its owner died lets another host take the run sooner.
+        let input = #"{"steps":2,"slowStep":1,"slowSeconds":60,"startToCloseSeconds":600,"retryInitialSeconds":0.1}"#
+        let owner = try hosts.launch(0, ["workflow", "start", "demo", "--id", "long-step", "--input", input])
+        try await waitForRow(hosts, "SELECT 1 FROM events WHERE workflow_id = 'long-step' AND line LIKE '%ActivityTaskStarted%'")
+        owner.kill()
+        #expect(try await owner.finish().killedBySignal)
+        let killedAt = Date()
+        let resumed = try await hosts.run(1, ["run-due"])
+        let took = Date().timeIntervalSince(killedAt)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("resumed") && resumed.stdout.contains("long-step"), "\(resumed.stdout)")
+        #expect(took < 20, "the other host took \(took) s to resume the run")
+        #expect(try await hosts.query("SELECT status FROM runs WHERE workflow_id = 'long-step'") == ["completed"])
+        #expect(try await !hosts.query("SELECT 1 FROM events WHERE workflow_id = 'long-step' AND line LIKE '%WorkerDied%'").isEmpty)
+        // The second host's view of it, through the command line.
+        let described = try await hosts.run(1, ["workflow", "describe", "long-step"])
+        #expect(described.stdout.contains("completed"), "\(described.stdout)")
+    }
+
+    @Test func aCIJobAndTheCronHostNeverRunTheSameSyncAtOnce() async throws {
+        try await withHosts(2) { hosts in try await aCIJobAndTheCronHostNeverRunTheSameSyncAtOnce(hosts) }
+    }
+
+    private func aCIJobAndTheCronHostNeverRunTheSameSyncAtOnce(_ hosts: Hosts) async throws {
+        // The cron host's run holds the id; the CI job's start of the same id is refused
+        // with exit 3 while it is open, and goes through once it closed.
+        let input = #"{"steps":1,"slowStep":1,"slowSeconds":3}"#
+        let cron = try hosts.launch(0, ["workflow", "start", "demo", "--id", "sync-everflow", "--input", input])
+        try await waitForRow(hosts, "SELECT 1 FROM runs WHERE workflow_id = 'sync-everflow' AND status = 'running'")
+        let refused = try await hosts.run(1, ["workflow", "start", "demo", "--id", "sync-everflow", "--input", input])
+        #expect(refused.status == 3, "\(refused.stderr)")
+        #expect(refused.stderr.contains("sync-everflow"), "\(refused.stderr)")
+        #expect(try await cron.finish().status == 0)
+        let after = try await hosts.run(1, ["workflow", "start", "demo", "--id", "sync-everflow", "--input", #"{"steps":1}"#])
+        #expect(after.status == 0, "\(after.stderr)")
+        #expect(try await hosts.query("SELECT count(*) FROM runs WHERE workflow_id = 'sync-everflow'") == ["2"])
+    }
+}

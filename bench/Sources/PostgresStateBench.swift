@@ -1,0 +1,52 @@
+import Foundation
+import SignalRoomCore
+import SignalRoomEngine
+import SignalRoomStatePostgres
+
+/// `signalroom-bench state-postgres URL`: the engine's durable activities against the
+/// PostgreSQL state beside the file store, in the same run: one workflow of N activities,
+/// and W workflows × K activities (start → execute each), plus the state's own floor, one
+/// committed one-row transaction on the same connection (the least an event can cost there).
+enum PostgresStateBench {
+    static func run(url: String, activities: Int, workflows: Int, perWorkflow: Int) async throws {
+        let schema = "bench_" + UUID().uuidString.prefix(8).lowercased()
+        let state = try PostgresState(url: url, schema: schema)
+        defer { try? state.dropSchema() }
+        let files = try Bench.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: files) }
+        print("state-postgres: \(state.location), schema \(schema); files beside it in \(files)")
+
+        let floor = try commitFloor(state)
+        print(
+            "commit floor: one-row INSERT + COMMIT on the state's connection: \(Bench.format(micros: floor)) median of 500 "
+                + "(at one commit per activity, no store can beat \(Bench.grouped(1e6 / floor))/s on this server)")
+
+        for (name, store) in [
+            ("files", FileHistoryStore(root: URL(fileURLWithPath: files)) as any HistoryStore), ("postgres", PostgresHistoryStore(state: state)),
+        ] {
+            let engine = Bench.makeEngine(store: store)
+            let (single, singleTime) = try await Bench.timed {
+                try await Bench.startAndExecute(engine, id: "bench-sequential", input: .init(activities: activities))
+            }
+            try Bench.expect(single == .completed(.int(Int64(Bench.expectedSum(activities)))), "\(name): sequential run ended \(single)")
+            let singleRate = Double(activities) / Bench.seconds(singleTime)
+            let (_, manyTime) = try await Bench.timed {
+                for index in 0..<workflows {
+                    let outcome = try await Bench.startAndExecute(engine, id: "bench-many-\(index)", input: .init(activities: perWorkflow))
+                    try Bench.expect(outcome == .completed(.int(Int64(Bench.expectedSum(perWorkflow)))), "\(name): run \(index) ended \(outcome)")
+                }
+            }
+            let manyRate = Double(workflows * perWorkflow) / Bench.seconds(manyTime)
+            let target = name == "postgres" ? "   target ≥ 1,000/s  \(Bench.verdict(singleRate >= 1_000))" : ""
+            print(
+                "\(name): durable activity completions \(Bench.grouped(singleRate))/s (\(Bench.grouped(activities)) in one workflow)\(target); "
+                    + "\(Bench.grouped(manyRate))/s (\(workflows) workflows × \(perWorkflow), \(Bench.format(millis: Bench.seconds(manyTime) * 1e3 / Double(workflows))) per workflow)"
+                    + (name == "postgres" ? "; \(Int((singleRate * floor / 1e6 * 100).rounded())) % of the commit floor" : ""))
+        }
+    }
+
+    /// Median time of a one-row insert in its own transaction, the way an append commits.
+    static func commitFloor(_ state: PostgresState) throws -> Double {
+        try state.benchCommitFloor(samples: 500)
+    }
+}
