@@ -8,6 +8,12 @@ public struct PostgresAlertEntries: AlertEntryStore {
 
     public init(state: PostgresState) { self.state = state }
 
+    public func all() throws -> [AlertLedger.Entry] {
+        try state.connection.query("SELECT entry FROM \(state.tables.alerts) ORDER BY subject").compactMap { row in
+            row[0].flatMap { try? AlertLedger.Entry(decoding: Data($0.utf8)) }
+        }
+    }
+
     public func change(
         _ subject: String, _ body: (AlertLedger.Entry?) -> (AlertLedger.Entry?, AlertLedger.Decision)
     ) throws

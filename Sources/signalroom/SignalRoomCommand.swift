@@ -22,7 +22,7 @@ struct SignalRoomCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, DoctorCommand.self, WorkflowCommand.self, LogsCommand.self, ScheduleSetupCommand.self, RunDueCommand.self,
             ScheduleCommand.self,
-            SyncCommand.self, SourcesCommand.self, PipelineCommand.self, ReportCommand.self,
+            SyncCommand.self, SourcesCommand.self, PipelineCommand.self, ReportCommand.self, StateCommand.self,
             ReportsCommand.self, ModelsCommand.self, CompletionCommand.self,
         ])
 

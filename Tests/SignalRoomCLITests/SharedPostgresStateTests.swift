@@ -198,4 +198,65 @@ import Testing
         #expect(after.status == 0, "\(after.stderr)")
         #expect(try await hosts.query("SELECT count(*) FROM runs WHERE workflow_id = 'sync-everflow'") == ["2"])
     }
+
+    /// md5 of every history file under a state directory, by `<id>/<run>`.
+    private func historyDigests(_ cli: CLIHarness, state: URL) async throws -> [String: String] {
+        var digests: [String: String] = [:]
+        let workflows = state.appendingPathComponent("workflows")
+        for id in try FileManager.default.contentsOfDirectory(atPath: workflows.path) where !id.hasPrefix(".") {
+            for file in try FileManager.default.contentsOfDirectory(atPath: workflows.appendingPathComponent(id).path) where file.hasSuffix(".jsonl")
+            {
+                let sum = try await cli.runTool(["md5sum", workflows.appendingPathComponent(id + "/" + file).path])
+                digests[id + "/" + file.dropLast(6)] = String(sum.stdout.prefix(32))
+            }
+        }
+        return digests
+    }
+
+    @Test func aFileStateCopiedToPostgresAndBackKeepsEveryHistoryByteForByte() async throws {
+        try await withHosts(2) { hosts in try await aFileStateCopiedToPostgresAndBackKeepsEveryHistoryByteForByte(hosts) }
+    }
+
+    private func aFileStateCopiedToPostgresAndBackKeepsEveryHistoryByteForByte(_ hosts: Hosts) async throws {
+        // A single host on files: closed runs, one parked on a timer, a schedule with a pass.
+        let single = try CLIHarness()
+        defer { single.cleanUp() }
+        let file = try writeSchedules(single, [["id": "minutely", "cron": "* * * * *", "workflow": "demo", "input": ["steps": 2]]])
+        #expect(try await single.run(["schedule-setup", "--file", file, "--now", "2026-11-25T10:00:30Z"]).status == 0)
+        #expect(try await single.run(["run-due", "--now", "2026-11-25T10:01:10Z"]).status == 0)
+        for id in ["first", "second"] { #expect(try await single.run(["workflow", "start", "demo", "--id", id]).status == 0) }
+        #expect(try await single.run(["workflow", "start", "demo", "--id", "parked", "--input", #"{"timerSeconds":3600}"#]).status == 5)
+        let originals = try await historyDigests(single, state: single.state)
+        #expect(originals.count == 4)
+
+        let target = ["--to", hosts.url, "--to-schema", hosts.schema]
+        let refused = try await single.run(["state", "copy"] + target)
+        #expect(refused.status == 3 && refused.stderr.contains("--include-open") && refused.stderr.contains("parked"), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("signalroom-test-pw"))
+        let copied = try await single.run(["state", "copy", "--include-open"] + target)
+        #expect(copied.status == 0, "\(copied.stderr)")
+        #expect(copied.stdout.contains("copied 4 runs (1 open") && copied.stdout.contains("1 schedules, 1 pass records"), "\(copied.stdout)")
+        #expect(!copied.stdout.contains("signalroom-test-pw"), "\(copied.stdout)")
+        for (run, digest) in originals {
+            let parts = run.split(separator: "/").map(String.init)
+            let rows = try await hosts.query(
+                "SELECT md5(string_agg(line, '' ORDER BY event_id)) FROM events WHERE workflow_id = '\(parts[0])' AND run_id = '\(parts[1])'")
+            #expect(rows == [digest], "\(run) differs in PostgreSQL")
+        }
+        // Another host sees it all, and carries the parked run on.
+        let listed = try await hosts.run(1, ["workflow", "list"])
+        #expect(["first", "second", "parked", "minutely-2026-11-25T10:01:00Z"].allSatisfy(listed.stdout.contains), "\(listed.stdout)")
+        #expect(try await hosts.run(1, ["workflow", "describe", "parked"]).stdout.contains("parked"))
+        #expect(try await hosts.run(1, ["schedule", "list"]).stdout.contains("minutely"))
+        #expect(try await hosts.run(1, ["schedule", "passes"]).stdout.split(separator: "\n").count == 2)
+        #expect(try await hosts.run(1, ["logs", "first"]).stdout.contains("demo started"))
+        let again = try await single.run(["state", "copy", "--include-open"] + target)
+        #expect(again.status == 3 && again.stderr.contains("already holds 4 runs"), "\(again.stderr)")
+
+        // And back into a directory, byte for byte.
+        let back = hosts.hosts[1].root.appendingPathComponent("state-back")
+        let returned = try await hosts.run(1, ["state", "copy", "--include-open", "--to", back.path])
+        #expect(returned.status == 0, "\(returned.stderr)")
+        #expect(try await historyDigests(single, state: back) == originals)
+    }
 }

@@ -99,6 +99,8 @@ public struct AlertLedger: Sendable {
 /// across processes: `change` reads the entry, and writes (or with nil deletes) what the
 /// closure returns unless it is unchanged.
 public protocol AlertEntryStore: Sendable {
+    /// Every subject's entry (for `state copy`).
+    func all() throws -> [AlertLedger.Entry]
     func change(_ subject: String, _ body: (AlertLedger.Entry?) -> (AlertLedger.Entry?, AlertLedger.Decision)) throws -> AlertLedger.Decision
 }
 
@@ -108,6 +110,13 @@ public struct FileAlertEntries: AlertEntryStore {
     public let directory: URL
 
     public init(directory: URL) { self.directory = directory }
+
+    public func all() throws -> [AlertLedger.Entry] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".json") }.sorted().compactMap { name in
+            FileManager.default.contents(atPath: directory.appendingPathComponent(name).path).flatMap { try? AlertLedger.Entry(decoding: $0) }
+        }
+    }
 
     public func change(
         _ subject: String, _ change: (AlertLedger.Entry?) -> (AlertLedger.Entry?, AlertLedger.Decision)

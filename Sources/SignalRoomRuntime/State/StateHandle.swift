@@ -36,6 +36,8 @@ public final class StateHandle: @unchecked Sendable {
 struct DeferredAlertEntries: AlertEntryStore {
     let state: StateHandle
 
+    func all() throws -> [AlertLedger.Entry] { try state.stores().alerts.all() }
+
     func change(
         _ subject: String, _ body: (AlertLedger.Entry?) -> (AlertLedger.Entry?, AlertLedger.Decision)
     ) throws
