@@ -137,13 +137,19 @@ let package = Package(
             path: "bench/Sources"
         ),
         .testTarget(name: "SignalRoomCoreTests", dependencies: ["SignalRoomCore"]),
-        .testTarget(name: "SignalRoomEngineTests", dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomStatePostgres"]),
+        // What the engine's and the scheduler's suites share to run against both stores.
+        .target(
+            name: "SignalRoomStateTesting", dependencies: ["SignalRoomEngine", "SignalRoomScheduler", "SignalRoomStatePostgres"],
+            path: "Tests/StateTesting"),
+        .testTarget(
+            name: "SignalRoomEngineTests", dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomStatePostgres", "SignalRoomStateTesting"]),
         // The PostgreSQL state's guarantees against the test server: claims, fencing, locks.
         .testTarget(
             name: "SignalRoomStatePostgresTests",
             dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomStatePostgres"]),
         .testTarget(name: "SignalRoomCronTests", dependencies: ["SignalRoomCore", "SignalRoomCron"]),
-        .testTarget(name: "SignalRoomSchedulerTests", dependencies: ["SignalRoomCore", "SignalRoomScheduler", "SignalRoomEngine"]),
+        .testTarget(
+            name: "SignalRoomSchedulerTests", dependencies: ["SignalRoomCore", "SignalRoomScheduler", "SignalRoomEngine", "SignalRoomStateTesting"]),
         // Write dispositions and queries against real SQLite files and the test PostgreSQL server.
         .testTarget(
             name: "SignalRoomPipelinesTests", dependencies: ["SignalRoomCore", "SignalRoomPipelines", "SignalRoomWarehouse", "SignalRoomFiles"]),

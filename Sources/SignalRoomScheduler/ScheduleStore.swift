@@ -13,6 +13,22 @@ public protocol ScheduleStore: Sendable {
     func withLock<T>(_ id: String, _ body: () async throws -> T) async throws -> T
     /// How messages name a schedule's state (a path, or a table and key).
     func place(_ id: String) -> String
+    /// Every registered schedule's state in id order, each read or the reason it cannot be:
+    /// `run-due` looks at all of them every minute, which on PostgreSQL is one query.
+    func readAll() throws -> [(id: String, state: Result<ScheduleState, any Error>)]
+}
+
+extension ScheduleStore {
+    public func readAll() throws -> [(id: String, state: Result<ScheduleState, any Error>)] {
+        try ids().compactMap { id in
+            do {
+                guard let state = try read(id) else { return nil }  // deleted meanwhile
+                return (id, .success(state))
+            } catch {
+                return (id, .failure(error))
+            }
+        }
+    }
 }
 
 public enum ScheduleStoreError: Error, Sendable, CustomStringConvertible {

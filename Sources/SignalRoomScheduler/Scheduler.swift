@@ -71,16 +71,16 @@ public struct Scheduler: Sendable {
     public func fireDue(now: Date) async -> Pass {
         let openIds = Set((try? engine.store.openRuns().map(\.workflowId)) ?? [])
         var pass = Pass()
-        let ids: [String]
-        do { ids = try schedules.ids() } catch {
+        let all: [(id: String, state: Result<ScheduleState, any Error>)]
+        do { all = try schedules.readAll() } catch {
             pass.problems.append(Problem(scheduleId: "*", message: "the registered schedules cannot be listed: \(error)"))
             return pass
         }
-        for id in ids {
+        for (id, read) in all {
             do {
                 // Most minutes nothing is due: look without the lock first, so a quiet pass
                 // over many schedules takes no locks and writes nothing.
-                guard try hasWork(id, now: now, openIds: openIds) else { continue }
+                guard try hasWork(try read.get(), id: id, now: now, openIds: openIds) else { continue }
                 let (fired, passed) = try await schedules.withLock(id) { try await fire(id, now: now, openIds: openIds) }
                 pass.fired += fired
                 pass.passed += passed
@@ -91,8 +91,7 @@ public struct Scheduler: Sendable {
         return pass
     }
 
-    private func hasWork(_ id: String, now: Date, openIds: Set<String>) throws -> Bool {
-        guard let state = try schedules.read(id) else { return false }
+    private func hasWork(_ state: ScheduleState, id: String, now: Date, openIds: Set<String>) throws -> Bool {
         let spec = try spec(of: state, id: id)
         let stillOpen = state.openRuns.filter { openIds.contains($0) }
         return DuePlan.make(spec: spec, state: state, openRuns: stillOpen, now: now).state != state

@@ -178,7 +178,7 @@ public final class PostgresHistoryStore: HistoryStore, @unchecked Sendable {
     public func openRuns() throws -> [OpenRunEntry] {
         try connection.query(
             """
-            SELECT workflow_id, run_id, workflow_type, start_time::text, wake_up_time::text
+            SELECT workflow_id, run_id, workflow_type, start_time::text AS start_text, wake_up_time::text AS wake_text
             FROM \(table.runs) WHERE status = 'running' ORDER BY start_time, run_id
             """
         ).map { row in
@@ -189,12 +189,37 @@ public final class PostgresHistoryStore: HistoryStore, @unchecked Sendable {
     }
 
     public func closedRuns() throws -> [ClosedRunEntry] {
-        try connection.query(
-            """
-            SELECT workflow_id, run_id, workflow_type, status, start_time::text, close_time::text
-            FROM \(table.runs) WHERE status <> 'running' ORDER BY start_time, run_id
-            """
-        ).map { row in
+        try closedEntries(
+            try connection.query(
+                """
+                SELECT workflow_id, run_id, workflow_type, status, start_time::text AS start_text, close_time::text AS close_text
+                FROM \(table.runs) WHERE status <> 'running' ORDER BY start_time, run_id
+                """))
+    }
+
+    /// One index scan, backwards, that stops after `limit` rows.
+    public func newestClosedRuns(limit: Int, workflowType: String?, statuses: Set<RunStatus>?) throws -> [ClosedRunEntry] {
+        var values: [StateValue] = [.int(limit)]
+        var conditions = ["status <> 'running'"]
+        if let workflowType {
+            values.append(.text(workflowType))
+            conditions.append("workflow_type = $\(values.count)")
+        }
+        if let statuses {
+            if statuses.isEmpty { return [] }
+            // Our own constants, never outside text.
+            conditions.append("status IN (\(statuses.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")))")
+        }
+        return try closedEntries(
+            try connection.query(
+                """
+                SELECT workflow_id, run_id, workflow_type, status, start_time::text AS start_text, close_time::text AS close_text
+                FROM \(table.runs) WHERE \(conditions.joined(separator: " AND ")) ORDER BY start_time DESC, run_id DESC LIMIT $1
+                """, values))
+    }
+
+    private func closedEntries(_ rows: [[String?]]) -> [ClosedRunEntry] {
+        rows.map { row in
             ClosedRunEntry(
                 workflowId: row[0] ?? "", runId: row[1] ?? "", workflowType: row[2] ?? "",
                 status: RunStatus(rawValue: row[3] ?? "") ?? .failed, startTime: Self.date(row[4]) ?? Date(),

@@ -12,6 +12,9 @@ final class PostgresRunLease: RunLease, @unchecked Sendable {
     private let token: Int
     private var nextEventId: Int
     private var broken: Error?
+    /// What the last append or request check saw, and when (see `pendingRequest`).
+    private var requestWaiting = false
+    private var requestCheckedAt: ContinuousClock.Instant?
     private var released = false
 
     init(store: PostgresHistoryStore, run: RunReference, workflowType: String, events: [HistoryEvent], token: Int, nextEventId: Int) {
@@ -26,42 +29,54 @@ final class PostgresRunLease: RunLease, @unchecked Sendable {
     private var ids: [StateValue] { [.text(run.workflowId), .text(run.runId)] }
 
     /// Commits the events, fenced: only while this lease's token is the run's and the run's
-    /// next event id is the one this lease expects. A closing event sets the run's status
-    /// in the same transaction. After a failure whose outcome is unknown (the connection
-    /// dropped mid-commit) the lease refuses further appends: the next claim reads what
-    /// the database kept.
+    /// next event id is the one this lease expects. One statement, so one round trip and its
+    /// own transaction: the fenced UPDATE (a closing event sets the run's status with it),
+    /// the INSERT of the events for each row it returned (none when fenced out), and whether
+    /// a request is waiting, which spares the engine's next check a query of its own. After
+    /// a failure whose outcome is unknown (the connection dropped mid-commit) the lease
+    /// refuses further appends: the next claim reads what the database kept.
     func append(_ newEvents: [HistoryEvent]) throws {
         if let broken { throw broken }
         guard !newEvents.isEmpty else { return }
         let lines = try newEvents.map(PostgresHistoryStore.line)
         let closing = newEvents.last { $0.attributes.closingStatus != nil }
         let table = store.table
+        var values =
+            ids + [
+                .int(token), .int(nextEventId), .int(nextEventId + newEvents.count),
+                .text(closing?.attributes.closingStatus?.rawValue), .double(closing?.time.timeIntervalSince1970),
+            ]
+        var rows: [String] = []
+        for (index, line) in lines.enumerated() {
+            rows.append("($\(values.count + 1)::integer, $\(values.count + 2)::text)")
+            values += [.int(nextEventId + index), .text(line)]
+        }
+        let result: [[String?]]
         do {
-            try store.connection.transaction { transaction in
-                let fenced = try transaction.query(
-                    """
-                    UPDATE \(table.runs) SET next_event_id = $5,
-                      status = COALESCE($6, status), close_time = COALESCE($7, close_time),
-                      wake_up_time = CASE WHEN $6::text IS NULL THEN wake_up_time END
-                    WHERE workflow_id = $1 AND run_id = $2 AND lease = $3 AND next_event_id = $4 RETURNING 1
-                    """,
-                    ids + [
-                        .int(token), .int(nextEventId), .int(nextEventId + newEvents.count),
-                        .text(closing?.attributes.closingStatus?.rawValue), .double(closing?.time.timeIntervalSince1970),
-                    ])
-                guard !fenced.isEmpty else { throw PostgresStateError.leaseLost(workflowId: run.workflowId, runId: run.runId) }
-                var sql = "INSERT INTO \(table.events) (workflow_id, run_id, event_id, line) VALUES "
-                var values = ids
-                for (index, line) in lines.enumerated() {
-                    sql += (index == 0 ? "" : ", ") + "($1, $2, $\(values.count + 1), $\(values.count + 2))"
-                    values += [.int(nextEventId + index), .text(line)]
-                }
-                try transaction.query(sql, values)
-            }
+            result = try store.connection.query(
+                """
+                WITH fenced AS (
+                  UPDATE \(table.runs) SET next_event_id = $5,
+                    status = COALESCE($6, status), close_time = COALESCE($7, close_time),
+                    wake_up_time = CASE WHEN $6::text IS NULL THEN wake_up_time END
+                  WHERE workflow_id = $1 AND run_id = $2 AND lease = $3 AND next_event_id = $4 RETURNING 1),
+                inserted AS (
+                  INSERT INTO \(table.events) (workflow_id, run_id, event_id, line)
+                  SELECT $1, $2, added.event_id, added.line FROM fenced, (VALUES \(rows.joined(separator: ", "))) AS added (event_id, line)
+                  RETURNING 1)
+                SELECT (SELECT count(*) FROM inserted), EXISTS (SELECT 1 FROM \(table.requests) WHERE workflow_id = $1 AND run_id = $2)
+                """, values)
         } catch {
             broken = error
             throw error
         }
+        guard result.first?[0].flatMap({ Int($0) }) == newEvents.count else {
+            let lost = PostgresStateError.leaseLost(workflowId: run.workflowId, runId: run.runId)
+            broken = lost
+            throw lost
+        }
+        requestWaiting = result.first?[1] == "t"
+        requestCheckedAt = .now
         nextEventId += newEvents.count
         events.append(contentsOf: newEvents)
     }
@@ -73,18 +88,37 @@ final class PostgresRunLease: RunLease, @unchecked Sendable {
             ids + [.int(token), .double(time?.timeIntervalSince1970)])
     }
 
-    /// The status was set with the closing event; what is left is the requests.
+    /// The status was set with the closing event (this sets it when it was not); what is
+    /// left is the requests, dropped in the same statement.
     func markClosed(status: RunStatus, closeTime: Date) throws {
         try store.connection.query(
-            "UPDATE \(store.table.runs) SET status = $3, close_time = $4, wake_up_time = NULL WHERE workflow_id = $1 AND run_id = $2 AND status = 'running'",
-            ids + [.text(status.rawValue), .double(closeTime.timeIntervalSince1970)])
-        clearRequest(.cancel)
-        clearRequest(.terminate)
+            """
+            WITH closed AS (
+              UPDATE \(store.table.runs) SET status = $3, close_time = $4, wake_up_time = NULL
+              WHERE workflow_id = $1 AND run_id = $2 AND status = 'running' RETURNING 1)
+            DELETE FROM \(store.table.requests) WHERE workflow_id = $1 AND run_id = $2
+            """, ids + [.text(status.rawValue), .double(closeTime.timeIntervalSince1970)])
+        requestWaiting = false
     }
 
-    func pendingRequest() -> RunRequest? { store.pendingRequest(for: run) }
+    /// A request is looked for in the database when the last append saw one waiting, or
+    /// when that answer is older than `requestFreshness`: the engine asks before every step,
+    /// and between appends a step is a few microseconds, so a request posted meanwhile is
+    /// seen at the next append or within that time, as it would be a step later anyway.
+    func pendingRequest() -> RunRequest? {
+        if !requestWaiting, let checked = requestCheckedAt, ContinuousClock.now - checked < Self.requestFreshness { return nil }
+        let request = store.pendingRequest(for: run)
+        requestWaiting = request != nil
+        requestCheckedAt = .now
+        return request
+    }
 
-    func clearRequest(_ kind: RunRequest.Kind) { store.clearRequest(kind, of: run) }
+    static let requestFreshness = Duration.milliseconds(50)
+
+    func clearRequest(_ kind: RunRequest.Kind) {
+        store.clearRequest(kind, of: run)
+        requestCheckedAt = nil
+    }
 
     func release() {
         guard !released else { return }

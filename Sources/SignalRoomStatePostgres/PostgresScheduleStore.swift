@@ -20,6 +20,17 @@ public struct PostgresScheduleStore: ScheduleStore {
 
     public func read(_ id: String) throws -> ScheduleState? {
         guard let text = try state.connection.query("SELECT state FROM \(table) WHERE id = $1", [.text(id)]).first?[0] else { return nil }
+        return try decode(text, id: id)
+    }
+
+    public func readAll() throws -> [(id: String, state: Result<ScheduleState, any Error>)] {
+        try state.connection.query("SELECT id, state FROM \(table) ORDER BY id COLLATE \"C\"").map { row in
+            let id = row[0] ?? ""
+            return (id, Result { try decode(row[1] ?? "", id: id) })
+        }
+    }
+
+    private func decode(_ text: String, id: String) throws -> ScheduleState {
         let json: JSONValue
         do { json = try JSONValue(parsing: Data(text.utf8)) } catch {
             throw ScheduleStoreError.damaged(path: place(id), reason: "\(error)")

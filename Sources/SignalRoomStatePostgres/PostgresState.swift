@@ -15,8 +15,8 @@ public final class PostgresState: @unchecked Sendable {
     /// Connects and brings the schema up to date. `schema` defaults to `signalroom_state`.
     public init(url: String, schema: String = PostgresState.defaultSchema) throws {
         let parsed: PostgresURL
-        do { parsed = try PostgresURL(url) } catch {
-            throw PostgresStateError.unreachable(location: "the state URL", reason: "\(error)")
+        do { parsed = try PostgresURL(url) } catch WarehouseError.invalidDatabaseURL(let reason) {
+            throw PostgresStateError.invalidURL(reason: reason)
         }
         self.schema = schema
         connection = try StateConnection.connect(parsed)
@@ -75,17 +75,29 @@ struct StateTables: Sendable {
 }
 
 extension PostgresState {
-    /// For `bench/`: the median microseconds of a one-row INSERT committed on its own, the
-    /// floor under any store that commits once per event on this connection.
+    /// For `bench/`: the median microseconds of a one-row INSERT of a 200-byte line, one
+    /// statement in its own transaction as an append is: one round trip and one commit, the
+    /// floor under any store that commits each event on this connection.
     public func benchCommitFloor(samples: Int) throws -> Double {
         let table = StateSchema.quoted(schema) + ".bench_floor"
         try connection.query("CREATE TABLE IF NOT EXISTS \(table) (id bigserial PRIMARY KEY, line text NOT NULL)")
         defer { _ = try? connection.query("DROP TABLE IF EXISTS \(table)") }
-        var times: [Double] = []
         let line = String(repeating: "x", count: 200)
+        return try Self.medianMicroseconds(samples) { try connection.query("INSERT INTO \(table) (line) VALUES ($1)", [.text(line)]) }
+    }
+
+    /// For `bench/`: the median microseconds of `workflow list --limit 20`'s query on this
+    /// connection (the command adds its start-up and the connection's set-up).
+    public func benchNewestClosedRuns(samples: Int) throws -> Double {
+        let store = PostgresHistoryStore(state: self)
+        return try Self.medianMicroseconds(samples) { _ = try store.newestClosedRuns(limit: 20, workflowType: nil, statuses: nil) }
+    }
+
+    static func medianMicroseconds(_ samples: Int, _ body: () throws -> Void) throws -> Double {
+        var times: [Double] = []
         for _ in 0..<samples {
             let start = ContinuousClock.now
-            try connection.transaction { transaction in try transaction.query("INSERT INTO \(table) (line) VALUES ($1)", [.text(line)]) }
+            try body()
             let elapsed = ContinuousClock.now - start
             times.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
         }

@@ -29,7 +29,8 @@ enum StateValue: Sendable {
 final class StateConnection: @unchecked Sendable {
     let location: String
     private let connection: PostgresConnection
-    private let logger = Logger(label: "signalroom.state", factory: { _ in SwiftLogNoOpLogHandler() })
+    /// postgres-nio's own logging stays off: the store's errors say what went wrong.
+    private static let logger = Logger(label: "signalroom.state", factory: { _ in SwiftLogNoOpLogHandler() })
     private let lock = NIOLock()
     /// The server's process id for this connection (`pg_backend_pid()`).
     private(set) var backendPID = 0
@@ -46,7 +47,6 @@ final class StateConnection: @unchecked Sendable {
         } catch {
             throw PostgresStateError.unreachable(location: url.location, reason: "TLS could not be set up: \(error)")
         }
-        let logger = Logger(label: "signalroom.state", factory: { _ in SwiftLogNoOpLogHandler() })
         let connection: PostgresConnection
         do {
             // The address is resolved here and the socket opened on it, not by postgres-nio
@@ -61,7 +61,7 @@ final class StateConnection: @unchecked Sendable {
             var configuration = PostgresConnection.Configuration(
                 establishedChannel: channel, tls: tls, username: url.user, password: url.password, database: url.database)
             if (try? SocketAddress(ipAddress: url.host, port: url.port)) == nil { configuration.options.tlsServerName = url.host }
-            connection = try PostgresConnection.connect(on: channel.eventLoop, configuration: configuration, id: 1, logger: logger).wait()
+            connection = try PostgresConnection.connect(on: channel.eventLoop, configuration: configuration, id: 1, logger: Self.logger).wait()
         } catch {
             throw translate(error, location: url.location, statement: "connecting")
         }
@@ -117,7 +117,7 @@ final class StateConnection: @unchecked Sendable {
             }
         }
         do {
-            let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
+            let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: Self.logger).wait()
             return try result.rows.map { row in try row.map(Self.text) }
         } catch {
             throw Self.translate(error, location: location, statement: Self.summary(of: sql))
@@ -163,6 +163,8 @@ final class StateConnection: @unchecked Sendable {
 /// Why the PostgreSQL state could not be used. The location is `user@host:port/database`:
 /// never the password.
 public enum PostgresStateError: Error, Sendable, CustomStringConvertible {
+    /// The state URL cannot be used as given (the reason never quotes it).
+    case invalidURL(reason: String)
     case unreachable(location: String, reason: String)
     case statementFailed(location: String, statement: String, sqlState: String, reason: String)
     case newerSchema(location: String, schema: String, found: Int, known: Int)
@@ -172,6 +174,8 @@ public enum PostgresStateError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .invalidURL(let reason):
+            "the state URL (SIGNALROOM_STATE_URL or --state) is not a usable PostgreSQL URL: \(reason); expected postgres://USER:PASSWORD@HOST:PORT/DATABASE"
         case .unreachable(let location, let reason):
             "the PostgreSQL state at \(location) cannot be reached (\(reason)); check the state URL and that the server is up"
         case .statementFailed(let location, let statement, let sqlState, let reason):

@@ -12,8 +12,8 @@ import Testing
         let hosts: [CLIHarness]
         var environment: [String: String] { ["SIGNALROOM_STATE_URL": url, "SIGNALROOM_STATE_SCHEMA": schema] }
 
-        init(count: Int) throws {
-            url = try WarehouseKind.postgresURL()
+        init(count: Int, url: String? = nil) throws {
+            self.url = try url ?? WarehouseKind.postgresURL()
             hosts = try (0..<count).map { _ in try CLIHarness() }
         }
 
@@ -41,8 +41,8 @@ import Testing
     }
 
     /// Runs `body` with `count` hosts, and drops their schema and directories afterwards.
-    private func withHosts(_ count: Int, _ body: (Hosts) async throws -> Void) async throws {
-        let hosts = try Hosts(count: count)
+    private func withHosts(_ count: Int, url: String? = nil, _ body: (Hosts) async throws -> Void) async throws {
+        let hosts = try Hosts(count: count, url: url)
         do {
             try await body(hosts)
         } catch {
@@ -258,5 +258,88 @@ import Testing
         let returned = try await hosts.run(1, ["state", "copy", "--include-open", "--to", back.path])
         #expect(returned.status == 0, "\(returned.stderr)")
         #expect(try await historyDigests(single, state: back) == originals)
+    }
+
+    @Test func installingACrontabLineRefusesAStateURLThatCronWouldNotSee() async throws {
+        try await withHosts(1) { hosts in
+            let file = try writeSchedules(hosts.hosts[0], [["id": "daily", "cron": "0 6 * * *", "workflow": "demo"]])
+            let refused = try await hosts.run(0, ["schedule-setup", "--file", file, "--install-crontab"])
+            #expect(refused.status == 2, "\(refused.stderr)")
+            #expect(refused.stderr.contains("SIGNALROOM_STATE_URL") && refused.stderr.contains("./.env"), "\(refused.stderr)")
+            #expect(!refused.stderr.contains("signalroom-test-pw"))
+            #expect(try await hosts.query("SELECT count(*) FROM schedules", mayFail: true) != ["1"], "nothing is registered")
+        }
+    }
+
+    /// `scripts/postgres` of this checkout, on a cluster of its own (restarting the suite's
+    /// shared server would fail every other test running at the time).
+    struct OwnServer {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signalroom-pg-restart-\(UUID().uuidString)")
+        var script: String {
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("scripts/postgres").path
+        }
+
+        @discardableResult
+        func control(_ cli: CLIHarness, _ command: String) async throws -> String {
+            let result = try await cli.runTool([script, command, directory.path])
+            #expect(result.status == 0, "scripts/postgres \(command): \(result.stderr)")
+            return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    @Test func theDatabaseRestartedUnderLoadFailsPassesClearlyAndTheNextOneCarriesOn() async throws {
+        let server = OwnServer()
+        let starter = try CLIHarness()
+        defer { starter.cleanUp() }
+        let url = try await server.control(starter, "start")
+        do {
+            try await withHosts(2, url: url) { hosts in try await theDatabaseRestartedUnderLoad(hosts, server: server) }
+        } catch {
+            try? await server.control(starter, "stop")
+            throw error
+        }
+        try await server.control(starter, "stop")
+        try? FileManager.default.removeItem(at: server.directory)
+    }
+
+    private func theDatabaseRestartedUnderLoad(_ hosts: Hosts, server: OwnServer) async throws {
+        let file = try writeSchedules(
+            hosts.hosts[0], [["id": "minutely", "cron": "* * * * *", "workflow": "demo", "input": ["steps": 3], "overlap": "allow_all"]])
+        #expect(try await hosts.run(0, ["schedule-setup", "--file", file, "--now", "2026-11-25T10:00:30Z"]).status == 0)
+        let start = Date(timeIntervalSince1970: 1_795_600_800)  // 2026-11-25T10:00:00Z
+        var refusals: [String] = []
+        for minute in 1...12 {
+            let now = Self.iso(start.addingTimeInterval(Double(minute * 60 + 10)))
+            let passes = try (0..<2).map { try hosts.launch($0, ["run-due", "--now", now]) }
+            // Stopped (fast: every connection cut) while minute 4's passes run, down for
+            // minutes 5 and 6, back before minute 7's.
+            if minute == 4 {
+                try await Task.sleep(for: .milliseconds(40))
+                try await server.control(hosts.hosts[0], "stop")
+            }
+            for pass in passes {
+                let result = try await pass.finish()
+                switch minute {
+                case 4...6:
+                    if result.status != 0 { refusals.append(result.stderr) }
+                    #expect([0, 6].contains(result.status), "\(now): exit \(result.status): \(result.stderr)")
+                default:
+                    #expect(result.status == 0, "\(now): \(result.stderr)")
+                }
+            }
+            if minute == 6 { try await server.control(hosts.hosts[0], "start") }
+        }
+        #expect(refusals.count >= 4, "the passes while the server was down must fail: \(refusals)")
+        for refusal in refusals {
+            let lines = refusal.split(separator: "\n").filter { !$0.contains(" WARN") }
+            #expect(refusal.contains("cannot be reached") || refusal.contains("PostgreSQL state"), "\(refusal)")
+            #expect(!refusal.contains("signalroom-test-pw"), "\(refusal)")
+            #expect(lines.count <= 2, "one line, not a trace: \(refusal)")
+        }
+        #expect(try await hosts.run(1, ["run-due", "--now", Self.iso(start.addingTimeInterval(12 * 60 + 40))]).status == 0)
+        let rows = try await hosts.query("SELECT workflow_id || ' ' || status FROM runs ORDER BY workflow_id")
+        let expected = (1...12).map { "minutely-" + Self.iso(start.addingTimeInterval(Double($0 * 60))) + " completed" }
+        #expect(rows == expected, "\(rows)")
     }
 }

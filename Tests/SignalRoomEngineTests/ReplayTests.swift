@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SignalRoomCore
 @testable import SignalRoomEngine
+import SignalRoomStateTesting
 
 // MARK: - Test activities
 

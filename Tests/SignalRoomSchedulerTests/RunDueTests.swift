@@ -1,6 +1,7 @@
 import Foundation
 import SignalRoomCore
 import SignalRoomEngine
+import SignalRoomStateTesting
 import Testing
 @testable import SignalRoomScheduler
 
@@ -21,17 +22,19 @@ struct Greeting: Workflow {
     }
 }
 
-/// The `run-due` pass in process: real files under a temporary state directory, no binary.
+/// The `run-due` pass in process, no binary, on both stores: files under a temporary state
+/// directory, and the PostgreSQL state.
 @Suite struct RunDueTests {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("signalroom-rundue-\(UUID().uuidString)")
     let start = Date(timeIntervalSince1970: 1_795_600_800)  // 2026-11-25T10:00:00Z
 
-    private func scheduler(_ entries: [[String: Any]]) async throws -> Scheduler {
+    /// A scheduler of one "process" on the state `root` stands for.
+    private func scheduler(_ kind: StoreKind, root: URL, _ entries: [[String: Any]]) async throws -> Scheduler {
         var registry = WorkflowRegistry()
         registry.register(workflow: Greeting.self)
         registry.register(activity: Greet())
-        let engine = WorkflowEngine(store: FileHistoryStore(root: root), registry: registry)
-        let schedules = FileScheduleStore(stateDirectory: root)
+        let stores = try kind.makeStores(root: root)
+        let engine = WorkflowEngine(store: stores.histories, registry: registry)
+        let schedules = stores.schedules
         let specs = try ScheduleFile.parse(
             try JSONSerialization.data(withJSONObject: entries), path: "schedules.json",
             knownWorkflows: registry.workflowNames)
@@ -43,9 +46,12 @@ struct Greeting: Workflow {
         ["id": id, "cron": "*/5 * * * *", "workflow": Greeting.name, "input": input]
     }
 
-    @Test func aPassFiresRunsAndReportsEachInOrderAndCountsTheFailedOne() async throws {
-        defer { try? FileManager.default.removeItem(at: root) }
-        let scheduler = try await scheduler([entry("a-ok", input: "world"), entry("b-bad", input: "fail")])
+    @Test(arguments: StoreKind.allCases) func aPassFiresRunsAndReportsEachInOrderAndCountsTheFailedOne(store: StoreKind) async throws {
+        try await withState(store) { root in try await aPassFiresRunsAndReportsEachInOrderAndCountsTheFailedOne(store, root: root) }
+    }
+
+    private func aPassFiresRunsAndReportsEachInOrderAndCountsTheFailedOne(_ store: StoreKind, root: URL) async throws {
+        let scheduler = try await scheduler(store, root: root, [entry("a-ok", input: "world"), entry("b-bad", input: "fail")])
         var events: [String] = []
         let summary = try await RunDue(scheduler: scheduler, retention: 86_400, deadline: .distantFuture)
             .run(now: start.addingTimeInterval(5 * 60)) { event in
@@ -65,9 +71,12 @@ struct Greeting: Workflow {
         #expect(quiet == RunDue.Summary())
     }
 
-    @Test func runsFiredAfterTheDeadlineAreLeftReadyForTheNextPass() async throws {
-        defer { try? FileManager.default.removeItem(at: root) }
-        let scheduler = try await scheduler([entry("late", input: "world")])
+    @Test(arguments: StoreKind.allCases) func runsFiredAfterTheDeadlineAreLeftReadyForTheNextPass(store: StoreKind) async throws {
+        try await withState(store) { root in try await runsFiredAfterTheDeadlineAreLeftReadyForTheNextPass(store, root: root) }
+    }
+
+    private func runsFiredAfterTheDeadlineAreLeftReadyForTheNextPass(_ store: StoreKind, root: URL) async throws {
+        let scheduler = try await scheduler(store, root: root, [entry("late", input: "world")])
         var left: [RunDue.Worked] = []
         _ = try await RunDue(scheduler: scheduler, retention: 86_400, deadline: .distantPast)
             .run(now: start.addingTimeInterval(5 * 60)) { if case .worked(let worked) = $0 { left.append(worked) } }

@@ -184,6 +184,31 @@ struct PostgresHistoryStoreTests {
         #expect(lease.pendingRequest()?.reason == "<script>")
     }
 
+    @Test func runsAreListedInStartTimeOrderAndTheNewestClosedAreTheNewestByTime() throws {
+        guard let fixture = StateFixture.make() else { return }
+        defer { fixture.drop() }
+        let store = try fixture.connect()
+        // 999.5 s sorts after 1000.25 s as text: the order must be the numbers'.
+        let times = [1000.25, 999.5, 10_000.75, 20.0]
+        for (index, seconds) in times.enumerated() {
+            let runId = RunReference.newRunId()
+            let lease = try store.createRun(
+                workflowId: "run-\(index)", workflowType: index % 2 == 0 ? "even" : "odd", runId: runId,
+                started: StateFixture.started("run-\(index)", runId: runId, at: Date(timeIntervalSince1970: seconds)), onlyIfNeverUsed: false)
+            if index < 3 {
+                try lease.append([StateFixture.completed(2)])
+                try lease.markClosed(status: .completed, closeTime: Date(timeIntervalSince1970: seconds + 1))
+            }
+            lease.release()
+        }
+        #expect(try store.closedRuns().map(\.workflowId) == ["run-1", "run-0", "run-2"])
+        #expect(try store.newestClosedRuns(limit: 2, workflowType: nil, statuses: nil).map(\.workflowId) == ["run-2", "run-0"])
+        #expect(try store.newestClosedRuns(limit: 5, workflowType: "odd", statuses: nil).map(\.workflowId) == ["run-1"])
+        #expect(try store.newestClosedRuns(limit: 5, workflowType: nil, statuses: [.failed]).isEmpty)
+        #expect(try store.newestClosedRuns(limit: 5, workflowType: nil, statuses: []).isEmpty)
+        #expect(try store.openRuns().map(\.workflowId) == ["run-3"])
+    }
+
     @Test func aSchemaNewerThanThisBuildIsRefusedWithAClearError() throws {
         guard let fixture = StateFixture.make() else { return }
         defer { fixture.drop() }

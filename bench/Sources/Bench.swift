@@ -72,6 +72,10 @@ struct Bench {
                 guard let url = arguments.first else { throw BenchError.usage("state-postgres URL [ACTIVITIES]") }
                 let activities = arguments.dropFirst().first.flatMap(Int.init) ?? 5_000
                 try await PostgresStateBench.run(url: url, activities: activities, workflows: 200, perWorkflow: 10)
+            case "state-postgres-list":
+                arguments.removeFirst()
+                guard arguments.count == 2 else { throw BenchError.usage("state-postgres-list URL SCHEMA") }
+                try PostgresStateBench.listQuery(url: arguments[0], schema: arguments[1])
             case "jsonl-read":
                 arguments.removeFirst()
                 try JSONLinesRead.run(rows: arguments.first.flatMap(Int.init) ?? 200_000)
@@ -307,6 +311,12 @@ struct Bench {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         func value(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
         return value(usage.ru_utime) + value(usage.ru_stime)
+    }
+
+    static func timedSync<T>(_ body: () throws -> T) rethrows -> (T, Duration) {
+        let start = ContinuousClock.now
+        let result = try body()
+        return (result, ContinuousClock.now - start)
     }
 
     static func timed<T>(_ body: () async throws -> T) async rethrows -> (T, Duration) {

@@ -16,10 +16,15 @@ enum PostgresStateBench {
         defer { try? FileManager.default.removeItem(atPath: files) }
         print("state-postgres: \(state.location), schema \(schema); files beside it in \(files)")
 
-        let floor = try commitFloor(state)
+        let floor = try state.benchCommitFloor(samples: 500)
         print(
-            "commit floor: one-row INSERT + COMMIT on the state's connection: \(Bench.format(micros: floor)) median of 500 "
-                + "(at one commit per activity, no store can beat \(Bench.grouped(1e6 / floor))/s on this server)")
+            "commit floor: a one-row INSERT in its own transaction (one round trip, one commit) on the state's connection: "
+                + "\(Bench.format(micros: floor)) median of 500 (at one commit per activity, no store can beat \(Bench.grouped(1e6 / floor))/s on this server)"
+        )
+        let connect = try connectFloor(url: url, schema: schema)
+        print(
+            "connection floor: connect, authenticate (SCRAM) and check the schema version: \(Bench.format(millis: connect)) median of 20 "
+                + "(what every command on the PostgreSQL state pays first)")
 
         for (name, store) in [
             ("files", FileHistoryStore(root: URL(fileURLWithPath: files)) as any HistoryStore), ("postgres", PostgresHistoryStore(state: state)),
@@ -45,8 +50,19 @@ enum PostgresStateBench {
         }
     }
 
-    /// Median time of a one-row insert in its own transaction, the way an append commits.
-    static func commitFloor(_ state: PostgresState) throws -> Double {
-        try state.benchCommitFloor(samples: 500)
+    /// Median milliseconds of opening the state as a command does.
+    static func connectFloor(url: String, schema: String) throws -> Double {
+        var times: [Double] = []
+        for _ in 0..<20 {
+            let (_, time) = try Bench.timedSync { _ = try PostgresState(url: url, schema: schema) }
+            times.append(Bench.seconds(time) * 1e3)
+        }
+        return Bench.median(times)
+    }
+
+    /// `signalroom-bench state-postgres-list URL SCHEMA`: `workflow list --limit 20`'s query alone.
+    static func listQuery(url: String, schema: String) throws {
+        let micros = try PostgresState(url: url, schema: schema).benchNewestClosedRuns(samples: 50)
+        print("  (its query alone, the 20 newest closed runs, on an open connection: \(Bench.format(micros: micros)) median of 50)")
     }
 }

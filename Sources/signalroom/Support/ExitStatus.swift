@@ -50,7 +50,11 @@ struct CommandFailure: Error {
             self.init(failure.description, code: .stateDamaged)
         case let failure as PostgresStateError:
             // Unreachable, refused, a newer schema, a lost lease: the state cannot be used now.
-            self.init(failure.description, code: .stateDamaged)
+            if case .invalidURL = failure {
+                self.init(failure.description, code: .usage)
+            } else {
+                self.init(failure.description, code: .stateDamaged)
+            }
         case let failure as EngineError:
             if case .internalInconsistency = failure {
                 self.init(failure.description, code: .internalError)

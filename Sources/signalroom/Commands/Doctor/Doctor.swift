@@ -31,7 +31,7 @@ struct Doctor {
         let (driver, driven) = driverCheck(hasSchedules: !registered.specs.isEmpty)
         checks.append(driver)
         checks.append(lastPassCheck(driven: driven))
-        checks.append(permissionsCheck())
+        checks.append(settings.state.isDatabase ? databaseStateCheck() : permissionsCheck())
         checks += registered.damaged
         checks += openRunChecks()
         checks += await scheduleChecks(registered.specs)
@@ -123,6 +123,17 @@ extension Doctor {
 // MARK: - The state directory
 
 extension Doctor {
+    /// The PostgreSQL state answers, with its schema up to date (connecting migrates it).
+    func databaseStateCheck() -> DoctorCheck {
+        do {
+            let stores = try settings.stores()
+            let open = try stores.histories.openRuns().count
+            return .ok("state", "PostgreSQL state at \(stores.place) answers (\(open) open run\(open == 1 ? "" : "s"))")
+        } catch {
+            return .problem("state", "\(error)")
+        }
+    }
+
     func permissionsCheck() -> DoctorCheck {
         let name = "state"
         let path = settings.stateDirectory.path

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SignalRoomCore
 import SignalRoomEngine
 import SignalRoomRuntime
 import SignalRoomScheduler
@@ -39,6 +40,23 @@ struct ScheduleSetupCommand: AsyncParsableCommand {
         transform: { try OptionValues.instant($0, from: "--now") })
     var now: Date?
 
+    /// cron and systemd run `run-due` in this directory with neither this shell's variables
+    /// nor its flags: a PostgreSQL state named only there would leave them on a file state
+    /// of their own, firing every schedule a second time. `.env` is what they read.
+    static func checkStateIsInDotEnv(_ settings: Settings, flag: String) throws {
+        guard settings.state.isDatabase else { return }
+        let file = (try? DotEnvFile.read(path: FileManager.default.currentDirectoryPath + "/.env")) ?? [:]
+        for variable in [EnvironmentVariable.stateURL, .stateSchema] {
+            let used = settings.environment[variable.name] ?? variable.defaultValue
+            let kept = file[variable.name].flatMap { $0.isEmpty ? nil : $0 } ?? variable.defaultValue
+            guard used == kept else {
+                throw CommandFailure(
+                    "\(flag): the PostgreSQL state is chosen by \(variable.name) in this shell (or --state), which \(flag == "--install-crontab" ? "cron" : "systemd") will not see; "
+                        + "put \(variable.name) in ./.env, then run this again", code: .usage)
+            }
+        }
+    }
+
     func run() async throws {
         let settings = try global.settings()
         let moment = now ?? Date()
@@ -63,6 +81,7 @@ struct ScheduleSetupCommand: AsyncParsableCommand {
             }
             try Self.refuse(checked.problems)
             // Before anything is registered: a line cron cannot run fails every minute in silence.
+            if installed || units != nil { try Self.checkStateIsInDotEnv(settings, flag: installed ? "--install-crontab" : "--install-systemd") }
             if installed { try line.checkInstallable() }
             try units?.checkInstallable()
             specs = checked.specs

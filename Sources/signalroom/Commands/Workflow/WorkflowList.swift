@@ -55,7 +55,13 @@ struct WorkflowList: AsyncParsableCommand {
                     workflowId: entry.workflowId, runId: entry.runId, workflowType: entry.workflowType,
                     status: status, startTime: entry.startTime, wakeUpTime: entry.wakeUpTime))
         }
-        for entry in try store.closedRuns() {
+        // With a limit, the newest closed runs that can make the list are enough.
+        let closedStatuses = status.map { filter in
+            Set(RunStatus.allCases.filter { $0.isClosed && filter.matches(status: $0.rawValue, isClosed: true) })
+        }
+        let closed =
+            try limit.map { try store.newestClosedRuns(limit: $0, workflowType: workflowType, statuses: closedStatuses) } ?? store.closedRuns()
+        for entry in closed {
             rows.append(
                 Row(
                     workflowId: entry.workflowId, runId: entry.runId, workflowType: entry.workflowType,
