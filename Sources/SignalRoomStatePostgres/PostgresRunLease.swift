@@ -29,8 +29,8 @@ final class PostgresRunLease: RunLease, @unchecked Sendable {
     private var ids: [StateValue] { [.text(run.workflowId), .text(run.runId)] }
 
     /// Commits the events, fenced: only while this lease's token is the run's and the run's
-    /// next event id is the one this lease expects. One statement, so one round trip and its
-    /// own transaction: the fenced UPDATE (a closing event sets the run's status with it),
+    /// next event id is the one this lease expects. One statement in one transaction: the
+    /// fenced UPDATE (a closing event sets the run's status with it),
     /// the INSERT of the events for each row it returned (none when fenced out), and whether
     /// a request is waiting, which spares the engine's next check a query of its own. After
     /// a failure whose outcome is unknown (the connection dropped mid-commit) the lease
@@ -53,19 +53,26 @@ final class PostgresRunLease: RunLease, @unchecked Sendable {
         }
         let result: [[String?]]
         do {
-            result = try store.connection.query(
-                """
-                WITH fenced AS (
-                  UPDATE \(table.runs) SET next_event_id = $5,
-                    status = COALESCE($6, status), close_time = COALESCE($7, close_time),
-                    wake_up_time = CASE WHEN $6::text IS NULL THEN wake_up_time END
-                  WHERE workflow_id = $1 AND run_id = $2 AND lease = $3 AND next_event_id = $4 RETURNING 1),
-                inserted AS (
-                  INSERT INTO \(table.events) (workflow_id, run_id, event_id, line)
-                  SELECT $1, $2, added.event_id, added.line FROM fenced, (VALUES \(rows.joined(separator: ", "))) AS added (event_id, line)
-                  RETURNING 1)
-                SELECT (SELECT count(*) FROM inserted), EXISTS (SELECT 1 FROM \(table.requests) WHERE workflow_id = $1 AND run_id = $2)
-                """, values)
+            // In its own BEGIN … COMMIT although it is one statement: postgres-nio answers a
+            // statement at its CommandComplete, which the server sends before the implicit
+            // commit at Sync, so a connection cut in between acknowledged events the server
+            // then rolled back (told 45, kept 43 in `aConnectionCutMidAppend…`). COMMIT's own
+            // answer comes after the commit.
+            result = try store.connection.transaction { transaction in
+                try transaction.query(
+                    """
+                    WITH fenced AS (
+                      UPDATE \(table.runs) SET next_event_id = $5,
+                        status = COALESCE($6, status), close_time = COALESCE($7, close_time),
+                        wake_up_time = CASE WHEN $6::text IS NULL THEN wake_up_time END
+                      WHERE workflow_id = $1 AND run_id = $2 AND lease = $3 AND next_event_id = $4 RETURNING 1),
+                    inserted AS (
+                      INSERT INTO \(table.events) (workflow_id, run_id, event_id, line)
+                      SELECT $1, $2, added.event_id, added.line FROM fenced, (VALUES \(rows.joined(separator: ", "))) AS added (event_id, line)
+                      RETURNING 1)
+                    SELECT (SELECT count(*) FROM inserted), EXISTS (SELECT 1 FROM \(table.requests) WHERE workflow_id = $1 AND run_id = $2)
+                    """, values)
+            }
         } catch {
             broken = error
             throw error
@@ -81,6 +88,8 @@ final class PostgresRunLease: RunLease, @unchecked Sendable {
         events.append(contentsOf: newEvents)
     }
 
+    /// Autocommit: a wake-up time lost to a cut connection only makes the run look ready,
+    /// and the next owner parks it again.
     func setWakeUpTime(_ time: Date?) throws {
         if let broken { throw broken }
         try store.connection.query(
@@ -91,13 +100,15 @@ final class PostgresRunLease: RunLease, @unchecked Sendable {
     /// The status was set with the closing event (this sets it when it was not); what is
     /// left is the requests, dropped in the same statement.
     func markClosed(status: RunStatus, closeTime: Date) throws {
-        try store.connection.query(
-            """
-            WITH closed AS (
-              UPDATE \(store.table.runs) SET status = $3, close_time = $4, wake_up_time = NULL
-              WHERE workflow_id = $1 AND run_id = $2 AND status = 'running' RETURNING 1)
-            DELETE FROM \(store.table.requests) WHERE workflow_id = $1 AND run_id = $2
-            """, ids + [.text(status.rawValue), .double(closeTime.timeIntervalSince1970)])
+        try store.connection.transaction { transaction in
+            try transaction.query(
+                """
+                WITH closed AS (
+                  UPDATE \(store.table.runs) SET status = $3, close_time = $4, wake_up_time = NULL
+                  WHERE workflow_id = $1 AND run_id = $2 AND status = 'running' RETURNING 1)
+                DELETE FROM \(store.table.requests) WHERE workflow_id = $1 AND run_id = $2
+                """, ids + [.text(status.rawValue), .double(closeTime.timeIntervalSince1970)])
+        }
         requestWaiting = false
     }
 

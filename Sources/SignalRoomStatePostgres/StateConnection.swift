@@ -35,9 +35,21 @@ final class StateConnection: @unchecked Sendable {
     /// The server's process id for this connection (`pg_backend_pid()`).
     private(set) var backendPID = 0
 
+    /// Whether the channel closed, and the statement waiting for its answer (at most one:
+    /// `lock` serialises them), which the close fails. A promise completed twice keeps the
+    /// first result.
+    private let watch = NIOLockedValueBox<(closed: Bool, inFlight: EventLoopPromise<PostgresQueryResult>?)>((false, nil))
+
     private init(location: String, connection: PostgresConnection) {
         self.location = location
         self.connection = connection
+        connection.closeFuture.whenComplete { [watch] _ in
+            let waiting = watch.withLockedValue { watch in
+                watch.closed = true
+                return watch.inFlight
+            }
+            waiting?.fail(PostgresStateError.unreachable(location: location, reason: "the connection was closed"))
+        }
     }
 
     static func connect(_ url: PostgresURL) throws -> StateConnection {
@@ -83,6 +95,10 @@ final class StateConnection: @unchecked Sendable {
     }
 
     /// Runs `body` in one transaction; its statements go through the handle it is given.
+    /// A write that must be durable when it returns goes through here even when it is one
+    /// statement: `query` returns at the statement's CommandComplete, which the server sends
+    /// before the implicit commit, so a connection cut in between reports success for a
+    /// write the server rolled back; COMMIT is answered after the commit.
     func transaction<T>(_ body: (Transaction) throws -> T) throws -> T {
         try lock.withLock {
             try perform("BEGIN", [])
@@ -117,7 +133,18 @@ final class StateConnection: @unchecked Sendable {
             }
         }
         do {
-            let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: Self.logger).wait()
+            // Raced against the channel's close: a statement written while the server cut the
+            // connection (pg_terminate_backend, a restart) is otherwise never answered, and
+            // its caller waited forever (seen once in a few hundred cuts mid-append).
+            let answer = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
+            let alreadyClosed = watch.withLockedValue { watch in
+                watch.inFlight = answer
+                return watch.closed
+            }
+            if alreadyClosed { answer.fail(PostgresStateError.unreachable(location: location, reason: "the connection was closed")) }
+            defer { watch.withLockedValue { $0.inFlight = nil } }
+            connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: Self.logger).cascade(to: answer)
+            let result = try answer.futureResult.wait()
             return try result.rows.map { row in try row.map(Self.text) }
         } catch {
             throw Self.translate(error, location: location, statement: Self.summary(of: sql))

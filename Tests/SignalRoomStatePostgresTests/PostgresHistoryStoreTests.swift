@@ -49,6 +49,16 @@ struct StateFixture {
     }
 }
 
+/// The last event id an appender was told is durable, read from another thread.
+final class Acknowledged: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 1
+    var count: Int {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
+    }
+}
+
 @Suite("PostgreSQL state: claims, ownership and fenced appends")
 struct PostgresHistoryStoreTests {
     @Test func aRunIsCreatedClaimedAndReadBackEventForEvent() throws {
@@ -138,6 +148,42 @@ struct PostgresHistoryStoreTests {
         #expect(throws: (any Error).self) { try lease.append([StateFixture.timer(3)]) }
         try successor.append([StateFixture.timer(3)])
         #expect(try admin.history(of: lease.run).map(\.eventId) == [1, 2, 3])
+    }
+
+    /// The owner's connection is cut while it appends as fast as it can: every append it was
+    /// told succeeded is kept, the one in flight is kept whole or not at all, none twice, and
+    /// the next owner carries on from exactly what was kept.
+    @Test func aConnectionCutMidAppendLosesNoAcknowledgedEventAndDoublesNone() throws {
+        guard let fixture = StateFixture.make() else { return }
+        defer { fixture.drop() }
+        let admin = try fixture.connect()
+        for round in 0..<8 {
+            let owner = try fixture.connect()
+            let lease = try StateFixture.create(owner, "cut-\(round)")
+            let acknowledged = Acknowledged()
+            let done = DispatchSemaphore(value: 0)
+            let appender = Thread {
+                defer { done.signal() }
+                while true {
+                    let next = acknowledged.count + 1
+                    do { try lease.append([StateFixture.timer(next), StateFixture.timer(next + 1)]) } catch { return }
+                    acknowledged.count = next + 1
+                }
+            }
+            appender.start()
+            Thread.sleep(forTimeInterval: Double(10 + round * 4) / 1000)
+            try admin.connection.query("SELECT pg_terminate_backend($1::int)", [.int(owner.backendPID)])
+            done.wait()
+            let told = acknowledged.count
+            #expect(told > 1, "round \(round): the cut came before the first append")
+            let kept = try admin.history(of: lease.run).map(\.eventId)
+            #expect(kept == Array(1...kept.count), "round \(round): event ids \(kept.prefix(5))… are not 1...n")
+            #expect(kept.count == told || kept.count == told + 2, "round \(round): told \(told), kept \(kept.count)")
+            let successor = try admin.claim(lease.run)
+            #expect(successor.events.count == kept.count)
+            try successor.append([StateFixture.timer(kept.count + 1)])
+            successor.release()
+        }
     }
 
     /// A second owner of the same run through another connection (a lease outliving its
