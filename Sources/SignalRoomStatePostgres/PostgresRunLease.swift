@@ -58,21 +58,19 @@ final class PostgresRunLease: RunLease, @unchecked Sendable {
             // commit at Sync, so a connection cut in between acknowledged events the server
             // then rolled back (told 45, kept 43 in `aConnectionCutMidAppend…`). COMMIT's own
             // answer comes after the commit.
-            result = try store.connection.transaction { transaction in
-                try transaction.query(
-                    """
-                    WITH fenced AS (
-                      UPDATE \(table.runs) SET next_event_id = $5,
-                        status = COALESCE($6, status), close_time = COALESCE($7, close_time),
-                        wake_up_time = CASE WHEN $6::text IS NULL THEN wake_up_time END
-                      WHERE workflow_id = $1 AND run_id = $2 AND lease = $3 AND next_event_id = $4 RETURNING 1),
-                    inserted AS (
-                      INSERT INTO \(table.events) (workflow_id, run_id, event_id, line)
-                      SELECT $1, $2, added.event_id, added.line FROM fenced, (VALUES \(rows.joined(separator: ", "))) AS added (event_id, line)
-                      RETURNING 1)
-                    SELECT (SELECT count(*) FROM inserted), EXISTS (SELECT 1 FROM \(table.requests) WHERE workflow_id = $1 AND run_id = $2)
-                    """, values)
-            }
+            result = try store.connection.transactionOfOne(
+                """
+                WITH fenced AS (
+                  UPDATE \(table.runs) SET next_event_id = $5,
+                    status = COALESCE($6, status), close_time = COALESCE($7, close_time),
+                    wake_up_time = CASE WHEN $6::text IS NULL THEN wake_up_time END
+                  WHERE workflow_id = $1 AND run_id = $2 AND lease = $3 AND next_event_id = $4 RETURNING 1),
+                inserted AS (
+                  INSERT INTO \(table.events) (workflow_id, run_id, event_id, line)
+                  SELECT $1, $2, added.event_id, added.line FROM fenced, (VALUES \(rows.joined(separator: ", "))) AS added (event_id, line)
+                  RETURNING 1)
+                SELECT (SELECT count(*) FROM inserted), EXISTS (SELECT 1 FROM \(table.requests) WHERE workflow_id = $1 AND run_id = $2)
+                """, values)
         } catch {
             broken = error
             throw error

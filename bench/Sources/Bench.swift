@@ -72,6 +72,13 @@ struct Bench {
                 guard let url = arguments.first else { throw BenchError.usage("state-postgres URL [ACTIVITIES]") }
                 let activities = arguments.dropFirst().first.flatMap(Int.init) ?? 5_000
                 try await PostgresStateBench.run(url: url, activities: activities, workflows: 200, perWorkflow: 10)
+            case "state-postgres-host":
+                arguments.removeFirst()
+                guard arguments.count == 5, let workflows = Int(arguments[3]), let perWorkflow = Int(arguments[4]) else {
+                    throw BenchError.usage("state-postgres-host URL SCHEMA PREFIX WORKFLOWS PER-WORKFLOW")
+                }
+                try await PostgresStateBench.host(
+                    url: arguments[0], schema: arguments[1], prefix: arguments[2], workflows: workflows, perWorkflow: perWorkflow)
             case "state-postgres-list":
                 arguments.removeFirst()
                 guard arguments.count == 2 else { throw BenchError.usage("state-postgres-list URL SCHEMA") }

@@ -46,7 +46,9 @@ enum PostgresStateBench {
             print(
                 "\(name): durable activity completions \(Bench.grouped(singleRate))/s (\(Bench.grouped(activities)) in one workflow)\(target); "
                     + "\(Bench.grouped(manyRate))/s (\(workflows) workflows × \(perWorkflow), \(Bench.format(millis: Bench.seconds(manyTime) * 1e3 / Double(workflows))) per workflow)"
-                    + (name == "postgres" ? "; \(Int((singleRate * floor / 1e6 * 100).rounded())) % of the commit floor" : ""))
+                    + (name == "postgres"
+                        ? "; each append is BEGIN, one statement and COMMIT sent at once: \(Bench.format(micros: 1e6 / singleRate)) an activity, \(String(format: "%.1f", 1e6 / singleRate / floor))× the floor"
+                        : ""))
         }
     }
 
@@ -64,5 +66,18 @@ enum PostgresStateBench {
     static func listQuery(url: String, schema: String) throws {
         let micros = try PostgresState(url: url, schema: schema).benchNewestClosedRuns(samples: 50)
         print("  (its query alone, the 20 newest closed runs, on an open connection: \(Bench.format(micros: micros)) median of 50)")
+    }
+
+    /// `signalroom-bench state-postgres-host URL SCHEMA PREFIX W K`: one "host" running W
+    /// workflows of K activities on the shared state; prints its activities/s.
+    static func host(url: String, schema: String, prefix: String, workflows: Int, perWorkflow: Int) async throws {
+        let engine = Bench.makeEngine(store: try PostgresHistoryStore(url: url, schema: schema))
+        let (_, time) = try await Bench.timed {
+            for index in 0..<workflows {
+                let outcome = try await Bench.startAndExecute(engine, id: "\(prefix)-\(index)", input: .init(activities: perWorkflow))
+                try Bench.expect(outcome == .completed(.int(Int64(Bench.expectedSum(perWorkflow)))), "run \(index) ended \(outcome)")
+            }
+        }
+        print(String(format: "%.1f", Double(workflows * perWorkflow) / Bench.seconds(time)))
     }
 }
