@@ -146,7 +146,7 @@ let package = Package(
         // The PostgreSQL state's guarantees against the test server: claims, fencing, locks.
         .testTarget(
             name: "SignalRoomStatePostgresTests",
-            dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomStatePostgres"]),
+            dependencies: ["SignalRoomCore", "SignalRoomEngine", "SignalRoomStatePostgres", "SignalRoomReports", "SignalRoomScheduler"]),
         .testTarget(name: "SignalRoomCronTests", dependencies: ["SignalRoomCore", "SignalRoomCron"]),
         .testTarget(
             name: "SignalRoomSchedulerTests", dependencies: ["SignalRoomCore", "SignalRoomScheduler", "SignalRoomEngine", "SignalRoomStateTesting"]),

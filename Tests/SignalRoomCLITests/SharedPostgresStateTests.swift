@@ -342,4 +342,29 @@ import Testing
         let expected = (1...12).map { "minutely-" + Self.iso(start.addingTimeInterval(Double($0 * 60))) + " completed" }
         #expect(rows == expected, "\(rows)")
     }
+
+    @Test func aBadOrUnreachableStateURLIsOneLineWithItsExitCodeAndNoPassword() async throws {
+        let cli = try CLIHarness()
+        defer { cli.cleanUp() }
+        let bad = try await cli.run(["workflow", "list"], environment: ["SIGNALROOM_STATE_URL": "postgres://someone:hunter22@/nodb"])
+        #expect(bad.status == 2, "\(bad.stderr)")
+        #expect(bad.stderr.contains("SIGNALROOM_STATE_URL") && bad.stderr.contains("names no host"), "\(bad.stderr)")
+        #expect(!bad.stderr.contains("hunter22"))
+        // Nothing listens on port 9 of loopback.
+        let down = try await cli.run(["workflow", "list"], environment: ["SIGNALROOM_STATE_URL": "postgres://someone:hunter22@127.0.0.1:9/db"])
+        #expect(down.status == 6, "\(down.stderr)")
+        #expect(down.stderr.contains("someone@127.0.0.1:9/db") && down.stderr.contains("cannot be reached"), "\(down.stderr)")
+        #expect(!down.stderr.contains("hunter22"))
+        #expect(down.stderr.split(separator: "\n").count == 1, "\(down.stderr)")
+        let flag = try await cli.run(["--state", "postgres://someone:hunter22@127.0.0.1:9/db", "doctor"])
+        #expect(flag.stdout.contains("problem  state") && !flag.stdout.contains("hunter22"), "\(flag.stdout)")
+    }
+
+    @Test func doctorReportsThePostgreSQLStateItUses() async throws {
+        try await withHosts(1) { hosts in
+            let doctor = try await hosts.run(0, ["doctor"])
+            #expect(doctor.stdout.contains("ok       state: PostgreSQL state at postgres://signalroom@"), "\(doctor.stdout)")
+            #expect(doctor.stdout.contains("(schema \(hosts.schema))") && !doctor.stdout.contains("signalroom-test-pw"), "\(doctor.stdout)")
+        }
+    }
 }
