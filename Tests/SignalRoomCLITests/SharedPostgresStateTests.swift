@@ -8,13 +8,21 @@ import Testing
     /// `count` hosts on one fresh schema of the test server, dropped by `cleanUp`.
     struct Hosts {
         let url: String
-        let schema = "hosts_" + UUID().uuidString.prefix(8).lowercased()
+        let schema: String
         let hosts: [CLIHarness]
         var environment: [String: String] { ["SIGNALROOM_STATE_URL": url, "SIGNALROOM_STATE_SCHEMA": schema] }
 
         init(count: Int, url: String? = nil) throws {
             self.url = try url ?? WarehouseKind.postgresURL()
+            schema = "hosts_" + UUID().uuidString.prefix(8).lowercased()
             hosts = try (0..<count).map { _ in try CLIHarness() }
+        }
+
+        /// Another view of a state whose schema is already chosen.
+        init(url: String, schema: String, hosts: [CLIHarness]) {
+            self.url = url
+            self.schema = schema
+            self.hosts = hosts
         }
 
         func launch(_ host: Int, _ arguments: [String]) throws -> RunningCommand {
@@ -365,6 +373,35 @@ import Testing
             let doctor = try await hosts.run(0, ["doctor"])
             #expect(doctor.stdout.contains("ok       state: PostgreSQL state at postgres://signalroom@"), "\(doctor.stdout)")
             #expect(doctor.stdout.contains("(schema \(hosts.schema))") && !doctor.stdout.contains("signalroom-test-pw"), "\(doctor.stdout)")
+        }
+    }
+
+    @Test func aCISyncAndTheCronHostsSyncOfTheSameSourceNeverRunAtOnce() async throws {
+        let schema = "hosts_" + UUID().uuidString.prefix(8).lowercased()
+        let url = try WarehouseKind.postgresURL()
+        let state = ["SIGNALROOM_STATE_URL": url, "SIGNALROOM_STATE_SCHEMA": schema, "SIGNALROOM_LOAD_CHUNK_ROWS": "100"]
+        try await SyncFixture.with(.postgres) { cron in
+            try await SyncFixture.with(.postgres, dataset: cron.dataset, exports: cron.exports) { ci in
+                var csv = "id,status,amount\n"
+                for id in 1...40_000 { csv += "\(id),paid,\(id % 97).50\n" }
+                try cron.write("orders/orders_2024-12-01.csv", csv)
+                // The cron host's sync holds the run while it loads 400 chunks (about 2 s here).
+                let running = try cron.launchSync([], environment: state)
+                let hosts = try Hosts(count: 1, url: url)
+                let probe = Hosts(url: url, schema: schema, hosts: hosts.hosts)
+                try await waitForRow(probe, "SELECT 1 FROM runs WHERE workflow_id = 'sync-files' AND status = 'running'")
+                let refused = try await ci.sync([], environment: state)
+                #expect(refused.status == 3, "\(refused.stderr)")
+                #expect(refused.stderr.contains("sync-files"), "\(refused.stderr)")
+                let finished = try await running.finish()
+                #expect(finished.status == 0, "\(finished.stderr)")
+                // Afterwards the CI job's sync runs, and the rows were loaded once.
+                let after = try await ci.sync([], environment: state)
+                #expect(after.status == 0, "\(after.stderr)")
+                #expect(try await cron.query("SELECT count(*), count(DISTINCT id) FROM \(cron.dataset).orders") == ["40000|40000"])
+                #expect(try await probe.query("SELECT count(*) FROM runs WHERE workflow_id = 'sync-files' AND status = 'completed'") == ["2"])
+                await probe.cleanUp()
+            }
         }
     }
 }
