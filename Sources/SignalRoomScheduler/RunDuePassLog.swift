@@ -17,6 +17,9 @@ public struct RunDuePassRecord: Codable, Sendable, Equatable {
     /// `--now` when the pass ran as if at another time.
     public var asOf: Date?
     public var pid: Int32
+    /// The host the pass ran on (absent in records written before it was added): with a
+    /// PostgreSQL state several hosts record their passes in one place.
+    public var host: String?
     public var fired: Int
     public var resumed: Int
     /// Fire times passed without a run (skipped, buffered).
@@ -35,6 +38,7 @@ public struct RunDuePassRecord: Codable, Sendable, Equatable {
         self.durationMilliseconds = durationMilliseconds
         self.asOf = asOf
         self.pid = getpid()
+        self.host = Self.hostName
         self.fired = summary?.fired ?? 0
         self.resumed = summary?.resumed ?? 0
         self.skipped = summary?.passed ?? 0
@@ -44,6 +48,15 @@ public struct RunDuePassRecord: Codable, Sendable, Equatable {
         self.exitCode = exitCode
         self.error = error
     }
+}
+
+extension RunDuePassRecord {
+    static let hostName: String? = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return nil }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? nil : name
+    }()
 }
 
 /// Where `run-due` passes are recorded; the file store keeps them under `state/`.

@@ -96,7 +96,8 @@ extension Doctor {
             return .warning(name, "no run-due pass recorded yet" + (driven ? "; cron or the timer should run one within a minute" : ""))
         }
         let age = now.timeIntervalSince(last.started)
-        let when = "\(elapsedText(age)) ago (\(Timestamp.format(last.started)))"
+        let on = settings.state.isDatabase ? last.host.map { ", on \($0)" } ?? "" : ""
+        let when = "\(elapsedText(age)) ago (\(Timestamp.format(last.started))\(on))"
         if age > Self.passOverdueSeconds {
             let message =
                 "the last run-due pass was \(when): nothing is calling it; check that cron runs (`systemctl status cron`) and read \(runDueLog)"
