@@ -303,7 +303,7 @@ public final class PostgresHistoryStore: HistoryStore, @unchecked Sendable {
     }
 
     public func prune(closedBefore cutoff: Date) throws -> Int {
-        try connection.query(
+        try connection.transactionOfOne(
             "DELETE FROM \(table.runs) WHERE status <> 'running' AND close_time < $1 RETURNING 1", [.double(cutoff.timeIntervalSince1970)]
         ).count
     }

@@ -13,7 +13,8 @@ public struct PostgresPassLog: RunDuePassRecording {
 
     public func append(_ record: RunDuePassRecord) throws {
         let text = String(decoding: try RunDuePassLog.encoder.encode(record), as: UTF8.self)
-        let id = try state.connection.query("INSERT INTO \(table) (record) VALUES ($1) RETURNING pass_id", [.text(text)]).first?[0]
+        // Committed before it returns (see `StateConnection.transaction`): doctor reads it.
+        let id = try state.connection.transactionOfOne("INSERT INTO \(table) (record) VALUES ($1) RETURNING pass_id", [.text(text)]).first?[0]
         // Trimmed now and then rather than on every pass: one DELETE per hundred passes.
         if let id = id.flatMap({ Int($0) }), id % 100 == 0 {
             try state.connection.query("DELETE FROM \(table) WHERE pass_id <= $1", [.int(id - keep)])

@@ -41,16 +41,14 @@ final class PostgresRunLease: RunLease, @unchecked Sendable {
         let lines = try newEvents.map(PostgresHistoryStore.line)
         let closing = newEvents.last { $0.attributes.closingStatus != nil }
         let table = store.table
-        var values =
+        // Two arrays, not two parameters an event: an append of more than 32,767 events (a
+        // retry reusing a long history) would pass PostgreSQL's 65,535 parameters.
+        let values: [StateValue] =
             ids + [
                 .int(token), .int(nextEventId), .int(nextEventId + newEvents.count),
                 .text(closing?.attributes.closingStatus?.rawValue), .double(closing?.time.timeIntervalSince1970),
+                .integers(Array(nextEventId..<(nextEventId + lines.count))), .texts(lines),
             ]
-        var rows: [String] = []
-        for (index, line) in lines.enumerated() {
-            rows.append("($\(values.count + 1)::integer, $\(values.count + 2)::text)")
-            values += [.int(nextEventId + index), .text(line)]
-        }
         let result: [[String?]]
         do {
             // In its own BEGIN … COMMIT although it is one statement: postgres-nio answers a
@@ -67,7 +65,7 @@ final class PostgresRunLease: RunLease, @unchecked Sendable {
                   WHERE workflow_id = $1 AND run_id = $2 AND lease = $3 AND next_event_id = $4 RETURNING 1),
                 inserted AS (
                   INSERT INTO \(table.events) (workflow_id, run_id, event_id, line)
-                  SELECT $1, $2, added.event_id, added.line FROM fenced, (VALUES \(rows.joined(separator: ", "))) AS added (event_id, line)
+                  SELECT $1, $2, added.event_id, added.line FROM fenced, unnest($8::integer[], $9::text[]) AS added (event_id, line)
                   RETURNING 1)
                 SELECT (SELECT count(*) FROM inserted), EXISTS (SELECT 1 FROM \(table.requests) WHERE workflow_id = $1 AND run_id = $2)
                 """, values)
@@ -96,16 +94,18 @@ final class PostgresRunLease: RunLease, @unchecked Sendable {
     }
 
     /// The status was set with the closing event (this sets it when it was not); what is
-    /// left is the requests, dropped in the same statement.
+    /// left is the requests, dropped in the same statement. Fenced like an append: a lease
+    /// that lost the run changes nothing.
     func markClosed(status: RunStatus, closeTime: Date) throws {
         try store.connection.transaction { transaction in
             try transaction.query(
                 """
                 WITH closed AS (
                   UPDATE \(store.table.runs) SET status = $3, close_time = $4, wake_up_time = NULL
-                  WHERE workflow_id = $1 AND run_id = $2 AND status = 'running' RETURNING 1)
+                  WHERE workflow_id = $1 AND run_id = $2 AND status = 'running' AND lease = $5 RETURNING 1)
                 DELETE FROM \(store.table.requests) WHERE workflow_id = $1 AND run_id = $2
-                """, ids + [.text(status.rawValue), .double(closeTime.timeIntervalSince1970)])
+                  AND EXISTS (SELECT 1 FROM \(store.table.runs) WHERE workflow_id = $1 AND run_id = $2 AND lease = $5)
+                """, ids + [.text(status.rawValue), .double(closeTime.timeIntervalSince1970), .int(token)])
         }
         requestWaiting = false
     }

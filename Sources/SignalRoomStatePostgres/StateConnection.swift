@@ -13,6 +13,9 @@ enum StateValue: Sendable {
     case text(String?)
     case int(Int)
     case double(Double?)
+    /// Arrays, for `unnest` (bound as int8[] and text[]).
+    case integers([Int])
+    case texts([String])
 }
 
 /// One PostgreSQL connection used synchronously, the way the engine uses its store: the
@@ -69,6 +72,10 @@ final class StateConnection: @unchecked Sendable {
             let address = try SocketAddress.makeAddressResolvingHost(url.host, port: url.port)
             let channel = try ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(.seconds(10))
+                .channelOption(ChannelOptions.socketOption(.so_keepalive), value: 1)
+                .channelOption(ChannelOptions.Types.SocketOption(level: .tcp, name: .init(rawValue: TCP_KEEPIDLE)), value: 10)
+                .channelOption(ChannelOptions.Types.SocketOption(level: .tcp, name: .init(rawValue: TCP_KEEPINTVL)), value: 5)
+                .channelOption(ChannelOptions.Types.SocketOption(level: .tcp, name: .init(rawValue: TCP_KEEPCNT)), value: 3)
                 .connect(to: address).wait()
             var configuration = PostgresConnection.Configuration(
                 establishedChannel: channel, tls: tls, username: url.user, password: url.password, database: url.database)
@@ -78,7 +85,23 @@ final class StateConnection: @unchecked Sendable {
             throw translate(error, location: url.location, statement: "connecting")
         }
         let state = StateConnection(location: url.location, connection: connection)
-        state.backendPID = Int(try state.query("SELECT pg_backend_pid()")[0][0] ?? "0") ?? 0
+        do {
+            // A host that vanishes without closing its connection (power lost, partitioned)
+            // sends no FIN: without keepalives the server would keep its session, and the
+            // advisory locks of the runs and schedules it held, for the kernel's two hours.
+            // Probed after 10 s of silence every 5 s, it is known dead within about 25 s,
+            // and so is a server that vanished on this side (the socket options above).
+            let rows = try state.query(
+                """
+                SELECT pg_backend_pid(), set_config('tcp_keepalives_idle', '10', false),
+                  set_config('tcp_keepalives_interval', '5', false), set_config('tcp_keepalives_count', '3', false),
+                  set_config('tcp_user_timeout', '25000', false)
+                """)
+            state.backendPID = Int(rows.first?[0] ?? "0") ?? 0
+        } catch {
+            state.close()
+            throw error
+        }
         return state
     }
 
@@ -164,6 +187,8 @@ final class StateConnection: @unchecked Sendable {
             case .int(let integer): bindings.append(integer)
             case .double(let number?): bindings.append(number)
             case .double(nil): bindings.appendNull()
+            case .integers(let integers): bindings.append(integers)
+            case .texts(let texts): bindings.append(texts)
             }
         }
         return connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: Self.logger)
@@ -235,7 +260,7 @@ public enum PostgresStateError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidURL(let reason):
-            "the state URL (SIGNALROOM_STATE_URL or --state) is not a usable PostgreSQL URL: \(reason); expected postgres://USER:PASSWORD@HOST:PORT/DATABASE"
+            "the state URL (SIGNALROOM_STATE_URL, --state or --to) is not a usable PostgreSQL URL: \(reason); expected postgres://USER:PASSWORD@HOST:PORT/DATABASE"
         case .unreachable(let location, let reason):
             "the PostgreSQL state at \(location) cannot be reached (\(reason)); check the state URL and that the server is up"
         case .statementFailed(let location, let statement, let sqlState, let reason):

@@ -79,7 +79,12 @@ enum StateSchema {
         }
         try connection.transaction { transaction in
             try transaction.query("SELECT pg_advisory_xact_lock(hashtext($1))", [.text("signalroom state schema " + schema)])
-            try transaction.query("CREATE SCHEMA IF NOT EXISTS \(s)")
+            // Only when it is missing: CREATE SCHEMA IF NOT EXISTS needs the database's CREATE
+            // privilege even when the schema is there, which a role given a schema made by
+            // its DBA does not have.
+            if try transaction.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [.text(schema)]).isEmpty {
+                try transaction.query("CREATE SCHEMA \(s)")
+            }
             try transaction.query("CREATE TABLE IF NOT EXISTS \(s).schema_version (version integer NOT NULL)")
             let rows = try transaction.query("SELECT max(version) FROM \(s).schema_version")
             let current = rows.first?[0].flatMap { Int($0) } ?? 0

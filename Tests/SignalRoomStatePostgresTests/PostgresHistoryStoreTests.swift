@@ -255,6 +255,38 @@ struct PostgresHistoryStoreTests {
         #expect(try store.openRuns().map(\.workflowId) == ["run-3"])
     }
 
+    /// More events in one append than PostgreSQL takes parameters in one statement (a
+    /// retry that reuses a long history appends them at once).
+    @Test func anAppendOfFortyThousandEventsCommitsWhole() throws {
+        guard let fixture = StateFixture.make() else { return }
+        defer { fixture.drop() }
+        let store = try fixture.connect()
+        let lease = try StateFixture.create(store, "long")
+        try lease.append((2...40_001).map(StateFixture.timer))
+        #expect(try fixture.connect().history(of: lease.run).count == 40_001)
+        try lease.append([StateFixture.timer(40_002)])
+    }
+
+    @Test func aStaleLeaseCannotCloseTheRun() throws {
+        guard let fixture = StateFixture.make() else { return }
+        defer { fixture.drop() }
+        let owner = try fixture.connect()
+        let stale = try StateFixture.create(owner, "stale-close")
+        stale.release()
+        let fresh = try fixture.connect().claim(stale.run)
+        try stale.markClosed(status: .completed, closeTime: Date())
+        #expect(try owner.openRuns().map(\.workflowId) == ["stale-close"])
+        try fresh.append([StateFixture.timer(2)])
+    }
+
+    @Test func everyConnectionAsksTheServerToProbeItsHostWithKeepalives() throws {
+        guard let fixture = StateFixture.make() else { return }
+        defer { fixture.drop() }
+        let store = try fixture.connect()
+        let rows = try store.connection.query("SELECT current_setting('tcp_keepalives_idle'), current_setting('tcp_keepalives_count')")
+        #expect(rows.first == ["10", "3"])
+    }
+
     @Test func aSchemaNewerThanThisBuildIsRefusedWithAClearError() throws {
         guard let fixture = StateFixture.make() else { return }
         defer { fixture.drop() }

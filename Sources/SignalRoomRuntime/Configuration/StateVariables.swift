@@ -8,7 +8,7 @@ extension EnvironmentVariable {
         "SIGNALROOM_STATE_URL", group: .state, defaultDescription: "the files of the state directory",
         help:
             "a PostgreSQL URL (postgres://user:password@host:5432/db) for a state several hosts share: histories, schedules,"
-            + " pass records, alerts; --state postgres://… wins, --state DIR chooses files")
+            + " pass records, alerts; --state postgres://… wins; while it is set, --state DIR keeps only this host's logs")
     public static let stateSchema = EnvironmentVariable(
         "SIGNALROOM_STATE_SCHEMA", group: .state, default: "signalroom_state",
         help: "the PostgreSQL schema of the state's tables (with SIGNALROOM_STATE_URL)")

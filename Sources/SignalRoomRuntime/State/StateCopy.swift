@@ -51,6 +51,18 @@ public struct StateCopy: Sendable {
         guard occupied == 0, registered == 0 else {
             throw StateCopyError.destinationNotEmpty(place: destination.place, runs: occupied, schedules: registered)
         }
+        // Before anything is written: a run some process holds would stop the copy half-way.
+        if let held = open.first(where: { source.histories.isClaimed($0.run) }) {
+            throw StateCopyError.openRunHeld(workflowId: held.workflowId)
+        }
+        do {
+            return try copy(closed: closed, open: open)
+        } catch {
+            throw StateCopyError.partial(place: destination.place, reason: "\(error)")
+        }
+    }
+
+    private func copy(closed: [ClosedRunEntry], open: [OpenRunEntry]) throws -> Summary {
         var summary = Summary()
         for entry in closed.sorted(by: { ($0.startTime, $0.runId) < ($1.startTime, $1.runId) }) {
             summary.events += try copyRun(entry.run, type: entry.workflowType, closed: (entry.status, entry.closeTime), wakeUpTime: nil)
@@ -123,7 +135,10 @@ public struct StateCopy: Sendable {
 
 public enum StateCopyError: Error, Sendable, CustomStringConvertible {
     case openRuns(count: Int, first: String)
+    case openRunHeld(workflowId: String)
     case destinationNotEmpty(place: String, runs: Int, schedules: Int)
+    /// The copy stopped after it had written part of the destination.
+    case partial(place: String, reason: String)
     case emptyHistory(run: RunReference)
     case differs(run: RunReference, place: String)
 
@@ -131,8 +146,12 @@ public enum StateCopyError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .openRuns(let count, let first):
             "the state has \(count) open run\(count == 1 ? "" : "s") (\(first)\(count > 1 ? ", …" : "")); let them finish (`signalroom run-due`) and copy then, or pass --include-open to copy them open (each is held while it is copied)"
+        case .openRunHeld(let workflowId):
+            "workflow \(workflowId) is being worked on by a process right now; let it finish or park (`signalroom workflow describe \(workflowId)`), then copy again"
         case .destinationNotEmpty(let place, let runs, let schedules):
-            "\(place) already holds \(runs) run\(runs == 1 ? "" : "s") and \(schedules) schedule\(schedules == 1 ? "" : "s"); copy into an empty state (a new directory, or another SIGNALROOM_STATE_SCHEMA)"
+            "\(place) already holds \(runs) run\(runs == 1 ? "" : "s") and \(schedules) schedule\(schedules == 1 ? "" : "s"); copy into an empty state (a new directory, or --to-schema with a new schema)"
+        case .partial(let place, let reason):
+            "the copy stopped part-way (\(reason)); \(place) holds part of the state: drop it (a directory: remove it; PostgreSQL: DROP SCHEMA … CASCADE) and copy again"
         case .emptyHistory(let run):
             "workflow \(run.workflowId) (run \(run.runId)) has no readable event; `signalroom workflow terminate \(run.workflowId)` sets it aside, then copy again"
         case .differs(let run, let place):

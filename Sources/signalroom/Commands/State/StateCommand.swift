@@ -17,8 +17,9 @@ struct StateCopyCommand: AsyncParsableCommand {
         discussion: """
             The state the command runs on (--state, SIGNALROOM_STATE_URL) is the source and is left \
             as it was; every history is read back from the copy and compared line for line. \
-            Then point every host at the copy (SIGNALROOM_STATE_URL, or --state DIR) and \
-            reinstall their crontab lines if the directory changed.
+            Then point every host at the copy: SIGNALROOM_STATE_URL (and SIGNALROOM_STATE_SCHEMA) in \
+            .env for PostgreSQL; for a directory, remove those from .env and the environment \
+            (a state URL wins over --state DIR) and reinstall the crontab lines if the directory changed.
 
             Examples:
               signalroom state copy --to postgres://signalroom@db.internal:5432/ops
@@ -50,8 +51,8 @@ struct StateCopyCommand: AsyncParsableCommand {
             summary = try StateCopy(source: try settings.stores(), destination: try StateStores.open(destination), includeOpen: includeOpen).run()
         } catch let error as StateCopyError {
             switch error {
-            case .openRuns, .destinationNotEmpty: throw CommandFailure(error.description, code: .conflict)
-            case .emptyHistory, .differs: throw CommandFailure(error.description, code: .stateDamaged)
+            case .openRuns, .openRunHeld, .destinationNotEmpty: throw CommandFailure(error.description, code: .conflict)
+            case .emptyHistory, .differs, .partial: throw CommandFailure(error.description, code: .stateDamaged)
             }
         }
         if settings.json { return try Output.json(summary) }
