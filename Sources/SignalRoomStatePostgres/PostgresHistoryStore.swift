@@ -101,11 +101,9 @@ public final class PostgresHistoryStore: HistoryStore, @unchecked Sendable {
             }
             // The new token fences out whoever held the run before (see `append`).
             // Committed before it is used (see `StateConnection.transaction`).
-            let bumped = try connection.transaction { transaction in
-                try transaction.query(
-                    "UPDATE \(table.runs) SET lease = lease + 1 WHERE workflow_id = $1 AND run_id = $2 RETURNING lease, next_event_id, workflow_type",
-                    [.text(run.workflowId), .text(run.runId)])
-            }
+            let bumped = try connection.transactionOfOne(
+                "UPDATE \(table.runs) SET lease = lease + 1 WHERE workflow_id = $1 AND run_id = $2 RETURNING lease, next_event_id, workflow_type",
+                [.text(run.workflowId), .text(run.runId)])
             guard let row = bumped.first, let token = row[0].flatMap({ Int($0) }), let next = row[1].flatMap({ Int($0) }) else {
                 throw WorkflowStoreError.runNotFound(workflowId: run.workflowId, runId: run.runId)
             }
@@ -234,14 +232,12 @@ public final class PostgresHistoryStore: HistoryStore, @unchecked Sendable {
 
     public func post(_ request: RunRequest, to run: RunReference) throws {
         let body = String(decoding: try JSONCoding.encoder.encode(request), as: UTF8.self)
-        let inserted = try connection.transaction { transaction in
-            try transaction.query(
-                """
-                INSERT INTO \(table.requests) (workflow_id, run_id, kind, body)
-                SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM \(table.runs) WHERE workflow_id = $1 AND run_id = $2)
-                ON CONFLICT (workflow_id, run_id, kind) DO UPDATE SET body = excluded.body RETURNING 1
-                """, [.text(run.workflowId), .text(run.runId), .text(request.kind.rawValue), .text(body)])
-        }
+        let inserted = try connection.transactionOfOne(
+            """
+            INSERT INTO \(table.requests) (workflow_id, run_id, kind, body)
+            SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM \(table.runs) WHERE workflow_id = $1 AND run_id = $2)
+            ON CONFLICT (workflow_id, run_id, kind) DO UPDATE SET body = excluded.body RETURNING 1
+            """, [.text(run.workflowId), .text(run.runId), .text(request.kind.rawValue), .text(body)])
         guard !inserted.isEmpty else { throw WorkflowStoreError.runNotFound(workflowId: run.workflowId, runId: run.runId) }
     }
 

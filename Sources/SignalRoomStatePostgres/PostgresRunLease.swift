@@ -97,16 +97,14 @@ final class PostgresRunLease: RunLease, @unchecked Sendable {
     /// left is the requests, dropped in the same statement. Fenced like an append: a lease
     /// that lost the run changes nothing.
     func markClosed(status: RunStatus, closeTime: Date) throws {
-        try store.connection.transaction { transaction in
-            try transaction.query(
-                """
-                WITH closed AS (
-                  UPDATE \(store.table.runs) SET status = $3, close_time = $4, wake_up_time = NULL
-                  WHERE workflow_id = $1 AND run_id = $2 AND status = 'running' AND lease = $5 RETURNING 1)
-                DELETE FROM \(store.table.requests) WHERE workflow_id = $1 AND run_id = $2
-                  AND EXISTS (SELECT 1 FROM \(store.table.runs) WHERE workflow_id = $1 AND run_id = $2 AND lease = $5)
-                """, ids + [.text(status.rawValue), .double(closeTime.timeIntervalSince1970), .int(token)])
-        }
+        try store.connection.transactionOfOne(
+            """
+            WITH closed AS (
+              UPDATE \(store.table.runs) SET status = $3, close_time = $4, wake_up_time = NULL
+              WHERE workflow_id = $1 AND run_id = $2 AND status = 'running' AND lease = $5 RETURNING 1)
+            DELETE FROM \(store.table.requests) WHERE workflow_id = $1 AND run_id = $2
+              AND EXISTS (SELECT 1 FROM \(store.table.runs) WHERE workflow_id = $1 AND run_id = $2 AND lease = $5)
+            """, ids + [.text(status.rawValue), .double(closeTime.timeIntervalSince1970), .int(token)])
         requestWaiting = false
     }
 

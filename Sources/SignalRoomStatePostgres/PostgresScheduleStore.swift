@@ -40,15 +40,12 @@ public struct PostgresScheduleStore: ScheduleStore {
 
     public func write(_ schedule: ScheduleState, id: String) throws {
         let text = String(decoding: try schedule.json.encoded(), as: UTF8.self)
-        try state.connection.transaction { transaction in
-            try transaction.query(
-                "INSERT INTO \(table) (id, state) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET state = excluded.state",
-                [.text(id), .text(text)])
-        }
+        try state.connection.transactionOfOne(
+            "INSERT INTO \(table) (id, state) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET state = excluded.state", [.text(id), .text(text)])
     }
 
     public func delete(_ id: String) throws {
-        try state.connection.transaction { try $0.query("DELETE FROM \(table) WHERE id = $1", [.text(id)]) }
+        try state.connection.transactionOfOne("DELETE FROM \(table) WHERE id = $1", [.text(id)])
     }
 
     public func withLock<T>(_ id: String, _ body: () async throws -> T) async throws -> T {

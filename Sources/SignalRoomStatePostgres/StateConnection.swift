@@ -148,9 +148,9 @@ final class StateConnection: @unchecked Sendable {
     /// thread waits once instead of three times: the append's path, 990–1,160 durable activities/s
     /// with three waits, 1,255/s with one (bench/state-postgres, same machine, same hour). A statement
     /// that fails turns the COMMIT into a rollback, and its error is thrown.
+    @discardableResult
     func transactionOfOne(_ sql: String, _ values: [StateValue]) throws -> [[String?]] {
         try lock.withLock {
-            guard !connection.isClosed else { throw PostgresStateError.unreachable(location: location, reason: "the connection was closed") }
             let begin = send("BEGIN", [])
             let statement = send(sql, values)
             do {
@@ -169,8 +169,6 @@ final class StateConnection: @unchecked Sendable {
     }
 
     fileprivate func perform(_ sql: String, _ values: [StateValue]) throws -> [[String?]] {
-        // A statement written to a closed channel is never answered: refuse it up front.
-        guard !connection.isClosed else { throw PostgresStateError.unreachable(location: location, reason: "the connection was closed") }
         do {
             return try wait(for: send(sql, values)).rows.map { row in try row.map(Self.text) }
         } catch {
@@ -195,8 +193,9 @@ final class StateConnection: @unchecked Sendable {
     }
 
     /// Waits for `future`, raced against the channel's close: a statement written while the
-    /// server cut the connection (pg_terminate_backend, a restart) is otherwise never
-    /// answered, and its caller waited forever (seen once in a few hundred cuts mid-append).
+    /// server cut the connection (pg_terminate_backend, a restart), or after it closed, is
+    /// otherwise never answered, and its caller waited forever (seen once in a few hundred
+    /// cuts mid-append).
     private func wait(for future: EventLoopFuture<PostgresQueryResult>) throws -> PostgresQueryResult {
         let answer = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
         let alreadyClosed = watch.withLockedValue { watch in
