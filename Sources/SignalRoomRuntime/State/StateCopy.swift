@@ -36,10 +36,6 @@ public struct StateCopy: Sendable {
         public var alerts = 0
     }
 
-    /// Appended in slices so that a long history stays well inside PostgreSQL's 65,535 bound
-    /// parameters a statement.
-    static let eventsPerAppend = 1_000
-
     public func run() throws -> Summary {
         let closed = try source.histories.closedRuns()
         let open = try source.histories.openRuns()
@@ -78,9 +74,8 @@ public struct StateCopy: Sendable {
             summary.runs += 1
             summary.openRuns += 1
         }
-        for id in try source.schedules.ids() {
-            guard let state = try source.schedules.read(id) else { continue }
-            try destination.schedules.write(state, id: id)
+        for (id, state) in try source.schedules.readAll() {
+            try destination.schedules.write(try state.get(), id: id)
             summary.schedules += 1
         }
         for record in try source.passes.recent(limit: Int.max).reversed() {
@@ -101,12 +96,7 @@ public struct StateCopy: Sendable {
         let lease = try destination.histories.createRun(
             workflowId: run.workflowId, workflowType: type, runId: run.runId, started: first, onlyIfNeverUsed: false)
         defer { lease.release() }
-        var rest = events.dropFirst()
-        while !rest.isEmpty {
-            let slice = rest.prefix(Self.eventsPerAppend)
-            try lease.append(Array(slice))
-            rest = rest.dropFirst(slice.count)
-        }
+        try lease.append(Array(events.dropFirst()))
         if let closed {
             try lease.markClosed(status: closed.status, closeTime: closed.time)
         } else {

@@ -173,9 +173,8 @@ extension Doctor {
 
     /// Open runs whose history cannot be read, and runs due that nothing resumed.
     func openRunChecks() -> [DoctorCheck] {
-        guard settings.state.isDatabase || FileManager.default.fileExists(atPath: settings.stateDirectory.path),
-            let store = try? settings.store(create: false)
-        else { return [] }
+        // A missing state directory is `store(create: false)`'s own refusal.
+        guard let store = try? settings.store(create: false) else { return [] }
         let entries: [OpenRunEntry]
         do {
             entries = try store.openRuns()

@@ -47,8 +47,10 @@ struct StateCopyCommand: AsyncParsableCommand {
             }
         if destination == settings.state.location { throw CommandFailure("--to names the state being copied; name an empty one", code: .usage) }
         let summary: StateCopy.Summary
+        let copy: StateStores
         do {
-            summary = try StateCopy(source: try settings.stores(), destination: try StateStores.open(destination), includeOpen: includeOpen).run()
+            copy = try StateStores.open(destination)
+            summary = try StateCopy(source: try settings.stores(), destination: copy, includeOpen: includeOpen).run()
         } catch let error as StateCopyError {
             switch error {
             case .openRuns, .openRunHeld, .destinationNotEmpty: throw CommandFailure(error.description, code: .conflict)
@@ -59,18 +61,6 @@ struct StateCopyCommand: AsyncParsableCommand {
         print(
             "copied \(summary.runs) runs (\(summary.openRuns) open, \(summary.events) events, \(summary.logLines) log lines), "
                 + "\(summary.schedules) schedules, \(summary.passRecords) pass records, \(summary.alerts) alerts into "
-                + Self.place(destination))
-    }
-
-    /// The destination for messages, without the URL's password.
-    static func place(_ location: StateLocation) -> String {
-        switch location {
-        case .directory(let url): return url.path
-        case .postgres(let url, let schema):
-            var components = URLComponents(string: url)
-            components?.password = nil
-            components?.query = nil
-            return "\(components?.string ?? "the PostgreSQL state") (schema \(schema))"
-        }
+                + copy.place)
     }
 }
