@@ -31,9 +31,7 @@ public struct FileScheduleStore: ScheduleStore {
     public func read(_ id: String) throws -> ScheduleState? {
         let path = path(id)
         guard let data = Self.contents(path) else { return nil }
-        let json: JSONValue
-        do { json = try JSONValue(parsing: data) } catch { throw ScheduleStoreError.damaged(path: path, reason: "\(error)") }
-        return try ScheduleState(json: json, path: path)
+        return try ScheduleState(encoded: data, place: path)
     }
 
     /// The whole file with one open and one read (FileManager stats it three times first).
@@ -55,7 +53,7 @@ public struct FileScheduleStore: ScheduleStore {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let path = path(id)
         let temporary = path + ".tmp-\(getpid())"
-        var data = try state.json.encoded()
+        var data = try state.encoded()
         data.append(0x0A)
         guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]),
             rename(temporary, path) == 0

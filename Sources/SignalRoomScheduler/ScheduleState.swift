@@ -58,7 +58,7 @@ public struct ScheduleState: Sendable, Equatable {
 }
 
 extension ScheduleState {
-    public var json: JSONValue {
+    var json: JSONValue {
         var members: [String: JSONValue] = [
             "version": .int(1),
             "source": source,
@@ -81,7 +81,17 @@ extension ScheduleState {
         return .object(members)
     }
 
-    public init(json: JSONValue, path: String) throws {
+    /// The stored form (format 1 JSON), read back; `place` names it in errors.
+    public init(encoded data: Data, place: String) throws {
+        let json: JSONValue
+        do { json = try JSONValue(parsing: data) } catch { throw ScheduleStoreError.damaged(path: place, reason: "\(error)") }
+        try self.init(json: json, path: place)
+    }
+
+    /// What a schedule store keeps.
+    public func encoded() throws -> Data { try json.encoded() }
+
+    init(json: JSONValue, path: String) throws {
         func bad(_ field: String) -> ScheduleStoreError { .damaged(path: path, reason: "field `\(field)` is missing or malformed") }
         func date(_ value: JSONValue?, _ field: String) throws -> Date {
             guard case .string(let text)? = value, let date = Timestamp.parse(text) else { throw bad(field) }

@@ -31,15 +31,11 @@ public struct PostgresScheduleStore: ScheduleStore {
     }
 
     private func decode(_ text: String, id: String) throws -> ScheduleState {
-        let json: JSONValue
-        do { json = try JSONValue(parsing: Data(text.utf8)) } catch {
-            throw ScheduleStoreError.damaged(path: place(id), reason: "\(error)")
-        }
-        return try ScheduleState(json: json, path: place(id))
+        try ScheduleState(encoded: Data(text.utf8), place: place(id))
     }
 
     public func write(_ schedule: ScheduleState, id: String) throws {
-        let text = String(decoding: try schedule.json.encoded(), as: UTF8.self)
+        let text = String(decoding: try schedule.encoded(), as: UTF8.self)
         try state.connection.transactionOfOne(
             "INSERT INTO \(table) (id, state) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET state = excluded.state", [.text(id), .text(text)])
     }
