@@ -81,6 +81,13 @@ struct CLIHarness {
         try await launch(arguments, environment: environment).finish()
     }
 
+    /// Writes `entries` as `schedules.json` in the harness's directory; returns its path.
+    func writeSchedules(_ entries: [[String: Any]]) throws -> String {
+        let path = root.appendingPathComponent("schedules.json").path
+        try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys, .prettyPrinted]).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
     // MARK: What is on disk
 
     func historyLines(_ workflowId: String) throws -> [[String: Any]] {

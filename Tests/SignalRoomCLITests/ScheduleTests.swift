@@ -4,12 +4,6 @@ import Testing
 /// Schedules driven through the binary: `schedule-setup` and `run-due` with `--now`.
 @Suite(.serialized)
 struct ScheduleTests {
-    private func writeSchedules(_ cli: CLIHarness, _ entries: [[String: Any]]) throws -> String {
-        let path = cli.root.appendingPathComponent("schedules.json").path
-        try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys, .prettyPrinted]).write(to: URL(fileURLWithPath: path))
-        return path
-    }
-
     private func workflowIds(_ cli: CLIHarness) -> Set<String> {
         let directory = cli.state.appendingPathComponent("workflows").path
         return Set(((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") })
@@ -27,8 +21,7 @@ struct ScheduleTests {
     @Test func setupTwiceIsANoOpAndABadFileChangesNothing() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let file = try writeSchedules(
-            cli,
+        let file = try cli.writeSchedules(
             [
                 ["id": "hourly", "cron": "15 7-23 * * *", "timezone": "America/New_York", "workflow": "demo"],
                 ["id": "daily", "cron": "0 6 * * *", "timezone": "America/New_York", "workflow": "demo", "overlap": "buffer_one"],
@@ -43,8 +36,7 @@ struct ScheduleTests {
         #expect(!second.stdout.contains("added") && !second.stdout.contains("updated"))
         #expect(cli.stateSnapshot() == before)
 
-        let bad = try writeSchedules(
-            cli,
+        let bad = try cli.writeSchedules(
             [
                 ["id": "hourly", "cron": "15 7-23 * * *", "workflow": "demo"],
                 ["id": "typo", "cron": "0 6 * * *", "workflow": "demo", "catchup_windw": "2h"],
@@ -59,13 +51,12 @@ struct ScheduleTests {
             (["id": "x", "cron": "* * * * *", "workflow": "demo", "timezone": "Mars/Base"], "timezone"),
             (["id": "x", "cron": "* * * * *", "workflow": "demo", "catchup_window": "soon"], "catchup_window"),
         ] {
-            let result = try await cli.run(["schedule-setup", "--file", try writeSchedules(cli, [entry])])
+            let result = try await cli.run(["schedule-setup", "--file", try cli.writeSchedules([entry])])
             #expect(result.status == 2 && result.stderr.contains("field `\(field)`"), "\(field): \(result.stderr)")
         }
         let duplicate = try await cli.run([
             "schedule-setup", "--file",
-            try writeSchedules(
-                cli,
+            try cli.writeSchedules(
                 [
                     ["id": "x", "cron": "* * * * *", "workflow": "demo"], ["id": "x", "cron": "0 * * * *", "workflow": "demo"],
                 ]),
@@ -77,8 +68,7 @@ struct ScheduleTests {
     @Test func eightConcurrentRunDueProcessesFireEachDueTimeOnce() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let file = try writeSchedules(
-            cli,
+        let file = try cli.writeSchedules(
             [
                 ["id": "minutely", "cron": "* * * * *", "workflow": "demo", "input": ["steps": 1]],
                 ["id": "every-two", "cron": "*/2 * * * *", "workflow": "demo", "input": ["steps": 1], "overlap": "allow_all"],
@@ -98,8 +88,7 @@ struct ScheduleTests {
     @Test func simulatedSpringForwardDayGivesExactlyTheExpectedRuns() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let file = try writeSchedules(
-            cli,
+        let file = try cli.writeSchedules(
             [
                 ["id": "half-hourly", "cron": "*/30 * * * *", "timezone": "America/New_York", "workflow": "demo", "input": ["steps": 1]],
                 ["id": "two-thirty", "cron": "30 2 * * *", "timezone": "America/New_York", "workflow": "demo", "input": ["steps": 1]],
@@ -132,8 +121,7 @@ struct ScheduleTests {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
         let parking = ["steps": 1, "timerSeconds": 3600] as [String: Any]
-        let file = try writeSchedules(
-            cli,
+        let file = try cli.writeSchedules(
             [
                 ["id": "skip", "cron": "* * * * *", "workflow": "demo", "input": parking],
                 ["id": "buffer", "cron": "* * * * *", "workflow": "demo", "input": parking, "overlap": "buffer_one"],
@@ -156,8 +144,7 @@ struct ScheduleTests {
     @Test func catchUpAfterAnOutageStartsOnceAndNothingBeyondTheWindow() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let file = try writeSchedules(
-            cli,
+        let file = try cli.writeSchedules(
             [
                 ["id": "hourly", "cron": "0 * * * *", "workflow": "demo", "input": ["steps": 1]],
                 ["id": "daily", "cron": "0 7 * * *", "workflow": "demo", "input": ["steps": 1]],
@@ -176,8 +163,7 @@ struct ScheduleTests {
     @Test func runParkedInRetryBackoffIsResumedByRunDueOnceItsTimeComes() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let file = try writeSchedules(
-            cli,
+        let file = try cli.writeSchedules(
             [
                 [
                     "id": "flaky", "cron": "* * * * *", "workflow": "demo",
@@ -199,7 +185,7 @@ struct ScheduleTests {
     @Test func runDueIsSilentWhenNothingIsDue() async throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        let file = try writeSchedules(cli, [["id": "daily", "cron": "0 7 * * *", "workflow": "demo"]])
+        let file = try cli.writeSchedules([["id": "daily", "cron": "0 7 * * *", "workflow": "demo"]])
         #expect(try await setup(cli, file, now: "2026-11-25T08:00:00Z").status == 0)
         let quiet = try await cli.run(["run-due", "--now", "2026-11-25T08:01:00Z"])
         #expect(quiet.status == 0 && quiet.stdout.isEmpty && quiet.stderr.isEmpty)

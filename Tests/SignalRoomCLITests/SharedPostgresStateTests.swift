@@ -72,12 +72,6 @@ import Testing
         }
     }
 
-    private func writeSchedules(_ cli: CLIHarness, _ entries: [[String: Any]]) throws -> String {
-        let path = cli.root.appendingPathComponent("schedules.json").path
-        try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys]).write(to: URL(fileURLWithPath: path))
-        return path
-    }
-
     private static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 
     @Test func fourHostsFireEveryTimeOnceThroughSixtyMinutesOfRandomKills() async throws {
@@ -88,8 +82,7 @@ import Testing
         let seed = UInt64(Date().timeIntervalSince1970 * 1000)
         var choices = Choices(state: seed)
         let demo: [String: Any] = ["steps": 2, "retryInitialSeconds": 0.1]
-        let file = try writeSchedules(
-            hosts.hosts[0],
+        let file = try hosts.hosts[0].writeSchedules(
             [
                 ["id": "minutely", "cron": "* * * * *", "workflow": "demo", "input": demo, "overlap": "allow_all"],
                 [
@@ -229,7 +222,7 @@ import Testing
         // A single host on files: closed runs, one parked on a timer, a schedule with a pass.
         let single = try CLIHarness()
         defer { single.cleanUp() }
-        let file = try writeSchedules(single, [["id": "minutely", "cron": "* * * * *", "workflow": "demo", "input": ["steps": 2]]])
+        let file = try single.writeSchedules([["id": "minutely", "cron": "* * * * *", "workflow": "demo", "input": ["steps": 2]]])
         #expect(try await single.run(["schedule-setup", "--file", file, "--now", "2026-11-25T10:00:30Z"]).status == 0)
         #expect(try await single.run(["run-due", "--now", "2026-11-25T10:01:10Z"]).status == 0)
         for id in ["first", "second"] { #expect(try await single.run(["workflow", "start", "demo", "--id", id]).status == 0) }
@@ -271,7 +264,7 @@ import Testing
 
     @Test func installingACrontabLineRefusesAStateURLThatCronWouldNotSee() async throws {
         try await withHosts(1) { hosts in
-            let file = try writeSchedules(hosts.hosts[0], [["id": "daily", "cron": "0 6 * * *", "workflow": "demo"]])
+            let file = try hosts.hosts[0].writeSchedules([["id": "daily", "cron": "0 6 * * *", "workflow": "demo"]])
             let refused = try await hosts.run(0, ["schedule-setup", "--file", file, "--install-crontab"])
             #expect(refused.status == 2, "\(refused.stderr)")
             #expect(refused.stderr.contains("SIGNALROOM_STATE_URL") && refused.stderr.contains("./.env"), "\(refused.stderr)")
@@ -313,8 +306,9 @@ import Testing
     }
 
     private func theDatabaseRestartedUnderLoad(_ hosts: Hosts, server: OwnServer) async throws {
-        let file = try writeSchedules(
-            hosts.hosts[0], [["id": "minutely", "cron": "* * * * *", "workflow": "demo", "input": ["steps": 3], "overlap": "allow_all"]])
+        let file = try hosts.hosts[0].writeSchedules([
+            ["id": "minutely", "cron": "* * * * *", "workflow": "demo", "input": ["steps": 3], "overlap": "allow_all"]
+        ])
         #expect(try await hosts.run(0, ["schedule-setup", "--file", file, "--now", "2026-11-25T10:00:30Z"]).status == 0)
         let start = Date(timeIntervalSince1970: 1_795_600_800)  // 2026-11-25T10:00:00Z
         var refusals: [String] = []
