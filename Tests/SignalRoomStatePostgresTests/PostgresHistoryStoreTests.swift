@@ -171,7 +171,11 @@ struct PostgresHistoryStoreTests {
                 }
             }
             appender.start()
-            Thread.sleep(forTimeInterval: Double(10 + round * 4) / 1000)
+            // Cut once the appends are under way (a loaded CI machine took more than 10 ms to
+            // make the first), then at a moment that moves with the round.
+            let underWay = Date().addingTimeInterval(10)
+            while acknowledged.count < 3, Date() < underWay { Thread.sleep(forTimeInterval: 0.001) }
+            Thread.sleep(forTimeInterval: Double(round * 3) / 1000)
             try admin.connection.query("SELECT pg_terminate_backend($1::int)", [.int(owner.backendPID)])
             done.wait()
             let told = acknowledged.count
