@@ -140,7 +140,9 @@ struct PostgresHistoryStoreTests {
         let lease = try StateFixture.create(owner, "cut")
         try lease.append([StateFixture.timer(2)])
         let admin = try fixture.connect()
-        try admin.connection.query("SELECT pg_terminate_backend($1::int)", [.int(owner.backendPID)])
+        // With a timeout it returns once the backend has exited and let go of its locks (without
+        // one it returns before, and a loaded CI machine claimed in between).
+        try admin.connection.query("SELECT pg_terminate_backend($1::int, 10000)", [.int(owner.backendPID)])
         let other = try fixture.connect()
         #expect(!other.isClaimed(lease.run))
         let successor = try other.claim(lease.run)
@@ -176,7 +178,7 @@ struct PostgresHistoryStoreTests {
             let underWay = Date().addingTimeInterval(10)
             while acknowledged.count < 3, Date() < underWay { Thread.sleep(forTimeInterval: 0.001) }
             Thread.sleep(forTimeInterval: Double(round * 3) / 1000)
-            try admin.connection.query("SELECT pg_terminate_backend($1::int)", [.int(owner.backendPID)])
+            try admin.connection.query("SELECT pg_terminate_backend($1::int, 10000)", [.int(owner.backendPID)])
             done.wait()
             let told = acknowledged.count
             #expect(told > 1, "round \(round): the cut came before the first append")
