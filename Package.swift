@@ -108,6 +108,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The read-only web console (`signalroom ui`): server-rendered pages over the runs,
+        // schedules, pipelines, reports and health, on SwiftNIO's HTTP server.
+        .target(
+            name: "SignalRoomConsole",
+            dependencies: [
+                "SignalRoomCore", "SignalRoomEngine", "SignalRoomScheduler", "SignalRoomCron", "SignalRoomPipelines",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // Cron maths in IANA time zones and the one duration grammar. Foundation and Core only.
         .target(name: "SignalRoomCron", dependencies: ["SignalRoomCore"]),
         // schedules.json, registered schedules and their state, what is due, firing runs.
@@ -125,6 +136,7 @@ let package = Package(
                 "SignalRoomPipelines",
                 "SignalRoomReports",
                 "SignalRoomStatePostgres",
+                "SignalRoomConsole",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

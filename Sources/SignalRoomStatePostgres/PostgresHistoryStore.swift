@@ -198,18 +198,33 @@ public final class PostgresHistoryStore: HistoryStore, @unchecked Sendable {
                 """))
     }
 
-    /// One index scan, backwards, that stops after `limit` rows.
-    public func newestClosedRuns(limit: Int, workflowType: String?, statuses: Set<RunStatus>?) throws -> [ClosedRunEntry] {
-        var values: [StateValue] = [.int(limit)]
+    /// One index scan, backwards, that stops after `limit` rows (`runs_closed_by_start`).
+    public func newestClosedRuns(_ query: ClosedRunQuery) throws -> [ClosedRunEntry] {
+        var values: [StateValue] = [.int(query.limit)]
         var conditions = ["status <> 'running'"]
-        if let workflowType {
-            values.append(.text(workflowType))
-            conditions.append("workflow_type = $\(values.count)")
+        func bind(_ value: StateValue) -> String {
+            values.append(value)
+            return "$\(values.count)"
         }
-        if let statuses {
+        if let workflowType = query.workflowType { conditions.append("workflow_type = \(bind(.text(workflowType)))") }
+        if let statuses = query.statuses {
             if statuses.isEmpty { return [] }
-            // Our own constants, never outside text.
-            conditions.append("status IN (\(statuses.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")))")
+            conditions.append("status = ANY(\(bind(.texts(statuses.map(\.rawValue).sorted()))))")
+        }
+        if let text = query.idContains, !text.isEmpty { conditions.append("strpos(workflow_id, \(bind(.text(text)))) > 0") }
+        if let scheduleId = query.scheduleId {
+            // The same test as `ClosedRunQuery.isRun`, without LIKE and its wildcards.
+            let prefix = scheduleId + "-"
+            conditions.append(
+                "left(workflow_id, \(bind(.int(prefix.count)))::int) = \(bind(.text(prefix)))"
+                    + " AND length(workflow_id) = \(bind(.int(prefix.count + ClosedRunQuery.fireTimeSuffixLength)))"
+                    + " AND substr(workflow_id, \(prefix.count + 1)) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$'")
+        }
+        if let from = query.startedFrom { conditions.append("start_time >= \(bind(.double(from.timeIntervalSince1970)))") }
+        if let before = query.startedBefore { conditions.append("start_time < \(bind(.double(before.timeIntervalSince1970)))") }
+        if let after = query.after {
+            conditions.append(
+                "(start_time, run_id) < (\(bind(.double(after.startTime.timeIntervalSince1970))), \(bind(.text(after.runId))))")
         }
         return try closedEntries(
             try connection.query(

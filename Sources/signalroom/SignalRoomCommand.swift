@@ -23,7 +23,7 @@ struct SignalRoomCommand: AsyncParsableCommand {
             InitCommand.self, DoctorCommand.self, WorkflowCommand.self, LogsCommand.self, ScheduleSetupCommand.self, RunDueCommand.self,
             ScheduleCommand.self,
             SyncCommand.self, SourcesCommand.self, PipelineCommand.self, ReportCommand.self, StateCommand.self,
-            ReportsCommand.self, ModelsCommand.self, CompletionCommand.self,
+            ReportsCommand.self, ModelsCommand.self, UICommand.self, CompletionCommand.self,
         ])
 
     /// Parses, runs, and turns every error into one line on stderr plus a documented exit

@@ -333,6 +333,7 @@ struct FailingAppendStore: HistoryStore {
     func isClaimed(_ run: RunReference) -> Bool { files.isClaimed(run) }
     func openRuns() throws -> [OpenRunEntry] { try files.openRuns() }
     func closedRuns() throws -> [ClosedRunEntry] { try files.closedRuns() }
+    func newestClosedRuns(_ query: ClosedRunQuery) throws -> [ClosedRunEntry] { try files.newestClosedRuns(query) }
     func post(_ request: RunRequest, to run: RunReference) throws { try files.post(request, to: run) }
     func pendingRequest(for run: RunReference) -> RunRequest? { files.pendingRequest(for: run) }
     func prune(closedBefore cutoff: Date) throws -> Int { try files.prune(closedBefore: cutoff) }

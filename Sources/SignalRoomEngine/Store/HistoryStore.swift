@@ -27,9 +27,9 @@ public protocol HistoryStore: Sendable {
     func isClaimed(_ run: RunReference) -> Bool
     func openRuns() throws -> [OpenRunEntry]
     func closedRuns() throws -> [ClosedRunEntry]
-    /// The `limit` newest closed runs (by start time, then run id) of `workflowType` with one
-    /// of `statuses` (nil: any), newest first: `workflow list --limit 20` needs no more.
-    func newestClosedRuns(limit: Int, workflowType: String?, statuses: Set<RunStatus>?) throws -> [ClosedRunEntry]
+    /// The newest closed runs the query selects, newest first, at most `query.limit`: a page of
+    /// `workflow list --limit 20` or of the console's runs without reading every run.
+    func newestClosedRuns(_ query: ClosedRunQuery) throws -> [ClosedRunEntry]
     /// Leaves a cancel or terminate request for the run's owner.
     func post(_ request: RunRequest, to run: RunReference) throws
     func pendingRequest(for run: RunReference) -> RunRequest?
@@ -52,12 +52,8 @@ extension HistoryStore {
         return started
     }
 
-    /// Reads every closed run (the file store's index is by close day, not start time).
     public func newestClosedRuns(limit: Int, workflowType: String?, statuses: Set<RunStatus>?) throws -> [ClosedRunEntry] {
-        let matching = try closedRuns().filter { entry in
-            (workflowType.map { entry.workflowType == $0 } ?? true) && (statuses.map { $0.contains(entry.status) } ?? true)
-        }
-        return Array(matching.sorted { ($0.startTime, $0.runId) > ($1.startTime, $1.runId) }.prefix(limit))
+        try newestClosedRuns(ClosedRunQuery(limit: limit, workflowType: workflowType, statuses: statuses))
     }
 
     public func createRun(workflowId: String, workflowType: String, runId: String, started: HistoryEvent) throws -> any RunLease {

@@ -26,6 +26,9 @@ extension EnvironmentVariable {
     public static let retention = EnvironmentVariable(
         "SIGNALROOM_RETENTION", group: .state, emptyIsAValue: true, default: "30d",
         help: "how long closed runs are kept (30s, 15m, 1h30m, 7d, 2w); --retention wins")
+    public static let uiToken = EnvironmentVariable(
+        "SIGNALROOM_UI_TOKEN", group: .state, defaultDescription: "none: `signalroom ui` listens on loopback only",
+        help: "the token `signalroom ui --listen` needs on any address but loopback (at least 16 characters)")
     public static let testKillAfterEvent = EnvironmentVariable(
         "SIGNALROOM_TEST_KILL_AFTER_EVENT", group: .testing, emptyIsAValue: true,
         help: "testing only: SIGKILL the process right after the durable append of this event id")
@@ -35,7 +38,9 @@ extension EnvironmentVariable {
 /// `Settings` (flags win over them), and the test-only crash point after a history event.
 /// Set to the empty string they are refused like any bad value, not taken as unset.
 public enum StateVariables {
-    public static let all: [EnvironmentVariable] = [.stateDirectory, .stateURL, .stateSchema, .logLevel, .logFormat, .parkAfter, .retention]
+    public static let all: [EnvironmentVariable] = [
+        .stateDirectory, .stateURL, .stateSchema, .logLevel, .logFormat, .parkAfter, .retention, .uiToken,
+    ]
     public static let testing: [EnvironmentVariable] = [.testKillAfterEvent]
 }
 

@@ -54,7 +54,9 @@ public struct RunReportActivity: Activity {
     }
 
     /// What `signalroom report` without `--send` shows, and what is sent.
-    public static func render(_ input: Input, services: PipelineServices) async throws -> RenderedReport {
+    /// `buildingModels: false` reads the models as the last build left them, for readers that
+    /// must not write to the warehouse (the console).
+    public static func render(_ input: Input, services: PipelineServices, buildingModels: Bool = true) async throws -> RenderedReport {
         let report = try services.reports.report(named: input.report)
         if input.channel != "stdout", !report.channels.contains(input.channel) {
             throw ReportError.unknownChannel(report: report.name, channel: input.channel, channels: report.channels)
@@ -69,7 +71,7 @@ public struct RunReportActivity: Activity {
         // reports that read it: their query failure is then reported as the model's.
         var modelProblem: ReportError? = nil
         do {
-            try await services.models.prepare(session)
+            if buildingModels { try await services.models.prepare(session) }
         } catch let problem as ReportError {
             modelProblem = problem
         } catch {
