@@ -12,7 +12,18 @@ public struct Console: Sendable {
         self.access = access
     }
 
+    /// The answer, with the time spent on it in a `Server-Timing` header (what a browser's
+    /// network panel and bench/console read).
     public func respond(to request: ConsoleRequest) async -> ConsoleResponse {
+        let started = ContinuousClock.now
+        var response = await answer(request)
+        let elapsed = started.duration(to: .now)
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        response.headers.append(("Server-Timing", String(format: "page;dur=%.2f", milliseconds)))
+        return response
+    }
+
+    private func answer(_ request: ConsoleRequest) async -> ConsoleResponse {
         guard request.method == "GET" || request.method == "HEAD" else {
             return problemPage(ConsoleProblem(status: 405, message: "the console only reads: \(request.method) is not accepted"))
         }
@@ -32,7 +43,7 @@ public struct Console: Sendable {
         } catch let problem as ConsoleProblem {
             return problemPage(problem)
         } catch {
-            return problemPage(ConsoleProblem(status: 500, message: "\(error)"))
+            return problemPage(ConsoleProblem(status: 500, message: data.pageFailed(error)))
         }
     }
 

@@ -15,6 +15,10 @@ public protocol ConsoleData: Sendable {
     /// The report as `signalroom report NAME --date DATE --channel CHANNEL` prints it.
     func renderReport(_ name: String, date: String?, channel: String?) async throws -> String
     func health() async -> [ConsoleHealthCheck]
+    /// A page failed with `error`: what to show of it (secrets masked). A lost database
+    /// connection is dropped here, so the next page connects again rather than failing until
+    /// the console is restarted.
+    func pageFailed(_ error: Error) -> String
 }
 
 public enum ConsoleSchedule: Sendable {

@@ -50,9 +50,11 @@ enum Layout {
         h1 { font-size: 20px; margin: 4px 0 12px; overflow-wrap: anywhere; }
         h2 { font-size: 16px; margin: 24px 0 8px; }
         table { border-collapse: collapse; background: #fff; border: 1px solid var(--line); width: 100%; }
-        th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
-        th { background: #eef1f5; font-weight: 600; font-size: 13px; }
-        td.num { text-align: right; font-variant-numeric: tabular-nums; }
+        th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: break-word; }
+        th { background: #eef1f5; font-weight: 600; font-size: 13px; white-space: nowrap; }
+        td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        td.time { white-space: nowrap; }
+        td.long { overflow-wrap: anywhere; min-width: 16em; }
         pre, code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; }
         pre { background: #fff; border: 1px solid var(--line); padding: 8px; overflow: auto; max-height: 480px; white-space: pre-wrap; overflow-wrap: anywhere; }
         dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; background: #fff; border: 1px solid var(--line); padding: 10px; margin: 0; }

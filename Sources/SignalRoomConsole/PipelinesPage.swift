@@ -95,7 +95,8 @@ struct PipelinePage {
             let run = failed ? store.flatMap { Self.run(of: load, pipeline: pipeline, in: $0) } : nil
             html.row([
                 .text(load.loadId), .text(load.resource), .text(load.table), .classed(load.status, "status \(failed ? "failed" : load.status)"),
-                .classed(load.rows.formatted(), "num"), .text(load.started), .classed(took ?? "-", "num"), .classed(load.error ?? "", "problem"),
+                .classed(load.rows.formatted(), "num"), .classed(load.started, "time"), .classed(took ?? "-", "num"),
+                .classed(load.error ?? "", "problem long"),
                 .markup(run.map { runLink($0.workflowId, $0.runId) } ?? ""),
             ])
         }

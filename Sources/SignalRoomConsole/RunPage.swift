@@ -92,9 +92,9 @@ struct RunPage {
         html.header(["id", "time", "+", "event", "details"])
         for event in events {
             html.row([
-                .classed(String(event.eventId), "num"), .text(Layout.time(event.time)),
+                .classed(String(event.eventId), "num"), .classed(Layout.time(event.time), "time"),
                 .classed(Layout.duration(event.time.timeIntervalSince(summary.startTime)), "num"), .text(event.eventType),
-                .text(EventDetails.text(event)),
+                .classed(EventDetails.text(event), "long"),
             ])
         }
         html.raw("</table>")
@@ -121,7 +121,7 @@ struct RunPage {
         html.header(["time", "level", "message", "metadata"])
         for line in lines {
             guard case .object(var fields)? = try? JSONValue(parsing: Data(line)) else {
-                html.row([.text(""), .text(""), .text(String(decoding: line, as: UTF8.self)), .text("")])
+                html.row([.text(""), .text(""), .classed(String(decoding: line, as: UTF8.self), "long"), .text("")])
                 continue
             }
             func take(_ key: String) -> String {
@@ -132,8 +132,8 @@ struct RunPage {
             let (time, level, message) = (take("time"), take("level"), take("message"))
             _ = take("logger")
             html.row([
-                .text(time), .classed(level, level == "error" ? "problem" : level == "warning" ? "warning" : ""), .text(message),
-                .text(fields.isEmpty ? "" : JSONValue.object(fields).compactText),
+                .classed(time, "time"), .classed(level, level == "error" ? "problem" : level == "warning" ? "warning" : ""),
+                .classed(message, "long"), .classed(fields.isEmpty ? "" : JSONValue.object(fields).compactText, "long"),
             ])
         }
         html.raw("</table>")
@@ -149,38 +149,9 @@ struct RunPage {
     }
 }
 
-/// One line of detail per event, for the history table.
+/// The history table's line of detail per event.
 enum EventDetails {
-    static func text(_ event: HistoryEvent) -> String {
-        switch event.attributes {
-        case .workflowExecutionStarted(let a): "\(a.workflowType) input=\(short(a.input.compactText)) by \(a.identity)"
-        case .workflowExecutionCompleted(let a): "result=\(short(a.result.compactText))"
-        case .workflowExecutionFailed(let a): "\(a.failure.type): \(a.failure.message)"
-        case .workflowExecutionCancelRequested(let a): "by \(a.identity)\(a.reason.map { ": \($0)" } ?? "")"
-        case .workflowExecutionCanceled(let a): a.reason ?? ""
-        case .workflowExecutionTerminated(let a): "\(a.reason) (by \(a.identity))"
-        case .activityTaskScheduled(let a):
-            "\(a.activityType) input=\(short(a.input.compactText)), start-to-close \(Layout.duration(a.options.startToCloseTimeout.seconds)), at most \(a.options.retryPolicy.maximumAttempts) attempts"
-        case .activityTaskStarted(let a): "activity \(a.scheduledEventId) attempt \(a.attempt) by \(a.identity)"
-        case .activityTaskHeartbeatRecorded(let a): "activity \(a.scheduledEventId) attempt \(a.attempt) details=\(short(a.details.compactText))"
-        case .activityTaskCompleted(let a): "activity \(a.scheduledEventId) attempt \(a.attempt) result=\(short(a.result.compactText))"
-        case .activityTaskFailed(let a):
-            "activity \(a.scheduledEventId) attempt \(a.attempt) \(a.failure.type): \(a.failure.message); \(retry(a.retryState, a.nextAttemptTime))"
-        case .activityTaskTimedOut(let a):
-            "activity \(a.scheduledEventId) attempt \(a.attempt) \(a.timeoutType.rawValue); \(retry(a.retryState, a.nextAttemptTime))"
-        case .activityTaskCancelRequested(let a): "activity \(a.scheduledEventId)"
-        case .activityTaskCanceled(let a): "activity \(a.scheduledEventId) attempt \(a.attempt)"
-        case .timerStarted(let a): "\(Layout.duration(a.durationSeconds)), fires at \(Layout.time(a.fireTime))"
-        case .timerFired(let a): "timer \(a.startedEventId)"
-        case .timerCanceled(let a): "timer \(a.startedEventId)"
-        }
-    }
+    static let summary = EventSummary(time: Layout.time, duration: Layout.duration, valueLimit: 300)
 
-    private static func retry(_ state: RetryState, _ next: Date?) -> String {
-        next.map { "next attempt at \(Layout.time($0))" } ?? "no retry (\(state.rawValue))"
-    }
-
-    private static func short(_ text: String) -> String {
-        text.count > 300 ? String(text.prefix(297)) + "..." : text
-    }
+    static func text(_ event: HistoryEvent) -> String { summary.text(event) }
 }

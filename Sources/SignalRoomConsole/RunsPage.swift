@@ -48,7 +48,7 @@ struct RunsPage {
                 let state = store.isClaimed(entry.run) ? "running" : entry.wakeUpTime.map { $0 > now ? "parked" : "ready" } ?? "ready"
                 html.row([
                     .classed(state, "status \(state)"), .markup(runLink(entry.workflowId, entry.runId)), .text(entry.workflowType),
-                    .text(Layout.time(entry.startTime)), .text(entry.wakeUpTime.map(Layout.time) ?? "-"),
+                    .classed(Layout.time(entry.startTime), "time"), .classed(entry.wakeUpTime.map(Layout.time) ?? "-", "time"),
                 ])
             }
             html.raw("</table>")
@@ -63,7 +63,7 @@ struct RunsPage {
                 for entry in closed {
                     html.row([
                         .classed(entry.status.rawValue, "status \(entry.status.rawValue)"), .markup(runLink(entry.workflowId, entry.runId)),
-                        .text(entry.workflowType), .text(Layout.time(entry.startTime)), .text(Layout.time(entry.closeTime)),
+                        .text(entry.workflowType), .classed(Layout.time(entry.startTime), "time"), .classed(Layout.time(entry.closeTime), "time"),
                         .classed(Layout.duration(entry.closeTime.timeIntervalSince(entry.startTime)), "num"),
                     ])
                 }

@@ -280,4 +280,69 @@ struct ConsoleTests {
         #expect(ids(try console.get("/runs?from=2999-01-01").body).isEmpty)
         #expect(ids(try console.get("/runs?type=other").body).isEmpty)
     }
+
+    @Test func aPostgreSQLStateIsShownAsTheFileStateIs() async throws {
+        let url = try WarehouseKind.postgresURL()
+        let schema = "console_" + UUID().uuidString.prefix(8).lowercased()
+        let cli = try CLIHarness()
+        let state = ["SIGNALROOM_STATE_URL": url, "SIGNALROOM_STATE_SCHEMA": schema]
+        defer { cli.cleanUp() }
+        let failing = "{\"steps\":2,\"failStep\":2,\"failTimes\":9,\"retryInitialSeconds\":0.01,\"name\":\(Self.jsonString(Self.hostile))}"
+        let failed = try await cli.run(["workflow", "start", "demo", "--id", "pg-fails", "--input", failing], environment: state)
+        try #require(failed.status == 1, "\(failed.stderr)")
+        for index in 0..<3 {
+            let run = try await cli.run(["workflow", "start", "demo", "--id", "pg-\(index)", "--input", "{\"steps\":1}"], environment: state)
+            try #require(run.status == 0, "\(run.stderr)")
+        }
+        _ = try cli.writeSchedules([["id": "pg-daily", "cron": "0 6 * * *", "timezone": "Europe/Berlin", "workflow": "demo", "input": ["steps": 1]]])
+        let setup = try await cli.run(["schedule-setup"], environment: state)
+        try #require(setup.status == 0, "\(setup.stderr)")
+        let console = try await ConsoleHarness.start(cli, environment: state)
+        defer { console.stop() }
+        let runs = try console.get("/runs?limit=2")
+        #expect(runs.status == 200)
+        #expect(runs.body.contains("pg-2") && runs.body.contains("pg-1") && !runs.body.contains(">pg-0<"), "a page of 2, newest first")
+        let older = try #require(ConsoleHarness.links(runs.body).first { $0.contains("after=") })
+        let second = try console.get(older)
+        #expect(second.body.contains("pg-0") && second.body.contains("pg-fails") && !second.body.contains(">pg-2<"), "\(second.body)")
+        let run = try console.get("/runs/pg-fails")
+        #expect(run.status == 200 && run.body.contains("DemoFailure") && run.body.contains("attempt-failed"))
+        #expect(run.body.contains("\(schema).events/pg-fails/"), "the history's place names its rows: \(run.body.prefix(1500))")
+        #expect(!run.body.contains("<script") && run.body.contains("&lt;script&gt;"))
+        #expect(!run.body.contains("signalroom-test-pw"), "the state URL's password is never shown")
+        let schedule = try console.get("/schedules/pg-daily")
+        #expect(schedule.status == 200 && schedule.body.contains("Europe/Berlin"))
+        let health = try console.get("/health")
+        #expect(health.status == 200 && !health.body.contains("signalroom-test-pw"))
+        _ = try? await cli.runTool(["psql", url, "-X", "-q", "-c", "DROP SCHEMA IF EXISTS \(schema) CASCADE"])
+    }
+
+    @Test func afterThePostgreSQLServerRestartsTheNextPageConnectsAgain() async throws {
+        let server = SharedPostgresStateTests.OwnServer()
+        let cli = try CLIHarness()
+        defer {
+            cli.cleanUp()
+            try? FileManager.default.removeItem(at: server.directory)
+        }
+        let url = try await server.control(cli, "start")
+        let state = ["SIGNALROOM_STATE_URL": url, "SIGNALROOM_STATE_SCHEMA": "console_restart"]
+        do {
+            let run = try await cli.run(["workflow", "start", "demo", "--id", "before-restart", "--input", "{\"steps\":1}"], environment: state)
+            try #require(run.status == 0, "\(run.stderr)")
+            let console = try await ConsoleHarness.start(cli, environment: state)
+            defer { console.stop() }
+            #expect(try console.get("/runs").body.contains("before-restart"))
+            try await server.control(cli, "stop")
+            let down = try console.get("/runs")
+            #expect(down.status == 500 && down.body.contains("cannot be reached"), "\(down.status): \(down.body.suffix(600))")
+            #expect(!down.body.contains("signalroom-test-pw"))
+            _ = try await server.control(cli, "start")
+            let back = try console.get("/runs")
+            #expect(back.status == 200 && back.body.contains("before-restart"), "\(back.status): \(back.body.suffix(600))")
+        } catch {
+            try? await server.control(cli, "stop")
+            throw error
+        }
+        try await server.control(cli, "stop")
+    }
 }

@@ -63,7 +63,7 @@ public enum TemporalHistory {
             case .workflowExecutionFailed(let a):
                 o["failure"] = failure(a.failure)
                 // A run is retried by hand (`workflow retry`), never by a workflow retry policy.
-                o["retryState"] = JSONValue("RETRY_STATE_RETRY_POLICY_NOT_SET")
+                o["retryState"] = JSONValue("RETRY_STATE_" + protoEnumName("retryPolicyNotSet"))
             case .workflowExecutionCancelRequested(let a):
                 o["cause"] = a.reason.map(JSONValue.init)
                 o["identity"] = JSONValue(a.identity)

@@ -1,6 +1,7 @@
 import Foundation
 import SignalRoomEngine
 import SignalRoomReports
+import SignalRoomStatePostgres
 
 /// The state of one process, opened on first use and then shared: a command that never
 /// touches the state (`sources`, `--help`) never connects to PostgreSQL, and one that does
@@ -23,6 +24,14 @@ public final class StateHandle: @unchecked Sendable {
             opened = stores
             return stores
         }
+    }
+
+    /// Forgets stores whose database connection was lost (the server restarted, the network
+    /// dropped), so the next `stores()` connects again: for a process that outlives one
+    /// connection, such as `signalroom ui`. Any other error leaves them.
+    public func reopenAfter(_ error: Error) {
+        guard case PostgresStateError.unreachable = error else { return }
+        lock.withLock { opened = nil }
     }
 
     /// The stores if something opened them already (a log line written before that cannot

@@ -90,6 +90,11 @@ struct InstallationConsole: ConsoleData, @unchecked Sendable {
         var description: String { message }
     }
 
+    func pageFailed(_ error: Error) -> String {
+        settings.state.reopenAfter(error)
+        return settings.redactor.redact("\(error)")
+    }
+
     func health() async -> [ConsoleHealthCheck] {
         await Doctor(settings: settings, now: Date()).run().map {
             ConsoleHealthCheck(check: $0.check, status: $0.status.rawValue, message: $0.message)

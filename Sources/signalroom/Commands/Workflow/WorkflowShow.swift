@@ -48,40 +48,11 @@ struct WorkflowShow: AsyncParsableCommand {
     }
 }
 
-/// One readable line of detail per event type.
+/// `workflow show`'s line of detail per event: times as the CLI prints them, values cut at 120.
 enum Timeline {
-    static func details(_ event: HistoryEvent) -> String {
-        switch event.attributes {
-        case .workflowExecutionStarted(let a): "\(a.workflowType) input=\(a.input.compactText) by \(a.identity)"
-        case .workflowExecutionCompleted(let a): "result=\(short(a.result.compactText))"
-        case .workflowExecutionFailed(let a): "\(a.failure.type): \(a.failure.message)"
-        case .workflowExecutionCancelRequested(let a): "by \(a.identity)\(a.reason.map { ": \($0)" } ?? "")"
-        case .workflowExecutionCanceled: ""
-        case .workflowExecutionTerminated(let a): "\(a.reason) (by \(a.identity))"
-        case .activityTaskScheduled(let a):
-            "\(a.activityType) input=\(short(a.input.compactText)) start-to-close=\(Output.duration(a.options.startToCloseTimeout.seconds)) max-attempts=\(a.options.retryPolicy.maximumAttempts)"
-        case .activityTaskStarted(let a): "activity \(a.scheduledEventId) attempt \(a.attempt) by \(a.identity)"
-        case .activityTaskHeartbeatRecorded(let a): "activity \(a.scheduledEventId) attempt \(a.attempt) details=\(short(a.details.compactText))"
-        case .activityTaskCompleted(let a): "activity \(a.scheduledEventId) attempt \(a.attempt) result=\(short(a.result.compactText))"
-        case .activityTaskFailed(let a):
-            "activity \(a.scheduledEventId) attempt \(a.attempt) \(a.failure.type): \(a.failure.message); \(retry(a.retryState, a.nextAttemptTime))"
-        case .activityTaskTimedOut(let a):
-            "activity \(a.scheduledEventId) attempt \(a.attempt) \(a.timeoutType.rawValue); \(retry(a.retryState, a.nextAttemptTime))"
-        case .activityTaskCancelRequested(let a): "activity \(a.scheduledEventId)"
-        case .activityTaskCanceled(let a): "activity \(a.scheduledEventId) attempt \(a.attempt)"
-        case .timerStarted(let a): "\(Output.duration(a.durationSeconds)), fires at \(Output.time(a.fireTime))"
-        case .timerFired(let a): "timer \(a.startedEventId)"
-        case .timerCanceled(let a): "timer \(a.startedEventId)"
-        }
-    }
+    static let summary = EventSummary(time: Output.time, duration: Output.duration, valueLimit: 120)
 
-    private static func retry(_ state: RetryState, _ next: Date?) -> String {
-        next.map { "next attempt at \(Output.time($0))" } ?? "no retry (\(state.rawValue))"
-    }
-
-    private static func short(_ text: String) -> String {
-        text.count > 120 ? String(text.prefix(117)) + "..." : text
-    }
+    static func details(_ event: HistoryEvent) -> String { summary.text(event) }
 }
 
 extension String {
