@@ -23,18 +23,33 @@ enum Layout {
         return html.output
     }
 
+    /// `2026-12-03 16:05:25Z`. Built from the timestamp's bytes: a run page writes one per
+    /// event, and `replacingOccurrences` (Foundation's NSString path) took a fifth of a
+    /// 10,001-event page's time (perf, bench/console).
     static func time(_ date: Date?) -> String {
         guard let date else { return "-" }
-        return String(Timestamp.format(date).prefix(19)).replacingOccurrences(of: "T", with: " ") + "Z"
+        var bytes = Array(Timestamp.format(date).utf8.prefix(19))
+        if bytes.count > 10 { bytes[10] = 0x20 }
+        bytes.append(0x5A)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// `850 ms`, `12.5 s`, `3 min 5 s`, `2 h 10 min`, `3 d 4 h`; without `String(format:)`,
+    /// which cost 15 % of a 10,001-event page.
     static func duration(_ seconds: TimeInterval) -> String {
-        if seconds < 1 { return String(format: "%.0f ms", seconds * 1000) }
-        if seconds < 60 { return String(format: "%.1f s", seconds) }
+        if seconds < 1 { return "\(Int((max(0, seconds) * 1000).rounded())) ms" }
+        if seconds < 60 { return tenths(seconds) + " s" }
         let total = Int(seconds)
         if total < 3600 { return "\(total / 60) min \(total % 60) s" }
         if total < 86_400 { return "\(total / 3600) h \(total % 3600 / 60) min" }
         return "\(total / 86_400) d \(total % 86_400 / 3600) h"
+    }
+
+    /// `12.5`: one decimal, for durations and SVG coordinates.
+    static func tenths(_ value: Double) -> String {
+        let scaled = Int((value * 10).rounded())
+        let sign = scaled < 0 ? "-" : ""
+        return "\(sign)\(abs(scaled) / 10).\(abs(scaled) % 10)"
     }
 
     static let css = """

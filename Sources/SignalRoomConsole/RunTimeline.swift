@@ -154,5 +154,5 @@ struct RunTimeline {
         return html.output
     }
 
-    private func f(_ value: Double) -> String { String(format: "%.1f", value) }
+    private func f(_ value: Double) -> String { Layout.tenths(value) }
 }

@@ -110,4 +110,21 @@ struct NewestClosedRunsTests {
             #expect(all.allSatisfy { $0.closeTime >= cutoff })
         }
     }
+
+    @Test func aRunsLastIndexLineWinsUnderEveryFilterAsInClosedRuns() async throws {
+        try await withState(.files) { root in
+            let store = FileHistoryStore(root: root)
+            try Self.populate(store)
+            // A later line for a completed run that says otherwise (as a rebuild or a repair
+            // may leave): filters that look at the line's bytes must still see it first.
+            let completed = try #require(try store.closedRuns().last { $0.status == .completed })
+            var relabelled = completed
+            relabelled.status = .terminated
+            try store.appendClosedLine(relabelled, durable: false)
+            for query in [ClosedRunQuery(limit: 500, statuses: [.completed]), ClosedRunQuery(limit: 500, statuses: [.terminated])] {
+                #expect(try store.newestClosedRuns(query) == (try Self.expected(store, query)), "\(query)")
+            }
+            #expect(!(try store.newestClosedRuns(ClosedRunQuery(limit: 500, statuses: [.completed]))).contains { $0.runId == completed.runId })
+        }
+    }
 }
