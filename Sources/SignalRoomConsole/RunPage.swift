@@ -78,6 +78,8 @@ struct RunPage {
         html.raw("<p>")
         html.link("/runs" + HTML.query([("q", workflowId)]), "Every run whose id contains \(workflowId)")
         html.raw("</p>")
+        html.raw("<h2>Timeline</h2>")
+        html.raw(RunTimeline(events: events, now: summary.closeTime ?? now).svg())
         html.raw("<h2>Input</h2><pre>")
         html.text(Self.pretty(summary.input))
         html.raw("</pre>")
@@ -86,8 +88,6 @@ struct RunPage {
             html.text(Self.pretty(result))
             html.raw("</pre>")
         }
-        html.raw("<h2>Timeline</h2>")
-        html.raw(RunTimeline(events: events, now: summary.closeTime ?? now).svg())
         html.raw("<h2>History</h2><table>")
         html.header(["id", "time", "+", "event", "details"])
         for event in events {

@@ -4,6 +4,7 @@
 import Foundation
 import SignalRoomCore
 import SignalRoomEngine
+import SignalRoomStatePostgres
 
 /// `signalroom-bench`: the engine's throughput and replay figures, measured in process on a
 /// temporary state directory (or `--dir`). Not a test: it prints figures and fails only if
@@ -17,6 +18,8 @@ import SignalRoomEngine
 ///     signalroom-bench schedules FILE COUNT [--paused N]   a schedules.json of COUNT demo
 ///                                             schedules, N of them paused
 ///     signalroom-bench replay-loop N          builds the replay history, replays it N times
+///     signalroom-bench long-run DIR|URL [SCHEMA] N   one completed run `long-run` of N activities
+///                                             (3N + 2 events) in a file or PostgreSQL state
 ///     signalroom-bench jsonl-read [ROWS]      the JSON Lines reader and the history parser over
 ///                                             one generated export, rows/s and MB/s
 ///     signalroom-bench sequential-loop N      one workflow of N activities (both for profilers:
@@ -60,6 +63,17 @@ struct Bench {
                     throw BenchError.usage("schedules FILE COUNT [--paused N]")
                 }
                 try writeSchedules(path: arguments[0], count: count, paused: paused)
+            case "long-run":
+                arguments.removeFirst()
+                guard (2...3).contains(arguments.count), let activities = Int(arguments.last!), activities > 0 else {
+                    throw BenchError.usage("long-run DIR|postgres://URL [SCHEMA] ACTIVITIES")
+                }
+                let store: any HistoryStore =
+                    arguments[0].hasPrefix("postgres")
+                    ? try PostgresHistoryStore(url: arguments[0], schema: arguments.count == 3 ? arguments[1] : "signalroom_state")
+                    : FileHistoryStore(root: URL(fileURLWithPath: arguments[0]))
+                let outcome = try await startAndExecute(makeEngine(store: store), id: "long-run", input: .init(activities: activities))
+                try expect(outcome == .completed(.int(Int64(expectedSum(activities)))), "long-run ended \(outcome)")
             case "sequential-loop":
                 arguments.removeFirst()
                 try await sequentialLoop(count: arguments.first.flatMap(Int.init) ?? 5_000)
