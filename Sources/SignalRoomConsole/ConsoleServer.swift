@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    @preconcurrency import Glibc
+#endif
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -34,7 +37,9 @@ public final class ConsoleServer: Sendable {
             return ConsoleServer(host: host, port: channel.localAddress?.port ?? port, group: group, channel: channel)
         } catch {
             try? await group.shutdownGracefully()
-            throw ConsoleServerError(host: host, port: port, reason: "\(error)")
+            // NIO's IOError names the syscall; the reason is what a person needs.
+            let reason = (error as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(error)"
+            throw ConsoleServerError(host: host, port: port, reason: reason)
         }
     }
 

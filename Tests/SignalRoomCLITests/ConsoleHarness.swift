@@ -20,27 +20,49 @@ struct ConsoleHarness {
     }
 
     /// Starts the console with `cli`'s state and waits for the line that gives its address.
-    static func start(_ cli: CLIHarness, listen: String = "127.0.0.1:0", environment: [String: String] = [:]) async throws -> ConsoleHarness {
-        let process = try cli.launch(["ui", "--listen", listen], environment: environment)
+    static func start(
+        _ cli: CLIHarness, listen: String = "127.0.0.1:0", options: [String] = [], environment: [String: String] = [:]
+    ) async throws -> ConsoleHarness {
+        let process = try cli.launch(["ui", "--listen", listen] + options, environment: environment)
         var port = 0
-        try await cli.waitUntil(timeout: 30, "signalroom ui to print its address") {
-            let line = (try? String(contentsOf: process.stdoutPath, encoding: .utf8)) ?? ""
-            guard let range = line.range(of: #":([0-9]+)/ "#, options: .regularExpression) else { return false }
-            port = Int(line[range].dropFirst().dropLast(2)) ?? 0
-            return port > 0
+        // Generous: under the full suite on two cores a process can take long to start. A
+        // console that never says where it listens is killed, not left running.
+        do {
+            try await cli.waitUntil(timeout: 120, "signalroom ui to print its address") {
+                let line = (try? String(contentsOf: process.stdoutPath, encoding: .utf8)) ?? ""
+                guard let range = line.range(of: #":([0-9]+)/ "#, options: .regularExpression) else { return false }
+                port = Int(line[range].dropFirst().dropLast(2)) ?? 0
+                return port > 0
+            }
+        } catch {
+            process.kill()
+            Issue.record("signalroom ui wrote on stderr: \((try? String(contentsOf: process.stderrPath, encoding: .utf8)) ?? "")")
+            throw error
         }
         return ConsoleHarness(process: process, port: port)
     }
 
     func stop() { process.kill() }
 
-    func get(_ path: String, method: String = "GET", headers: [String: String] = [:]) throws -> Response {
+    /// The exchange runs on a thread of its own: a socket read blocks, and blocking the two
+    /// threads of Swift's cooperative pool stalls every other test in the process (an engine
+    /// test's timeout then measures the stall).
+    func get(_ path: String, method: String = "GET", headers: [String: String] = [:]) async throws -> Response {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result { try self.exchange(path, method: method, headers: headers) })
+            }
+            thread.start()
+        }
+    }
+
+    private func exchange(_ path: String, method: String, headers: [String: String]) throws -> Response {
         var lines = ["\(method) \(path) HTTP/1.1"]
         var all = ["Host": "127.0.0.1:\(port)", "Connection": "close"]
         all.merge(headers) { $1 }
         for (name, value) in all.sorted(by: { $0.key < $1.key }) { lines.append("\(name): \(value)") }
         let request = lines.joined(separator: "\r\n") + "\r\n\r\n"
-        let bytes = try Self.exchange(port: port, request: Array(request.utf8))
+        let bytes = try Self.roundTrip(port: port, request: Array(request.utf8))
         let text = String(decoding: bytes, as: UTF8.self)
         guard let split = text.range(of: "\r\n\r\n") else { throw ConsoleClientError(message: "no header end in \(text.prefix(200))") }
         let head = text[..<split.lowerBound].split(separator: "\r\n").map(String.init)
@@ -55,7 +77,7 @@ struct ConsoleHarness {
 
     struct ConsoleClientError: Error { var message: String }
 
-    private static func exchange(port: Int, request: [UInt8]) throws -> [UInt8] {
+    private static func roundTrip(port: Int, request: [UInt8]) throws -> [UInt8] {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw ConsoleClientError(message: "socket() failed") }
         defer { close(socket) }

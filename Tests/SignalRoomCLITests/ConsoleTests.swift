@@ -3,7 +3,9 @@ import Testing
 
 /// `signalroom ui`: every page fetched over HTTP from the real binary over a state with
 /// completed, failed, parked and scheduled runs, a loaded and a failed pipeline, and values
-/// chosen to break out of HTML wherever they are shown.
+/// chosen to break out of HTML wherever they are shown. One test at a time: each starts
+/// processes and a server, and the rest of the suite runs beside them on two cores.
+@Suite(.serialized)
 struct ConsoleTests {
     /// What every hostile value below contains: a tag, both quotes, the end of a textarea, an
     /// emoji and an ampersand.
@@ -58,9 +60,9 @@ struct ConsoleTests {
             let console = try await ConsoleHarness.start(fixture.cli, environment: fixture.environment)
             defer { console.stop() }
 
-            let root = try console.get("/")
+            let root = try await console.get("/")
             #expect(root.status == 303 && root.headers["location"] == "/runs")
-            let runs = try console.get("/runs")
+            let runs = try await console.get("/runs")
             #expect(runs.status == 200)
             #expect(runs.headers["content-security-policy"]?.contains("default-src 'none'") == true)
             #expect(runs.headers["content-security-policy"]?.contains("script-src") == false, "no script source is allowed at all")
@@ -69,58 +71,67 @@ struct ConsoleTests {
             #expect(runs.body.contains("<span") || runs.body.contains("class=\"status failed\""))
             #expect(runs.body.contains("parked"), "the waiting run is parked")
 
-            let failed = try console.get("/runs/fails")
+            let failed = try await console.get("/runs/fails")
             #expect(failed.status == 200)
             #expect(failed.body.contains("DemoFailure") && failed.body.contains("attempt 5"), "\(failed.body.prefix(3000))")
             #expect(failed.body.contains("<svg class=\"timeline\"") && failed.body.contains("attempt-failed"))
             #expect(failed.body.contains("ActivityTaskFailed") && failed.body.contains("WorkflowExecutionFailed"))
             #expect(failed.body.contains("<h2>Log</h2>") && failed.body.contains("retrying"), "the run's log is shown")
 
-            let waits = try console.get("/runs/waits")
+            let waits = try await console.get("/runs/waits")
             #expect(waits.body.contains("class=\"status parked\"") && waits.body.contains("TimerStarted") && waits.body.contains("class=\"timer\""))
 
             // The scheduled run links to its schedule, which shows its policy and next fires.
             let scheduledLink = try #require(ConsoleHarness.links(runs.body).first { $0.hasPrefix("/runs/monthly-") })
-            let scheduled = try console.get(scheduledLink)
+            let scheduled = try await console.get(scheduledLink)
             #expect(scheduled.body.contains("href=\"/schedules/monthly\""), "\(scheduled.body.prefix(2000))")
-            let schedule = try console.get("/schedules/monthly")
+            let schedule = try await console.get("/schedules/monthly")
             #expect(schedule.status == 200)
             #expect(schedule.body.contains("America/New_York") && schedule.body.contains("0 7 1 * *") && schedule.body.contains("skip"))
             #expect(schedule.body.contains("daylight-saving change: UTC offset -05:00 → -04:00"), "\(schedule.body)")
             #expect(schedule.body.contains("triggered") && schedule.body.contains("completed"))
-            let schedules = try console.get("/schedules")
+            let schedules = try await console.get("/schedules")
             #expect(schedules.body.contains("href=\"/schedules/monthly\"") && schedules.body.contains("paused") == false)
 
-            let pipelines = try console.get("/pipelines")
+            let pipelines = try await console.get("/pipelines")
             #expect(pipelines.body.contains("href=\"/pipelines/files\"") && pipelines.body.contains(fixture.dataset))
-            let files = try console.get("/pipelines/files")
+            let files = try await console.get("/pipelines/files")
             #expect(files.body.contains("orders") && files.body.contains("bigint") && files.body.contains("source field"))
             #expect(files.body.contains("failed") && files.body.contains("line 2"), "the failed load and its error")
             #expect(files.body.contains("href=\"/runs/sync-files/"), "the failed load links to its sync run")
 
-            let reports = try console.get("/reports")
+            let reports = try await console.get("/reports")
             #expect(reports.body.contains("href=\"/reports/sample_orders\""))
-            let report = try console.get("/reports/sample_orders?date=2024-12-02&channel=stdout")
+            let report = try await console.get("/reports/sample_orders?date=2024-12-02&channel=stdout")
             #expect(report.status == 200)
             let printed = try await fixture.run(["report", "sample_orders", "--date", "2024-12-02", "--channel", "stdout"])
             #expect(printed.status == 0, "\(printed.stderr)")
             let firstLine = try #require(printed.stdout.split(separator: "\n").first.map(String.init))
             #expect(report.body.contains(firstLine.replacingOccurrences(of: "&", with: "&amp;")), "the page shows what `report` prints: \(firstLine)")
 
-            let health = try console.get("/health")
+            let health = try await console.get("/health")
             #expect(health.status == 200 && health.body.contains("run-due") && health.body.contains("warehouse"))
-            let css = try console.get("/console.css")
+            let css = try await console.get("/console.css")
             #expect(css.status == 200 && css.headers["content-type"]?.hasPrefix("text/css") == true)
         }
     }
 
-    @Test func hostileValuesAreEscapedOnEveryPage() async throws {
+    /// One populated state for both, since populating it is the slow part: every value that
+    /// could break out of HTML is escaped wherever shown, and reading every page changes nothing.
+    @Test func hostileValuesAreEscapedOnEveryPageAndReadingThemChangesNothing() async throws {
         try await SyncFixture.with(.sqlite) { fixture in
             try await Self.populate(fixture)
             let console = try await ConsoleHarness.start(fixture.cli, environment: fixture.environment)
             defer { console.stop() }
+            // The console's own log directory aside, every file of the state and the warehouse.
+            func snapshot() -> [String: Data] { fixture.cli.stateSnapshot().filter { !$0.key.hasPrefix("logs/") } }
+            let before = snapshot()
             var pages: [String: ConsoleHarness.Response] = [:]
-            for path in try Self.crawl(console) { pages[path] = try console.get(path) }
+            for path in try await Self.crawl(console) {
+                pages[path] = try await console.get(path)
+                _ = try await console.get(path, method: "HEAD")
+            }
+            _ = try await console.get("/reports/sample_orders?date=2024-12-03&channel=email")
             #expect(pages.count >= 12, "\(pages.keys.sorted())")
             // In JSON the quotes gain a backslash, so the pieces are looked for one by one.
             let pieces = ["&lt;script&gt;alert(1)&lt;/script&gt;", "&quot;", "&#39;&lt;/textarea&gt;😀&amp;amp;"]
@@ -136,44 +147,31 @@ struct ConsoleTests {
             }
             let hello = try #require(pages.first { $0.key.hasPrefix("/runs/hello/") }?.value)
             #expect(hello.body.contains(String(repeating: "x", count: 10_000)), "a 10 kB value is shown whole")
-        }
-    }
 
-    /// Every page reachable by following links from /runs, /schedules, /pipelines, /reports
-    /// and /health (one level of query variants each).
-    static func crawl(_ console: ConsoleHarness) throws -> [String] {
-        var seen: Set<String> = []
-        var queue = ["/runs", "/schedules", "/pipelines", "/reports", "/health"]
-        while let path = queue.first, seen.count < 200 {
-            queue.removeFirst()
-            guard seen.insert(path).inserted else { continue }
-            let page = try console.get(path)
-            #expect(page.status == 200, "\(path) answered \(page.status): \(page.body.prefix(300))")
-            for link in ConsoleHarness.links(page.body) where !seen.contains(link) && !link.hasSuffix(".css") { queue.append(link) }
-        }
-        return seen.sorted()
-    }
-
-    @Test func readingEveryPageChangesNothingAndWritesAreRefused() async throws {
-        try await SyncFixture.with(.sqlite) { fixture in
-            try await Self.populate(fixture)
-            let console = try await ConsoleHarness.start(fixture.cli, environment: fixture.environment)
-            defer { console.stop() }
-            // The console's own log directory aside, every file of the state and the warehouse.
-            func snapshot() -> [String: Data] { fixture.cli.stateSnapshot().filter { !$0.key.hasPrefix("logs/") } }
-            let before = snapshot()
-            let crawled = try Self.crawl(console)
-            for path in crawled { _ = try console.get(path, method: "HEAD") }
-            _ = try console.get("/reports/sample_orders?date=2024-12-03&channel=email")
             let after = snapshot()
             #expect(before.count > 10)
             #expect(Set(before.keys) == Set(after.keys), "files came or went: \(Set(before.keys).symmetricDifference(after.keys).sorted())")
             for (path, bytes) in before where after[path] != bytes { Issue.record("\(path) changed while the console was read") }
             for method in ["POST", "PUT", "DELETE", "PATCH"] {
-                let refused = try console.get("/runs/fails", method: method, headers: ["Content-Length": "0"])
+                let refused = try await console.get("/runs/fails", method: method, headers: ["Content-Length": "0"])
                 #expect(refused.status == 405, "\(method) answered \(refused.status)")
             }
         }
+    }
+
+    /// Every page reachable by following links from /runs, /schedules, /pipelines, /reports
+    /// and /health (one level of query variants each).
+    static func crawl(_ console: ConsoleHarness) async throws -> [String] {
+        var seen: Set<String> = []
+        var queue = ["/runs", "/schedules", "/pipelines", "/reports", "/health"]
+        while let path = queue.first, seen.count < 200 {
+            queue.removeFirst()
+            guard seen.insert(path).inserted else { continue }
+            let page = try await console.get(path)
+            #expect(page.status == 200, "\(path) answered \(page.status): \(page.body.prefix(300))")
+            for link in ConsoleHarness.links(page.body) where !seen.contains(link) && !link.hasSuffix(".css") { queue.append(link) }
+        }
+        return seen.sorted()
     }
 
     @Test func badPathsAndValuesGetA404Or400PageAndTheConsoleKeepsAnswering() async throws {
@@ -201,12 +199,12 @@ struct ConsoleTests {
             ("/runs/" + String(repeating: "a", count: 5_000), 400, "is not a workflow id"),
         ]
         for (path, status, message) in cases {
-            let response = try console.get(path)
+            let response = try await console.get(path)
             #expect(response.status == status, "\(path.prefix(80)) answered \(response.status)")
             #expect(response.body.contains(message), "\(path.prefix(80)): \(response.body.prefix(600))")
             #expect(response.headers["content-security-policy"] != nil)
         }
-        #expect(try console.get("/runs/one").status == 200, "still answering after the bad requests")
+        #expect(try await console.get("/runs/one").status == 200, "still answering after the bad requests")
     }
 
     @Test func anyAddressButLoopbackNeedsALongEnoughTokenAndThenEveryRequestDoes() async throws {
@@ -225,18 +223,18 @@ struct ConsoleTests {
         let token = "console-token-0123456789abcdef"
         let console = try await ConsoleHarness.start(cli, listen: "0.0.0.0:0", environment: ["SIGNALROOM_UI_TOKEN": token])
         defer { console.stop() }
-        let without = try console.get("/runs")
+        let without = try await console.get("/runs")
         #expect(without.status == 403 && without.body.contains("needs its token") && !without.body.contains(token))
-        #expect(try console.get("/runs", headers: ["Authorization": "Bearer wrong-token-0123456789abcd"]).status == 403)
-        #expect(try console.get("/runs", headers: ["Authorization": "Bearer \(token)"]).status == 200)
-        let first = try console.get("/runs?status=failed&token=\(token)")
+        #expect(try await console.get("/runs", headers: ["Authorization": "Bearer wrong-token-0123456789abcd"]).status == 403)
+        #expect(try await console.get("/runs", headers: ["Authorization": "Bearer \(token)"]).status == 200)
+        let first = try await console.get("/runs?status=failed&token=\(token)")
         #expect(first.status == 303 && first.headers["location"] == "/runs?status=failed", "the token leaves the address bar")
         let cookie = try #require(first.headers["set-cookie"])
         #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
         let pair = String(cookie.split(separator: ";")[0])
-        let withCookie = try console.get("/health", headers: ["Cookie": pair])
+        let withCookie = try await console.get("/health", headers: ["Cookie": pair])
         #expect(withCookie.status == 200 && !withCookie.body.contains(token), "the token is never shown")
-        #expect(try console.get("/runs?token=nope").status == 403)
+        #expect(try await console.get("/runs?token=nope").status == 403)
     }
 
     @Test func onLoopbackARequestForAnotherHostNameIsRefused() async throws {
@@ -246,8 +244,8 @@ struct ConsoleTests {
         let console = try await ConsoleHarness.start(cli)
         defer { console.stop() }
         // A page on another site whose name was rebound to 127.0.0.1 sends its own Host.
-        #expect(try console.get("/runs", headers: ["Host": "evil.example:\(console.port)"]).status == 403)
-        #expect(try console.get("/runs", headers: ["Host": "localhost:\(console.port)"]).status == 200)
+        #expect(try await console.get("/runs", headers: ["Host": "evil.example:\(console.port)"]).status == 403)
+        #expect(try await console.get("/runs", headers: ["Host": "localhost:\(console.port)"]).status == 200)
     }
 
     @Test func runsArePagedNewestFirstWithoutGapsOrRepeatsAndFiltered() async throws {
@@ -267,18 +265,18 @@ struct ConsoleTests {
         var seen: [String] = []
         var path = "/runs?limit=10"
         for _ in 0..<5 {
-            let page = try console.get(path)
+            let page = try await console.get(path)
             seen += ids(page.body)
             guard let older = ConsoleHarness.links(page.body).first(where: { $0.contains("after=") }) else { break }
             #expect(older.contains("limit=10"), "paging keeps the filters")
             path = older
         }
         #expect(seen == (0..<23).reversed().map { "paged-\($0)" }, "\(seen)")
-        let failed = ids(try console.get("/runs?status=failed").body)
+        let failed = ids(try await console.get("/runs?status=failed").body)
         #expect(failed == [20, 15, 10, 5, 0].map { "paged-\($0)" }, "\(failed)")
-        #expect(ids(try console.get("/runs?q=paged-1").body).sorted() == ["paged-1"] + (10...19).map { "paged-\($0)" }.sorted())
-        #expect(ids(try console.get("/runs?from=2999-01-01").body).isEmpty)
-        #expect(ids(try console.get("/runs?type=other").body).isEmpty)
+        #expect(ids(try await console.get("/runs?q=paged-1").body).sorted() == ["paged-1"] + (10...19).map { "paged-\($0)" }.sorted())
+        #expect(ids(try await console.get("/runs?from=2999-01-01").body).isEmpty)
+        #expect(ids(try await console.get("/runs?type=other").body).isEmpty)
     }
 
     @Test func aPostgreSQLStateIsShownAsTheFileStateIs() async throws {
@@ -299,20 +297,20 @@ struct ConsoleTests {
         try #require(setup.status == 0, "\(setup.stderr)")
         let console = try await ConsoleHarness.start(cli, environment: state)
         defer { console.stop() }
-        let runs = try console.get("/runs?limit=2")
+        let runs = try await console.get("/runs?limit=2")
         #expect(runs.status == 200)
         #expect(runs.body.contains("pg-2") && runs.body.contains("pg-1") && !runs.body.contains(">pg-0<"), "a page of 2, newest first")
         let older = try #require(ConsoleHarness.links(runs.body).first { $0.contains("after=") })
-        let second = try console.get(older)
+        let second = try await console.get(older)
         #expect(second.body.contains("pg-0") && second.body.contains("pg-fails") && !second.body.contains(">pg-2<"), "\(second.body)")
-        let run = try console.get("/runs/pg-fails")
+        let run = try await console.get("/runs/pg-fails")
         #expect(run.status == 200 && run.body.contains("DemoFailure") && run.body.contains("attempt-failed"))
         #expect(run.body.contains("\(schema).events/pg-fails/"), "the history's place names its rows: \(run.body.prefix(1500))")
         #expect(!run.body.contains("<script") && run.body.contains("&lt;script&gt;"))
         #expect(!run.body.contains("signalroom-test-pw"), "the state URL's password is never shown")
-        let schedule = try console.get("/schedules/pg-daily")
+        let schedule = try await console.get("/schedules/pg-daily")
         #expect(schedule.status == 200 && schedule.body.contains("Europe/Berlin"))
-        let health = try console.get("/health")
+        let health = try await console.get("/health")
         #expect(health.status == 200 && !health.body.contains("signalroom-test-pw"))
         _ = try? await cli.runTool(["psql", url, "-X", "-q", "-c", "DROP SCHEMA IF EXISTS \(schema) CASCADE"])
     }
@@ -331,18 +329,50 @@ struct ConsoleTests {
             try #require(run.status == 0, "\(run.stderr)")
             let console = try await ConsoleHarness.start(cli, environment: state)
             defer { console.stop() }
-            #expect(try console.get("/runs").body.contains("before-restart"))
+            #expect(try await console.get("/runs").body.contains("before-restart"))
             try await server.control(cli, "stop")
-            let down = try console.get("/runs")
+            let down = try await console.get("/runs")
             #expect(down.status == 500 && down.body.contains("cannot be reached"), "\(down.status): \(down.body.suffix(600))")
             #expect(!down.body.contains("signalroom-test-pw"))
             _ = try await server.control(cli, "start")
-            let back = try console.get("/runs")
+            let back = try await console.get("/runs")
             #expect(back.status == 200 && back.body.contains("before-restart"), "\(back.status): \(back.body.suffix(600))")
         } catch {
             try? await server.control(cli, "stop")
             throw error
         }
         try await server.control(cli, "stop")
+    }
+
+    @Test func openHandsTheConsolesAddressToTheDesktopsOpener() async throws {
+        let cli = try CLIHarness()
+        defer { cli.cleanUp() }
+        try FileManager.default.createDirectory(at: cli.state, withIntermediateDirectories: true)
+        // A stand-in for xdg-open first on PATH, recording what it was asked to open.
+        let bin = cli.root.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let opened = cli.root.appendingPathComponent("opened.txt")
+        let opener = bin.appendingPathComponent("xdg-open")
+        try "#!/bin/sh\nprintf '%s' \"$1\" > '\(opened.path).part' && mv '\(opened.path).part' '\(opened.path)'\n"
+            .write(to: opener, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: opener.path)
+        let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let console = try await ConsoleHarness.start(cli, options: ["--open"], environment: ["PATH": path])
+        defer { console.stop() }
+        try await cli.waitUntil("xdg-open to be called") { FileManager.default.fileExists(atPath: opened.path) }
+        #expect(try String(contentsOf: opened, encoding: .utf8) == console.baseURL + "/")
+    }
+
+    @Test func aPortAlreadyInUseIsOneLineAndExit2() async throws {
+        let cli = try CLIHarness()
+        defer { cli.cleanUp() }
+        try FileManager.default.createDirectory(at: cli.state, withIntermediateDirectories: true)
+        let first = try await ConsoleHarness.start(cli)
+        defer { first.stop() }
+        let second = try await cli.run(["ui", "--listen", "127.0.0.1:\(first.port)"])
+        #expect(second.status == 2, "\(second.stderr)")
+        #expect(
+            second.stderr.contains("cannot listen on 127.0.0.1:\(first.port): Address already in use; give another --listen"), "\(second.stderr)")
+        #expect(second.stderr.split(separator: "\n").filter { $0.contains("error") }.count == 1, "one line: \(second.stderr)")
     }
 }
