@@ -15,7 +15,15 @@ struct NewestClosedRunsTests {
 
     /// 240 runs over five close days: most short, some started days before they closed, some
     /// pairs closed in the opposite order to their close times (two processes racing).
-    static func populate(_ store: any HistoryStore) throws {
+    static func populate(_ store: any HistoryStore) async throws {
+        // 720 durable writes, each a blocking fsync or round trip: on a thread of its own, not
+        // on one of the cooperative pool's two, where it stalled other tests' timers in CI.
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+            Thread { continuation.resume(with: Result { try populateNow(store) }) }.start()
+        }
+    }
+
+    private static func populateNow(_ store: any HistoryStore) throws {
         var generator = SplitMix64(seed: 7)
         var closings: [(lease: any RunLease, status: RunStatus, close: Date)] = []
         for index in 0..<240 {
@@ -62,7 +70,7 @@ struct NewestClosedRunsTests {
     func everyFilterGivesWhatSortingEveryRunWould(_ kind: StoreKind) async throws {
         try await withState(kind) { root in
             let store = try kind.makeStore(root: root)
-            try Self.populate(store)
+            try await Self.populate(store)
             let middle = Self.base.addingTimeInterval(2 * 86_400)
             let queries = [
                 ClosedRunQuery(limit: 20), ClosedRunQuery(limit: 1), ClosedRunQuery(limit: 500),
@@ -84,7 +92,7 @@ struct NewestClosedRunsTests {
     func pagingVisitsEveryRunOnceInOrder(_ kind: StoreKind) async throws {
         try await withState(kind) { root in
             let store = try kind.makeStore(root: root)
-            try Self.populate(store)
+            try await Self.populate(store)
             var visited: [ClosedRunEntry] = []
             var query = ClosedRunQuery(limit: 17)
             while true {
@@ -101,7 +109,7 @@ struct NewestClosedRunsTests {
     @Test func aPrunedRunIsLeftOutThoughItsLineOutlivesItInTheCutoffsDay() async throws {
         try await withState(.files) { root in
             let store = FileHistoryStore(root: root)
-            try Self.populate(store)
+            try await Self.populate(store)
             let cutoff = Self.base.addingTimeInterval(86_400 + 43_200)
             let pruned = try store.prune(closedBefore: cutoff)
             #expect(pruned > 0)
@@ -114,7 +122,7 @@ struct NewestClosedRunsTests {
     @Test func aRunsLastIndexLineWinsUnderEveryFilterAsInClosedRuns() async throws {
         try await withState(.files) { root in
             let store = FileHistoryStore(root: root)
-            try Self.populate(store)
+            try await Self.populate(store)
             // A later line for a completed run that says otherwise (as a rebuild or a repair
             // may leave): filters that look at the line's bytes must still see it first.
             let completed = try #require(try store.closedRuns().last { $0.status == .completed })
