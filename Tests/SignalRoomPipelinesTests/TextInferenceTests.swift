@@ -46,6 +46,25 @@ import Testing
         #expect(FieldValue.exactNumber(decimal: text) == expected)
     }
 
+    // The one-pass reading of `-?digits.digits` must give exactly what `Double(text)`
+    // gives, for every length of mantissa and fraction it takes, and hand the rest on.
+    @Test func decimalsReadInOnePassEqualTheStandardLibrarysDoubles() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let whole = String(UInt64.random(in: 0...999_999_999_999, using: &generator))
+            let fractionLength = Int.random(in: 1...12, using: &generator)
+            let fraction = String((0..<fractionLength).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
+            let text = (Bool.random(using: &generator) ? "-" : "") + whole + "." + fraction
+            let significant = (whole + fraction).drop { $0 == "0" }.count
+            let expected: FieldValue? = significant <= 15 ? .double(Double(text)!) : nil
+            #expect(FieldValue.exactNumber(decimal: text) == expected, "\(text)")
+        }
+        #expect(FieldValue.exactNumber(decimal: "-0.0") == .double(-0.0))
+        #expect(FieldValue.exactNumber(decimal: "0.1") == .double(0.1))
+        #expect(FieldValue.exactNumber(decimal: ".5") == .double(0.5))
+        #expect(FieldValue.exactNumber(decimal: "1.2.3") == nil)
+    }
+
     @Test func fractionalCursorsCompareByValue() {
         #expect(CursorOrdering.isLess("9.50", "10.25"))
         #expect(CursorOrdering.maximum("2.5", "10") == "10")

@@ -109,6 +109,53 @@ struct WriteDispositionTests {
         }
     }
 
+    // The apply first tries the load as staged and falls back to keeping each key's last
+    // row only when a key was staged twice (PostgreSQL refuses the index or the upsert); the
+    // first load of a table and a later one take different statements, so both are pinned.
+    @Test(arguments: TestWarehouse.allCases)
+    func theLoadThatCreatesATableAlsoKeepsTheLastRowOfAKeyStagedTwice(_ kind: TestWarehouse) async throws {
+        try await withWarehouse(kind) { destination, dataset in
+            try await load(
+                [[.int(1), .text("Ana")], [.int(2), .text("Bo")], [.int(1), .text("Ana v2")], [.int(1), .text("Ana v3")]],
+                .merge(primaryKey: ["id"]), into: destination, dataset: dataset)
+            #expect(try await names(destination, dataset: dataset) == ["1:Ana v3", "2:Bo"])
+            try await load([[.int(3), .text("Cy")], [.int(2), .text("Bo v2")]], .merge(primaryKey: ["id"]), into: destination, dataset: dataset)
+            #expect(try await names(destination, dataset: dataset) == ["1:Ana v3", "2:Bo v2", "3:Cy"])
+        }
+    }
+
+    @Test func aNewSQLiteDatasetHasLargePagesAndAnExistingOneKeepsItsOwnAndStillLoads() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("signalroom-pages-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func pageSize(_ dataset: String) throws -> String {
+            try sqlite3(directory.appendingPathComponent(dataset + ".sqlite").path, "PRAGMA page_size")
+        }
+        // What an earlier build made: 4 KiB pages, WAL, one row.
+        _ = try sqlite3(
+            directory.appendingPathComponent("old.sqlite").path,
+            "PRAGMA page_size=4096; PRAGMA journal_mode=WAL; CREATE TABLE marker (x); INSERT INTO marker VALUES (1);")
+        let destination = SQLiteWarehouse(directory: directory)
+        try await load([[.int(1), .text("Ana")]], .merge(primaryKey: ["id"]), into: destination, dataset: "old")
+        try await load([[.int(1), .text("Ana")]], .merge(primaryKey: ["id"]), into: destination, dataset: "fresh")
+        #expect(try pageSize("old") == "4096")
+        #expect(try pageSize("fresh") == "32768")
+        #expect(try await names(destination, dataset: "old") == ["1:Ana"])
+        #expect(try sqlite3(directory.appendingPathComponent("old.sqlite").path, "SELECT x FROM marker") == "1")
+    }
+
+    func sqlite3(_ path: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [path, sql]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+    }
+
     @Test(arguments: TestWarehouse.allCases)
     func queryParametersAreBoundNeverExecuted(_ kind: TestWarehouse) async throws {
         try await withWarehouse(kind) { destination, dataset in

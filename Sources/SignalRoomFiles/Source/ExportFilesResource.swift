@@ -104,14 +104,18 @@ public struct ExportFilesResource: Resource {
             if batch.rows.count >= batchRows || reader.bytesRead - reported >= batchBytes {
                 sink.didRead(bytes: reader.bytesRead - reported)
                 reported = reader.bytesRead
-                try await sink.write(batch, resumeToken: "\(row + 1):\(file.name)")
-                batch.rows.removeAll(keepingCapacity: true)
+                // Handed over without a reference kept here, so the loader may convert the
+                // rows in place.
+                let full = batch
+                batch = RowBatch(fields: fields)
+                batch.rows.reserveCapacity(batchRows)
+                try await sink.write(consume full, resumeToken: "\(row + 1):\(file.name)")
                 try Task.checkCancellation()
             }
         }
         if row == 0 { throw FilesSourceError.noRows(file: file.name) }
         sink.didRead(bytes: reader.bytesRead - reported)
-        try await sink.write(batch, resumeToken: "\(row):\(file.name)")
+        try await sink.write(consume batch, resumeToken: "\(row):\(file.name)")
     }
 
     private func extractJSONLines(_ file: ExportFile, skipping skipRows: Int, into sink: any RowSink) async throws {

@@ -58,6 +58,7 @@ extension FieldValue {
     /// most 15 significant digits (a double gives those back exactly), nil when only the
     /// text keeps every digit. Trailing zeros of the fraction are not part of the number.
     public static func exactNumber(decimal text: String) -> FieldValue? {
+        if let decided = exactFraction(text) { return decided }
         if let integer = Int64(text) { return .int(integer) }
         var significant = 0
         var leading = true
@@ -71,6 +72,47 @@ extension FieldValue {
         }
         guard significant <= 15, let value = Double(text) else { return nil }
         return .double(value)
+    }
+
+    private static let powersOfTen: [Double] = (0...22).map { exponent in (0..<exponent).reduce(1.0) { value, _ in value * 10 } }
+
+    /// `exactNumber` for the usual decimal, `-?digits.digits`, in one pass and without
+    /// `strtod` (a fifth of binding a staged row with two prices): a mantissa below 2^53
+    /// divided by a power of ten up to 10^22 is rounded once, as `Double(text)` rounds
+    /// (both operands are exact doubles). `.some(nil)` when the text has too many
+    /// significant digits; nil when the text is anything else, left to the general rule.
+    private static func exactFraction(_ text: String) -> FieldValue?? {
+        var text = text
+        return text.withUTF8 { bytes -> FieldValue?? in
+            var index = 0
+            let negative = bytes.first == UInt8(ascii: "-")
+            if negative { index = 1 }
+            var mantissa: UInt64 = 0
+            var digits = 0
+            var fractionDigits = 0
+            var significant = 0
+            var sawPoint = false
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                if byte &- UInt8(ascii: "0") < 10 {
+                    guard digits < 19 else { return nil }
+                    mantissa = mantissa * 10 + UInt64(byte &- UInt8(ascii: "0"))
+                    digits += 1
+                    if sawPoint { fractionDigits += 1 }
+                    if mantissa != 0 { significant += 1 }
+                } else if byte == UInt8(ascii: "."), !sawPoint {
+                    sawPoint = true
+                } else {
+                    return nil
+                }
+            }
+            guard sawPoint, fractionDigits > 0, digits > fractionDigits else { return nil }
+            if significant > 15 { return .some(nil) }
+            guard mantissa < 1 << 53, fractionDigits < powersOfTen.count else { return nil }
+            let magnitude = Double(mantissa) / powersOfTen[fractionDigits]
+            return .some(.double(negative ? -magnitude : magnitude))
+        }
     }
 }
 

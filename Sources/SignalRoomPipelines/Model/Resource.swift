@@ -36,8 +36,9 @@ public struct ExtractRequest: Sendable, Hashable {
 public protocol RowSink: AnyObject {
     /// Hands over rows. `resumeToken` says where to carry on after this batch; the loader
     /// commits only at batches that have one, so a resource that cannot resume mid-way
-    /// passes nil until it reaches a point it can resume from.
-    func write(_ batch: RowBatch, resumeToken: String?) async throws
+    /// passes nil until it reaches a point it can resume from. Consuming: a batch handed over
+    /// with no other reference to it is converted in place.
+    func write(_ batch: consuming RowBatch, resumeToken: String?) async throws
     /// Bytes read from the source, for progress.
     func didRead(bytes: Int)
     /// Moves the cursor past what the rows show (a day with no rows is still done).

@@ -24,6 +24,13 @@ struct FieldTypeAccumulator {
 extension FieldValue {
     /// The value converted to a column type at least as wide as its own (see
     /// `ColumnType.joined(with:)`); the conversion never loses the value.
+    /// Whether `coerced(to: type)` would give the value back unchanged.
+    @inline(__always)
+    func hasColumnType(_ type: ColumnType) -> Bool {
+        guard let own = columnType else { return true }
+        return own == type
+    }
+
     func coerced(to type: ColumnType) -> FieldValue {
         guard let own = columnType, own != type else { return self }
         switch (self, type) {

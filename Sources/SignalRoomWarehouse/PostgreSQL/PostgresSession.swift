@@ -47,6 +47,14 @@ final class PostgresSession: @unchecked Sendable {
     /// Runs a statement and returns its rows as text (NULL as nil).
     @discardableResult
     func query(_ sql: String, _ values: [Value] = [], label: String? = nil) async throws -> [[String?]] {
+        do {
+            return try await untranslatedQuery(sql, values)
+        } catch {
+            throw Self.translate(error, location: url.location, statement: label ?? Self.summary(of: sql))
+        }
+    }
+
+    private func untranslatedQuery(_ sql: String, _ values: [Value]) async throws -> [[String?]] {
         var bindings = PostgresBindings()
         for value in values {
             switch value {
@@ -55,16 +63,35 @@ final class PostgresSession: @unchecked Sendable {
             case .text(nil): bindings.appendNull()
             }
         }
-        do {
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
-            var result: [[String?]] = []
-            for try await row in rows {
-                result.append(try row.map { cell in try cell.decode(String?.self) })
-            }
-            return result
-        } catch {
-            throw Self.translate(error, location: url.location, statement: label ?? Self.summary(of: sql))
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+        var result: [[String?]] = []
+        for try await row in rows {
+            result.append(try row.map { cell in try cell.decode(String?.self) })
         }
+        return result
+    }
+
+    /// Runs `statements` in a savepoint of the open transaction. When the server refuses one
+    /// with an SQLSTATE in `undoneOn`, everything they did is rolled back to the savepoint
+    /// and that SQLSTATE is returned, so the caller can take a slower way that always works;
+    /// any other error is thrown as `query` throws it.
+    func attempt(_ statements: [(sql: String, values: [Value])], label: String, undoneOn states: Set<String>) async throws -> String? {
+        try await query("SAVEPOINT signalroom_attempt")
+        for statement in statements {
+            do {
+                _ = try await untranslatedQuery(statement.sql, statement.values)
+            } catch let error as PSQLError {
+                guard let state = error.serverInfo?[.sqlState], states.contains(state) else {
+                    throw Self.translate(error, location: url.location, statement: label)
+                }
+                try await query("ROLLBACK TO SAVEPOINT signalroom_attempt")
+                return state
+            } catch {
+                throw Self.translate(error, location: url.location, statement: label)
+            }
+        }
+        try await query("RELEASE SAVEPOINT signalroom_attempt")
+        return nil
     }
 
     @discardableResult

@@ -23,6 +23,13 @@ final class SQLiteDatasetConnection: LedgerConnection, @unchecked Sendable {
         do {
             queue = try DatabaseQueue(configuration: configuration)
             try queue.writeWithoutTransaction { db in
+                // 32 KiB pages for a new file (an existing one keeps the size it was made
+                // with, so no migration): a WAL frame is a page plus 24 bytes, so with 4 KiB
+                // pages every frame ends mid-block and the kernel zeroes each new block before
+                // the copy (a third of a big apply's time). Measured on the 1M-row apply:
+                // 3.0 s at 4 KiB, 1.5 s at 32 KiB; 100k scattered upserts 0.85 → 0.52 s;
+                // 20k point lookups 0.10 → 0.14 s (bench/README.md).
+                try db.execute(sql: "PRAGMA \(name).page_size=\(Self.pageSize)")
                 try db.execute(sql: "PRAGMA \(name).journal_mode=WAL")
                 try db.execute(sql: "PRAGMA \(name).synchronous=NORMAL")
                 try db.execute(sql: "PRAGMA \(name).cache_size=-32768")
@@ -31,6 +38,9 @@ final class SQLiteDatasetConnection: LedgerConnection, @unchecked Sendable {
             throw WarehouseError.sqliteFailed(path: path, reason: "\(error)")
         }
     }
+
+    /// The page size of a dataset file this build creates.
+    static let pageSize = 32_768
 
     private func qualified(_ table: String) -> String { ledger.qualified(table) }
 
@@ -176,8 +186,10 @@ final class SQLiteDatasetConnection: LedgerConnection, @unchecked Sendable {
         try db.execute(sql: "ALTER TABLE \(qualified(rebuilt)) RENAME TO \(SQLIdentifier.quote(table))")
     }
 
-    /// Moves the staged rows into the table; for a merge, in key order so that the last
-    /// staged row of a key is applied last and wins.
+    /// Moves the staged rows into the table in staged order (the stage's rowid), so that for
+    /// a merge the last staged row of a key is applied last and wins: SQLite's upsert may
+    /// update a row the same statement inserted. Not sorted by key first: the sort of a
+    /// million staged rows was a third of the apply (4.5 s against 3.0 s, bench/README.md).
     private func apply(_ db: Database, load: LoadRecord, result: TableSchema) throws {
         let names = load.schema.columns.map(\.name)
         let selected = load.schema.columns.map { column in
@@ -191,7 +203,7 @@ final class SQLiteDatasetConnection: LedgerConnection, @unchecked Sendable {
         if case .merge(let key) = load.disposition {
             let updates = (names + ["_load_id"]).filter { !key.contains($0) }
                 .map { "\(SQLIdentifier.quote($0)) = excluded.\(SQLIdentifier.quote($0))" }
-            sql += " ORDER BY \(SQLIdentifier.list(key)), \"_signalroom_seq\" ON CONFLICT (\(SQLIdentifier.list(key))) DO "
+            sql += " ORDER BY \"_signalroom_seq\" ON CONFLICT (\(SQLIdentifier.list(key))) DO "
             sql += updates.isEmpty ? "NOTHING" : "UPDATE SET " + updates.joined(separator: ", ")
         } else {
             sql += " ORDER BY \"_signalroom_seq\""

@@ -6,15 +6,18 @@ import SignalRoomPipelines
 /// GRDB's `StatementArguments` allocates per row; binding by hand measured about twice as
 /// fast for a million-row stage (the load is bounded by this loop).
 enum SQLiteRowWriter {
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
     static func insert(_ db: Database, into table: String, columns: [String], rows: [[FieldValue]]) throws {
         guard !rows.isEmpty, !columns.isEmpty else { return }
         let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
         let statement = try db.makeStatement(sql: "INSERT INTO \(table) (\(SQLIdentifier.list(columns))) VALUES (\(placeholders))")
         let handle = statement.sqliteStatement
+        // A row's texts are copied into one buffer that stays put until the row is stepped,
+        // and bound SQLITE_STATIC: with SQLITE_TRANSIENT SQLite allocated, copied and freed
+        // each text value itself.
+        let arena = TextArena()
         for row in rows {
             sqlite3_reset(handle)
+            arena.prepare(for: row, columns: columns.count)
             for (offset, value) in row.enumerated() where offset < columns.count {
                 let index = Int32(offset + 1)
                 switch value {
@@ -28,10 +31,10 @@ enum SQLiteRowWriter {
                     switch FieldValue.exactNumber(decimal: text) {
                     case .int(let integer)?: sqlite3_bind_int64(handle, index, integer)
                     case .double(let double)?: sqlite3_bind_double(handle, index, double)
-                    default: bindText(handle, index, text)
+                    default: arena.bind(text, to: handle, at: index)
                     }
                 case .date(let text), .timestamp(let text), .text(let text), .json(let text):
-                    bindText(handle, index, text)
+                    arena.bind(text, to: handle, at: index)
                 }
             }
             for offset in row.count..<columns.count where offset >= 0 { sqlite3_bind_null(handle, Int32(offset + 1)) }
@@ -41,18 +44,49 @@ enum SQLiteRowWriter {
             }
         }
         sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+}
+
+/// The bytes of one row's texts, laid end to end in a buffer that is never reallocated
+/// while the row's values are bound to it.
+private final class TextArena {
+    private var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 4096)
+    private var capacity = 4096
+    private var used = 0
+
+    deinit { buffer.deallocate() }
+
+    /// Room for every text of `row` at once.
+    func prepare(for row: [FieldValue], columns: Int) {
+        used = 0
+        var needed = 0
+        for value in row.prefix(columns) {
+            switch value {
+            case .decimal(let text), .date(let text), .timestamp(let text), .text(let text), .json(let text): needed += text.utf8.count
+            default: continue
+            }
+        }
+        guard needed > capacity else { return }
+        buffer.deallocate()
+        capacity = max(needed, capacity * 2)
+        buffer = .allocate(capacity: capacity)
     }
 
-    private static func bindText(_ handle: OpaquePointer?, _ index: Int32, _ text: String) {
+    /// Binds `text` from the buffer; SQLite reads it when the row is stepped, before the
+    /// next `prepare` reuses the buffer.
+    func bind(_ text: String, to handle: OpaquePointer?, at index: Int32) {
         var text = text
-        text.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                if let base = chars.baseAddress {
-                    _ = sqlite3_bind_text(handle, index, base, Int32(chars.count), transient)
-                } else {
-                    _ = sqlite3_bind_text(handle, index, "", 0, transient)
-                }
-            }
+        let start = buffer + used
+        let count = text.withUTF8 { bytes -> Int in
+            guard let base = bytes.baseAddress else { return 0 }
+            start.update(from: base, count: bytes.count)
+            return bytes.count
+        }
+        used += count
+        start.withMemoryRebound(to: CChar.self, capacity: max(count, 1)) { chars in
+            // SQLITE_STATIC is nil; a zero-length text still needs a non-null pointer.
+            _ = sqlite3_bind_text(handle, index, chars, Int32(count), nil)
         }
     }
 }
