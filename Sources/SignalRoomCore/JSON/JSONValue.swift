@@ -14,8 +14,15 @@ public enum JSONValue: Sendable {
 
     /// Encodes any `Encodable` value into its JSON form.
     public init<T: Encodable>(encoding value: T) throws {
-        if let value = value as? JSONValue { self = value; return }
-        self = try JSONParser.parse(try JSONCoding.encoder.encode(value))
+        // Integers, strings and flags, the usual activity inputs and results, without a
+        // trip through JSONEncoder and the parser (≈ 1.5 µs each, paid per replayed activity).
+        switch value {
+        case let value as JSONValue: self = value
+        case let value as Int: self = .int(Int64(value))
+        case let value as String: self = .string(value)
+        case let value as Bool: self = .bool(value)
+        default: self = try JSONParser.parse(try JSONCoding.encoder.encode(value))
+        }
     }
 
     /// Parses JSON text; the error names the byte offset of the problem.
@@ -32,8 +39,13 @@ public enum JSONValue: Sendable {
 
     /// Decodes this JSON into a typed value.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        if T.self == JSONValue.self { return self as! T }
-        return try JSONCoding.decoder.decode(T.self, from: encoded())
+        switch self {
+        case _ where T.self == JSONValue.self: return self as! T
+        case .int(let value) where T.self == Int.self: return Int(value) as! T
+        case .string(let value) where T.self == String.self: return value as! T
+        case .bool(let value) where T.self == Bool.self: return value as! T
+        default: return try JSONCoding.decoder.decode(T.self, from: encoded())
+        }
     }
 
     /// Compact JSON with sorted keys: the same value always gives the same bytes.
