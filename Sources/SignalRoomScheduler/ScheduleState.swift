@@ -20,6 +20,11 @@ public struct ScheduleState: Sendable, Equatable {
     public var openRuns: [String]
     /// The latest actions, newest last (at most `recentLimit`).
     public var recent: [Action]
+    /// As read from the store: before this instant no `run-due` pass can find the schedule
+    /// due, so a quiet pass looks no further (see `quietUntilAsWritten`). Never set by
+    /// hand: every write computes it afresh from what it writes, and a state written by an
+    /// earlier build has none (then the pass works it out from the spec, as before).
+    public private(set) var quietUntil: Date?
 
     public static let recentLimit = 20
 
@@ -55,6 +60,27 @@ public struct ScheduleState: Sendable, Equatable {
     }
 
     public var lastFire: Action? { recent.last { $0.kind == .started || $0.kind == .triggered } }
+
+    /// Equal when everything but the note of `quietUntil` is: that is derived, not state.
+    public static func == (lhs: ScheduleState, rhs: ScheduleState) -> Bool {
+        lhs.source == rhs.source && lhs.registeredAt == rhs.registeredAt && lhs.handledThrough == rhs.handledThrough
+            && lhs.pausedOverride == rhs.pausedOverride && lhs.noteOverride == rhs.noteOverride && lhs.buffered == rhs.buffered
+            && lhs.openRuns == rhs.openRuns && lhs.recent == rhs.recent
+    }
+
+    /// The first instant a pass could find work for this state if only time moves on: its
+    /// next fire time after `handledThrough` (jitter only delays a fire, catch-up only
+    /// narrows the window), never while paused. None while runs are open or times
+    /// buffered (a run closing is work too), or when the source does not parse (the pass
+    /// reports that). Quiet passes over 1,000 schedules spent two thirds of their time
+    /// re-deriving the spec, the cron maths and the zone of every schedule (bench/README.md).
+    var quietUntilAsWritten: Date? {
+        guard openRuns.isEmpty, buffered.isEmpty, case .string(let workflow)? = source["workflow"],
+            let spec = try? ScheduleFile.parse(entry: source, position: 1, path: "", knownWorkflows: [workflow])
+        else { return nil }
+        if pausedOverride ?? spec.paused { return .distantFuture }
+        return spec.cron.nextFireTime(after: handledThrough, in: spec.timeZone) ?? .distantFuture
+    }
 }
 
 extension ScheduleState {
@@ -78,6 +104,9 @@ extension ScheduleState {
         ]
         if let pausedOverride { members["pausedOverride"] = .bool(pausedOverride) }
         if let noteOverride { members["noteOverride"] = .string(noteOverride) }
+        // Added within version 1: an earlier build ignores it (and drops it when it
+        // rewrites the state), and a state without it is handled the long way.
+        if let quiet = quietUntilAsWritten { members["quietUntil"] = .string(Timestamp.format(quiet)) }
         return .object(members)
     }
 
@@ -104,6 +133,7 @@ extension ScheduleState {
         handledThrough = try date(members["handledThrough"], "handledThrough")
         if case .bool(let flag)? = members["pausedOverride"] { pausedOverride = flag }
         if case .string(let text)? = members["noteOverride"] { noteOverride = text }
+        if case .string(let text)? = members["quietUntil"] { quietUntil = Timestamp.parse(text) }
         guard case .array(let buffered)? = members["buffered"] else { throw bad("buffered") }
         self.buffered = try buffered.map { try date($0, "buffered") }
         guard case .array(let open)? = members["openRuns"] else { throw bad("openRuns") }

@@ -92,6 +92,9 @@ public struct Scheduler: Sendable {
     }
 
     private func hasWork(_ state: ScheduleState, id: String, now: Date, openIds: Set<String>) throws -> Bool {
+        // What the state says of itself when it was written: most minutes nothing can be
+        // due before then, and the spec is not even parsed.
+        if let quiet = state.quietUntil, now < quiet, state.openRuns.isEmpty, state.buffered.isEmpty { return false }
         let spec = try spec(of: state, id: id)
         let stillOpen = state.openRuns.filter { openIds.contains($0) }
         return DuePlan.make(spec: spec, state: state, openRuns: stillOpen, now: now).state != state

@@ -88,4 +88,40 @@ struct Greeting: Workflow {
         #expect(resumed.first?.schedule?.scheduleId == "late", "a resumed run keeps the fire time that started it")
         #expect(resumed.first?.outcome == .completed(.string("hello world")))
     }
+
+    /// A state notes when it can next be due, and a quiet pass trusts that note; one written
+    /// by an earlier build has no note and is worked out from its spec, and gets one when it
+    /// is next written. A paused schedule is never due until it is unpaused.
+    @Test(arguments: StoreKind.allCases) func aStateNotesWhenItIsNextDueAndOneWithoutTheNoteStillFires(store: StoreKind) async throws {
+        try await withState(store) { root in try await aStateNotesWhenItIsNextDueAndOneWithoutTheNoteStillFires(store, root: root) }
+    }
+
+    private func aStateNotesWhenItIsNextDueAndOneWithoutTheNoteStillFires(_ store: StoreKind, root: URL) async throws {
+        let scheduler = try await scheduler(store, root: root, [entry("noted", input: "a"), entry("older", input: "b")])
+        let firstFire = start.addingTimeInterval(5 * 60)
+        #expect(try scheduler.schedules.read("noted")?.quietUntil == firstFire)
+        // What the previous build wrote: the same state without the note.
+        let written = try scheduler.schedules.read("older")!
+        guard case .object(var members) = try JSONValue(parsing: try written.encoded()) else { throw CancellationError() }
+        members["quietUntil"] = nil
+        let earlier = try ScheduleState(encoded: try JSONValue.object(members).encoded(), place: "older")
+        #expect(earlier.quietUntil == nil)
+        try scheduler.schedules.write(earlier, id: "older")
+
+        let quiet = await scheduler.fireDue(now: firstFire.addingTimeInterval(-1))
+        #expect(quiet.fired.isEmpty && quiet.problems.isEmpty)
+        let due = await scheduler.fireDue(now: firstFire)
+        #expect(due.fired.map(\.scheduleId) == ["noted", "older"])
+        for fired in due.fired { _ = try await scheduler.engine.execute(fired.run) }
+        // A run was open when the states were written, so neither has a note; the next pass
+        // sees the runs closed, writes that down, and notes the next fire time again.
+        #expect(try scheduler.schedules.read("older")?.quietUntil == nil)
+        _ = await scheduler.fireDue(now: firstFire.addingTimeInterval(30))
+        #expect(try scheduler.schedules.read("older")?.quietUntil == firstFire.addingTimeInterval(5 * 60))
+
+        try await scheduler.update("noted") { $0.pausedOverride = true }
+        #expect(try scheduler.schedules.read("noted")?.quietUntil == .distantFuture)
+        let paused = await scheduler.fireDue(now: firstFire.addingTimeInterval(5 * 60))
+        #expect(paused.fired.map(\.scheduleId) == ["older"])
+    }
 }
