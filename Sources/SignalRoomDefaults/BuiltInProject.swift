@@ -12,9 +12,10 @@ public enum BuiltInProject {
     public static let files: [String: [UInt8]] = {
         var files: [String: [UInt8]] = [:]
         for (path, encoded) in encodedFiles {
-            let text = encoded.filter { !$0.isWhitespace }
-            // The generator wrote it from real files, so it always decodes.
-            files[path] = [UInt8](Data(base64Encoded: text)!)
+            // The generator wrote it from real files, so it always decodes. The line breaks
+            // are skipped by the decoder: filtering them out by `Character` first cost half
+            // a millisecond of every start that reads the settings (a quiet `run-due` too).
+            files[path] = [UInt8](Data(base64Encoded: encoded, options: .ignoreUnknownCharacters)!)
         }
         return files
     }()

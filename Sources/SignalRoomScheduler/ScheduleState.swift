@@ -117,6 +117,13 @@ extension ScheduleState {
         try self.init(json: json, path: place)
     }
 
+    /// The same, from bytes the caller holds.
+    init(encoded bytes: UnsafeBufferPointer<UInt8>, place: String) throws {
+        let json: JSONValue
+        do { json = try JSONParser.parse(bytes) } catch { throw ScheduleStoreError.damaged(path: place, reason: "\(error)") }
+        try self.init(json: json, path: place)
+    }
+
     /// What a schedule store keeps.
     public func encoded() throws -> Data { try json.encoded() }
 

@@ -16,9 +16,28 @@ public protocol ScheduleStore: Sendable {
     /// Every registered schedule's state in id order, each read or the reason it cannot be:
     /// `run-due` looks at all of them every minute, which on PostgreSQL is one query.
     func readAll() throws -> [(id: String, state: Result<ScheduleState, any Error>)]
+    /// What identifies the states as they are now, taken before `readAll` so that a note
+    /// made from what it read is tied to that moment; nil when the store cannot tell.
+    func changeMark() -> ScheduleChangeMark?
+    /// Keeps `quietUntil` (no registered schedule can be due before it) for as long as no
+    /// state is written after `mark`: a quiet `run-due` then reads no state at all.
+    func noteQuiet(until instant: Date, since mark: ScheduleChangeMark)
+    /// The kept instant, when no state was written since its mark; nil otherwise.
+    func quietNote() -> Date?
+}
+
+/// A store's token for "the states as of a moment" (for files: the modification time of
+/// their directory, which every write, rename and delete in it moves).
+public struct ScheduleChangeMark: Sendable, Equatable {
+    public var value: String
+    public init(_ value: String) { self.value = value }
 }
 
 extension ScheduleStore {
+    public func changeMark() -> ScheduleChangeMark? { nil }
+    public func noteQuiet(until instant: Date, since mark: ScheduleChangeMark) {}
+    public func quietNote() -> Date? { nil }
+
     public func readAll() throws -> [(id: String, state: Result<ScheduleState, any Error>)] {
         try ids().compactMap { id in
             do {

@@ -124,4 +124,43 @@ struct Greeting: Workflow {
         let paused = await scheduler.fireDue(now: firstFire.addingTimeInterval(5 * 60))
         #expect(paused.fired.map(\.scheduleId) == ["older"])
     }
+
+    /// Once a pass has found every schedule quiet until some time and nothing was written
+    /// for two seconds, later passes read no state until then; any write (here a schedule
+    /// registered meanwhile) ends that at once.
+    @Test func aQuietPassReadsNoStateUntilAStateIsWritten() async throws {
+        try await withState(.files) { root in
+            let scheduler = try await scheduler(.files, root: root, [entry("every-five", input: "a")])
+            let state = root.appendingPathComponent("schedules/every-five.json")
+            let note = root.appendingPathComponent("schedules.quiet")
+            _ = await scheduler.fireDue(now: start.addingTimeInterval(60))
+            #expect(!FileManager.default.fileExists(atPath: note.path), "the states were written less than two seconds ago")
+            try await Task.sleep(for: .milliseconds(2_100))
+            _ = await scheduler.fireDue(now: start.addingTimeInterval(60))
+            #expect(scheduler.schedules.quietNote() == start.addingTimeInterval(5 * 60))
+
+            // Bytes changed in place (no rename, the directory does not move) are not read:
+            // the pass trusts the note.
+            let valid = try Data(contentsOf: state)
+            let handle = try FileHandle(forWritingTo: state)
+            try handle.write(contentsOf: Data("not json".utf8))
+            try handle.truncate(atOffset: 8)
+            try handle.close()
+            let trusting = await scheduler.fireDue(now: start.addingTimeInterval(120))
+            #expect(trusting.problems.isEmpty && trusting.fired.isEmpty)
+            try valid.write(to: state)  // in place again
+
+            // A schedule registered now is due every minute: the write ends the note.
+            var minutely = entry("every-minute", input: "b")
+            minutely["cron"] = "* * * * *"
+            let specs = try ScheduleFile.parse(
+                try JSONSerialization.data(withJSONObject: [entry("every-five", input: "a"), minutely]), path: "schedules.json",
+                knownWorkflows: [Greeting.name])
+            _ = try await ScheduleRegistration.reconcile(specs, store: scheduler.schedules, now: start.addingTimeInterval(120), dryRun: false)
+            #expect(scheduler.schedules.quietNote() == nil)
+            let due = await scheduler.fireDue(now: start.addingTimeInterval(180))
+            #expect(due.fired.map(\.scheduleId) == ["every-minute"])
+            for fired in due.fired { _ = try await scheduler.engine.execute(fired.run) }
+        }
+    }
 }
