@@ -43,6 +43,12 @@ package enum CRC32 {
         return crc
     }
 
+    /// One more byte, without the generic `Sequence` path (a `CollectionOfOne` through it
+    /// cost as much as checking the rest of a history line).
+    package static func update(_ crc: UInt32, byte: UInt8) -> UInt32 {
+        flat.withUnsafeBufferPointer { t in t[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+    }
+
     package static func update(_ crc: UInt32, buffer: UnsafeBufferPointer<UInt8>) -> UInt32 {
         var crc = crc
         flat.withUnsafeBufferPointer { t in

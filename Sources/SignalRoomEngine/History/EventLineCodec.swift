@@ -73,7 +73,9 @@ package enum EventLineCodec {
             var start = 0
             while start < bytes.count {
                 lineNumber += 1
-                let newline = (start..<bytes.count).first { bytes[$0] == 0x0A }
+                let newline = bytes.baseAddress.flatMap { base in
+                    memchr(base + start, 0x0A, bytes.count - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base }
+                }
                 let end = newline ?? bytes.count
                 let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
                 guard newline != nil, isIntact(line) else {
@@ -106,12 +108,19 @@ package enum EventLineCodec {
         guard count > trailerLength + 2, line[count - 1] == 0x7D, line[count - 2] == 0x22 else { return false }
         let sumStart = count - trailerLength
         for (offset, byte) in sumKey.enumerated() where line[sumStart + offset] != byte { return false }
-        guard
-            let recorded = UInt32(
-                String(decoding: UnsafeBufferPointer(rebasing: line[(sumStart + sumKey.count)..<(count - 2)]), as: UTF8.self), radix: 16)
-        else { return false }
+        var recorded: UInt32 = 0
+        for byte in line[(sumStart + sumKey.count)..<(count - 2)] {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return false
+            }
+            recorded = recorded << 4 | UInt32(digit)
+        }
         let body = CRC32.update(CRC32.start, buffer: UnsafeBufferPointer(rebasing: line[0..<sumStart]))
-        return CRC32.finish(CRC32.update(body, with: CollectionOfOne(UInt8(0x7D)))) == recorded
+        return CRC32.finish(CRC32.update(body, byte: 0x7D)) == recorded
     }
 
     private static func hasContent(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> Bool {
