@@ -115,8 +115,15 @@ final class ChunkingSink: RowSink, @unchecked Sendable {
         let cursorField = resource.incremental?.field
         for batch in batches {
             var local = [FieldTypeAccumulator](repeating: FieldTypeAccumulator(), count: batch.fields.count)
-            for row in batch.rows {
-                for index in 0..<min(row.count, local.count) { local[index].observe(row[index]) }
+            // Through buffers: iterating the arrays retained every row and every text value.
+            local.withUnsafeMutableBufferPointer { local in
+                batch.rows.withUnsafeBufferPointer { rows in
+                    for row in rows.indices {
+                        rows[row].withUnsafeBufferPointer { values in
+                            for index in 0..<min(values.count, local.count) { local[index].observe(values[index]) }
+                        }
+                    }
+                }
             }
             for (index, field) in batch.fields.enumerated() {
                 if accumulators[field] == nil { fieldOrder.append(field) }
@@ -172,14 +179,23 @@ final class ChunkingSink: RowSink, @unchecked Sendable {
             // where they are, only the values whose type differs from the column's; a
             // fresh row per row and a copy of every value was a sixth of parsing a CSV.
             let aligned = targets.count == columns.count && targets.indices.allSatisfy { targets[$0] == $0 }
+            // Columns some value of this chunk must be converted for: values of several
+            // types, or of another type than the column has. Usually none.
+            let converted = batches[b].fields.indices.map { index -> Bool in
+                guard let seen = accumulators[batches[b].fields[index]], let type = seen.type, let column = targets[index] else { return false }
+                return seen.mixed || type != types[column]
+            }
+            let anyConverted = converted.contains(true)
             var batchRows: [[FieldValue]] = []
             swap(&batchRows, &batches[b].rows)
             for r in batchRows.indices {
                 var row: [FieldValue] = []
                 swap(&row, &batchRows[r])
                 if aligned, row.count == columns.count {
-                    for index in row.indices where !row[index].hasColumnType(types[index]) {
-                        row[index] = row[index].coerced(to: types[index])
+                    if anyConverted {
+                        for index in row.indices where converted[index] && !row[index].hasColumnType(types[index]) {
+                            row[index] = row[index].coerced(to: types[index])
+                        }
                     }
                 } else {
                     var out = [FieldValue](repeating: .null, count: columns.count)

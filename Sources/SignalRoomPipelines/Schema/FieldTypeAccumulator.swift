@@ -3,12 +3,18 @@ struct FieldTypeAccumulator {
     private(set) var type: ColumnType?
     /// An integer beyond ±2^53 was seen: a double column would round it.
     private(set) var hasWideInteger = false
+    /// Values of more than one type were seen: some must be converted to `type`.
+    private(set) var mixed = false
 
+    @inline(__always)
     mutating func observe(_ value: FieldValue) {
         guard let valueType = value.columnType else { return }
         if case .int(let integer) = value, integer.magnitude > 1 << 53 { hasWideInteger = true }
         if let current = type {
-            if current != valueType { type = current.joined(with: valueType) }
+            if current != valueType {
+                type = current.joined(with: valueType)
+                mixed = true
+            }
         } else {
             type = valueType
         }
@@ -45,7 +51,9 @@ extension FieldValue {
 extension FieldTypeAccumulator {
     mutating func merge(_ other: FieldTypeAccumulator) {
         if other.hasWideInteger { hasWideInteger = true }
+        if other.mixed { mixed = true }
         guard let otherType = other.type else { return }
+        if let type, type != otherType { mixed = true }
         type = type.map { $0 == otherType ? $0 : $0.joined(with: otherType) } ?? otherType
     }
 }
