@@ -34,7 +34,11 @@ public struct FileScheduleStore: ScheduleStore {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         guard now.tv_sec - modified.tv_sec >= 2 else { return nil }
-        return ScheduleChangeMark("\(modified.tv_sec).\(modified.tv_nsec)")
+        return Self.mark(modified)
+    }
+
+    private static func mark(_ modified: timespec) -> ScheduleChangeMark {
+        ScheduleChangeMark("\(modified.tv_sec).\(modified.tv_nsec)")
     }
 
     public func noteQuiet(until instant: Date, since mark: ScheduleChangeMark) {
@@ -55,7 +59,7 @@ public struct FileScheduleStore: ScheduleStore {
         guard let data = Self.contents(quietNotePath), case .object(let note)? = try? JSONValue(parsing: data),
             note["version"] == .int(1), case .string(let mark)? = note["directoryModified"],
             case .string(let quiet)? = note["quietUntil"], let modified = Self.modificationTime(directoryPath),
-            mark == "\(modified.tv_sec).\(modified.tv_nsec)"
+            ScheduleChangeMark(mark) == Self.mark(modified)
         else { return nil }
         return Timestamp.parse(quiet)
     }
@@ -102,14 +106,28 @@ public struct FileScheduleStore: ScheduleStore {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        var data = Data()
         var buffer = [UInt8](repeating: 0, count: 16_384)
+        guard case .success(let length) = readWhole(descriptor, into: &buffer) else { return nil }
+        return Data(buffer[0..<length])
+    }
+
+    /// Reads the open file into `buffer` from its start, growing it as needed: its length,
+    /// or the `errno` of a failed read. A regular file reads short only at its end, so a
+    /// file smaller than the buffer takes one `read`.
+    private static func readWhole(_ descriptor: Int32, into buffer: inout [UInt8]) -> Result<Int, ReadFailure> {
+        var length = 0
         while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if length == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + length, $0.count - length) }
             if count < 0, errno == EINTR { continue }
-            guard count > 0 else { return count == 0 ? data : nil }
-            data.append(contentsOf: buffer[0..<count])
+            if count < 0 { return .failure(ReadFailure(code: errno)) }
+            length += count
+            if count == 0 || length < buffer.count { return .success(length) }
         }
+    }
+
+    private struct ReadFailure: Error {
+        var code: Int32
     }
 
     /// Every state, read through one descriptor of the directory and one buffer: a quiet
@@ -133,20 +151,12 @@ public struct FileScheduleStore: ScheduleStore {
                 states.append((id, .failure(ScheduleStoreError.io(path: path(id), reason: String(cString: strerror(errno))))))
                 continue
             }
-            var length = 0
-            var failure: Int32 = 0
-            while true {
-                if length == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
-                let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + length, $0.count - length) }
-                if count < 0, errno == EINTR { continue }
-                if count < 0 { failure = errno; break }
-                length += count
-                // A regular file reads short only at its end.
-                if count == 0 || length < buffer.count { break }
-            }
+            let read = Self.readWhole(descriptor, into: &buffer)
             close(descriptor)
-            if failure != 0 {
-                states.append((id, .failure(ScheduleStoreError.io(path: path(id), reason: String(cString: strerror(failure))))))
+            guard case .success(let length) = read else {
+                if case .failure(let failure) = read {
+                    states.append((id, .failure(ScheduleStoreError.io(path: path(id), reason: String(cString: strerror(failure.code))))))
+                }
                 continue
             }
             let state = Result {

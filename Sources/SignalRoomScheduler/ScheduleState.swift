@@ -20,11 +20,10 @@ public struct ScheduleState: Sendable, Equatable {
     public var openRuns: [String]
     /// The latest actions, newest last (at most `recentLimit`).
     public var recent: [Action]
-    /// As read from the store: before this instant no `run-due` pass can find the schedule
-    /// due, so a quiet pass looks no further (see `quietUntilAsWritten`). Never set by
-    /// hand: every write computes it afresh from what it writes, and a state written by an
-    /// earlier build has none (then the pass works it out from the spec, as before).
-    public private(set) var quietUntil: Date?
+    /// The note read from the store (see `quietUntilAsWritten`). Never set by hand: every
+    /// write computes it afresh from what it writes, and a state written by an earlier build
+    /// has none (then the pass works it out from the spec, as before).
+    private var writtenQuietUntil: Date?
 
     public static let recentLimit = 20
 
@@ -60,6 +59,11 @@ public struct ScheduleState: Sendable, Equatable {
     }
 
     public var lastFire: Action? { recent.last { $0.kind == .started || $0.kind == .triggered } }
+
+    /// Before this instant no `run-due` pass can find work for the schedule, so a quiet pass
+    /// looks no further: the note the state was written with, while this copy has no runs
+    /// open and no times buffered (work the note does not cover).
+    public var quietUntil: Date? { openRuns.isEmpty && buffered.isEmpty ? writtenQuietUntil : nil }
 
     /// Equal when everything but the note of `quietUntil` is: that is derived, not state.
     public static func == (lhs: ScheduleState, rhs: ScheduleState) -> Bool {
@@ -140,7 +144,7 @@ extension ScheduleState {
         handledThrough = try date(members["handledThrough"], "handledThrough")
         if case .bool(let flag)? = members["pausedOverride"] { pausedOverride = flag }
         if case .string(let text)? = members["noteOverride"] { noteOverride = text }
-        if case .string(let text)? = members["quietUntil"] { quietUntil = Timestamp.parse(text) }
+        if case .string(let text)? = members["quietUntil"] { writtenQuietUntil = Timestamp.parse(text) }
         guard case .array(let buffered)? = members["buffered"] else { throw bad("buffered") }
         self.buffered = try buffered.map { try date($0, "buffered") }
         guard case .array(let open)? = members["openRuns"] else { throw bad("openRuns") }

@@ -80,11 +80,11 @@ public struct Scheduler: Sendable {
             pass.problems.append(Problem(scheduleId: "*", message: "the registered schedules cannot be listed: \(error)"))
             return pass
         }
-        // Every state read, none with runs open or times buffered: the earliest time any can
-        // be due, for the next passes.
+        // Every state read and quiet until some time: the earliest time any can be due, for
+        // the next passes.
         var earliest: Date? = .distantFuture
         for (_, read) in all {
-            guard case .success(let state) = read, let quiet = state.quietUntil, state.openRuns.isEmpty, state.buffered.isEmpty else {
+            guard case .success(let state) = read, let quiet = state.quietUntil else {
                 earliest = nil
                 break
             }
@@ -112,7 +112,7 @@ public struct Scheduler: Sendable {
     private func hasWork(_ state: ScheduleState, id: String, now: Date, openIds: Set<String>) throws -> Bool {
         // What the state says of itself when it was written: most minutes nothing can be
         // due before then, and the spec is not even parsed.
-        if let quiet = state.quietUntil, now < quiet, state.openRuns.isEmpty, state.buffered.isEmpty { return false }
+        if let quiet = state.quietUntil, now < quiet { return false }
         let spec = try spec(of: state, id: id)
         let stillOpen = state.openRuns.filter { openIds.contains($0) }
         return DuePlan.make(spec: spec, state: state, openRuns: stillOpen, now: now).state != state

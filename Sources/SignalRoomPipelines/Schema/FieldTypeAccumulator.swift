@@ -28,8 +28,6 @@ struct FieldTypeAccumulator {
 }
 
 extension FieldValue {
-    /// The value converted to a column type at least as wide as its own (see
-    /// `ColumnType.joined(with:)`); the conversion never loses the value.
     /// Whether `coerced(to: type)` would give the value back unchanged.
     @inline(__always)
     func hasColumnType(_ type: ColumnType) -> Bool {
@@ -37,8 +35,10 @@ extension FieldValue {
         return own == type
     }
 
+    /// The value converted to a column type at least as wide as its own (see
+    /// `ColumnType.joined(with:)`); the conversion never loses the value.
     func coerced(to type: ColumnType) -> FieldValue {
-        guard let own = columnType, own != type else { return self }
+        if hasColumnType(type) { return self }
         switch (self, type) {
         case (.int(let integer), .double): return .double(Double(integer))
         case (.int(let integer), .decimal): return .decimal(String(integer))

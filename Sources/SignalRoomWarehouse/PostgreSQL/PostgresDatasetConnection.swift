@@ -123,6 +123,8 @@ final class PostgresDatasetConnection: LedgerConnection, @unchecked Sendable {
                 return column.type.postgresConversion(of: SQLIdentifier.quote(column.name), to: type)
             }
             let insert = "INSERT INTO \(target) (\(SQLIdentifier.list(names + ["_load_id"]))) SELECT "
+            let values = (selected + ["$1"]).joined(separator: ", ")
+            let staged = insert + "\(values) FROM \(qualified(load.stageTable))"
             let label = "applying load \(load.loadId) to \(dataset).\(load.table)"
             let loadId: [SQLValue] = [.text(load.loadId)]
             // Sorting the stage for DISTINCT ON and index builds run in server memory, not on disk.
@@ -131,13 +133,12 @@ final class PostgresDatasetConnection: LedgerConnection, @unchecked Sendable {
             switch load.disposition {
             case .merge(let key):
                 let index = "CREATE UNIQUE INDEX IF NOT EXISTS \(SQLIdentifier.quote(load.table + "__key")) ON \(target) (\(SQLIdentifier.list(key)))"
-                let staged = insert + "\((selected + ["$1"]).joined(separator: ", ")) FROM \(qualified(load.stageTable))"
                 // DISTINCT ON keeps the last staged row of each key: an upsert may not touch a
                 // row twice. It sorts the whole stage (4.6 s of a million-row load against
                 // 1.3 s without, bench/README.md), so it is the fallback for a load that
                 // stages a key twice, which the fast way finds out and undoes.
                 let deduplicated =
-                    insert + "DISTINCT ON (\(SQLIdentifier.list(key))) \((selected + ["$1"]).joined(separator: ", ")) "
+                    insert + "DISTINCT ON (\(SQLIdentifier.list(key))) \(values) "
                     + "FROM \(qualified(load.stageTable)) ORDER BY \(SQLIdentifier.list(key)), \"_signalroom_seq\" DESC"
                 if current == nil {
                     // A table created by this load is empty: insert, then build the key index
@@ -161,13 +162,9 @@ final class PostgresDatasetConnection: LedgerConnection, @unchecked Sendable {
                 }
             case .replace:
                 try await session.query("DELETE FROM \(target)")
-                try await session.query(
-                    insert + "\((selected + ["$1"]).joined(separator: ", ")) FROM \(qualified(load.stageTable)) ORDER BY \"_signalroom_seq\"", loadId,
-                    label: label)
+                try await session.query(staged + " ORDER BY \"_signalroom_seq\"", loadId, label: label)
             case .append:
-                try await session.query(
-                    insert + "\((selected + ["$1"]).joined(separator: ", ")) FROM \(qualified(load.stageTable)) ORDER BY \"_signalroom_seq\"", loadId,
-                    label: label)
+                try await session.query(staged + " ORDER BY \"_signalroom_seq\"", loadId, label: label)
             }
             for statement in ledger.recordColumns(result) { try await session.run(statement) }
             if let cursor { try await session.run(ledger.setCursor(cursor, of: load)) }
